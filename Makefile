@@ -1,0 +1,99 @@
+# Rendementsanalyse ICO: `make report` builds the report, `make test` checks the project.
+# Each stage is a file target in data/processed/ that depends on its inputs, its code and the settings it
+# reads, so a second `make report` with nothing changed runs nothing.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DELETE_ON_ERROR:
+.DEFAULT_GOAL := help
+MAKEFLAGS += --warn-undefined-variables --no-builtin-rules
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+LOCK := requirements.lock
+
+## Inputs and outputs; override on the command line, e.g. make report BVH=data/raw/bvh.csv CLIENTS=data/raw/clients.csv
+BVH ?= data/raw/synthetic/bvh.csv
+CLIENTS ?= data/raw/synthetic/clients.csv
+CONFIG ?= config/analysis.yaml
+MAPPING ?= config/imk_mapping.yaml
+OUT ?= reports
+P := data/processed
+
+PIPE := $(PY) -m pipeline
+
+# The code each stage runs (its own module and what it imports), so editing one re-runs only what follows.
+COMMON := pipeline/__init__.py pipeline/__main__.py pipeline/cli.py pipeline/workflow.py pipeline/errors.py \
+          pipeline/outputs.py pipeline/paths.py pipeline/yamlfile.py pipeline/settings.py pipeline/mapping.py \
+          $(STAMP)
+VALIDATE_CODE := pipeline/validate.py pipeline/readers.py pipeline/parsing.py pipeline/provenance.py \
+                 $(wildcard schemas/*.py)
+ALIGN_CODE := pipeline/align.py
+CLASSIFY_CODE := pipeline/classify.py
+ANALYSE_CODE := pipeline/analyse.py pipeline/stats.py pipeline/provenance.py
+RENDER_CODE := $(wildcard pipeline/render*.py) $(wildcard pipeline/report/*.py) $(wildcard templates/*)
+
+VALIDATED := $(P)/clients.parquet $(P)/bvh.parquet $(P)/inputs.json
+ALIGNED := $(P)/aligned.parquet $(P)/clients_aligned.parquet
+CLASSIFIED := $(P)/classified.parquet
+RESULTS := $(P)/results.json $(P)/client_counts.parquet
+REPORT := $(OUT)/rendementsanalyse.html
+
+.PHONY: help all report test lint synth lock clean distclean
+
+help: ## show this help
+	@echo "Rendementsanalyse ICO. Targets:"
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z]+):.*## (.*)/  make \1\t\2/' | expand -t 22
+	@echo "Inputs (override as VAR=path): BVH=$(BVH) CLIENTS=$(CLIENTS) CONFIG=$(CONFIG) MAPPING=$(MAPPING) OUT=$(OUT)"
+
+all: report test ## build the report and run the tests
+
+report: $(REPORT) ## set up .venv if needed, run every stage, write the report to OUT (default reports/)
+	@echo "Report: $(OUT)/rendementsanalyse.html   results: $(OUT)/results.json"
+
+test: $(STAMP) ## set up .venv if needed, run ruff and the tests
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m pytest
+
+lint: $(STAMP) ## ruff only
+	$(PY) -m ruff check .
+
+synth: $(STAMP) ## regenerate the synthetic default in data/raw/synthetic/
+	$(PIPE) synth
+
+$(STAMP): pyproject.toml $(LOCK)
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c $(LOCK) -e '.[dev]'
+	touch $@
+
+lock: ## refresh requirements.lock from a clean environment with the newest allowed versions
+	rm -rf .venv-lock
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet --disable-pip-version-check '.[dev]'
+	{ echo "# Exact versions used by make report and make test; refresh with: make lock"; \
+	  .venv-lock/bin/python -m pip freeze --exclude-editable | grep -v '^rendementsanalyse'; } > $(LOCK)
+	rm -rf .venv-lock build *.egg-info
+
+$(VALIDATED) &: $(BVH) $(CLIENTS) $(VALIDATE_CODE) $(COMMON)
+	$(PIPE) validate --bvh $(BVH) --clients $(CLIENTS) --processed $(P)
+
+$(ALIGNED) &: $(P)/clients.parquet $(P)/bvh.parquet $(CONFIG) $(ALIGN_CODE) $(COMMON)
+	$(PIPE) align --config $(CONFIG) --processed $(P)
+
+$(CLASSIFIED): $(P)/aligned.parquet $(CONFIG) $(MAPPING) $(CLASSIFY_CODE) $(COMMON)
+	$(PIPE) classify --config $(CONFIG) --mapping $(MAPPING) --processed $(P)
+
+$(RESULTS) &: $(CLASSIFIED) $(P)/clients_aligned.parquet $(P)/inputs.json $(CONFIG) $(MAPPING) $(ANALYSE_CODE) $(COMMON)
+	$(PIPE) analyse --config $(CONFIG) --mapping $(MAPPING) --processed $(P)
+
+$(REPORT): $(P)/results.json $(RENDER_CODE) $(COMMON)
+	$(PIPE) render --results $(P)/results.json --out $(OUT)
+
+clean: ## remove stage outputs and reports (not the virtual environment)
+	rm -rf $(P) $(OUT)
+
+distclean: clean ## also remove .venv
+	rm -rf $(VENV)

@@ -1,0 +1,290 @@
+"""Stage 4, analyse: per-client counts and the tests of SPEC §5, gathered into the results of SPEC §6."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from pipeline.align import EXCLUSION_REASONS, reconciliation
+from pipeline.mapping import E_CLASS, ImkMapping
+from pipeline.settings import Settings
+from pipeline.stats import holm, rank_biserial, wilcoxon
+
+PERIODS = ("voor", "tijdens", "na")
+CHANGE_GROUPS = ("weinig", "veel")
+CHANGE_CLASSES = ("toegenomen", "afname_0_10", "afname_11_50", "afname_50_plus")
+SEXES_TESTED = ("man", "vrouw")  # SPEC §5: the sex subgroups; 'onbekend' is shown, never tested
+NOT_TESTED_SMALL = "niet getoetst i.v.m. te kleine aantallen"
+NOT_TESTED_SEX_UNKNOWN = "niet getoetst: geslacht onbekend"
+
+
+def period_of(windows: pd.Categorical) -> pd.Categorical:
+    """The two windows before the ICO are 'voor', the two after it 'na'."""
+    codes = np.asarray(windows.codes)
+    period = np.select([codes < 0, codes <= 1, codes == 2], [-1, 0, 1], default=2)
+    return pd.Categorical.from_codes(period, categories=list(PERIODS), ordered=True)
+
+
+def age_groups(ages: pd.Series, settings: Settings) -> pd.Categorical:
+    bins = [-np.inf, *settings.age_bounds, np.inf]
+    return pd.cut(ages, bins=bins, right=False, labels=list(settings.age_labels)).array
+
+
+def pct_change(before: float, after: float) -> float | None:
+    """(na - voor) / voor x 100; undefined when there was nothing before."""
+    return None if before == 0 else (after - before) / before * 100
+
+
+def change_class(before: pd.Series, after: pd.Series, settings: Settings) -> pd.Series:
+    """SPEC §5: toegenomen when na > voor, otherwise by d = (voor - na) / voor (d = 0 when both are 0)."""
+    d = (before - after) / before.where(before > 0)
+    d = d.fillna(0.0)
+    labels = np.select(
+        [after > before, d <= settings.small_decrease_max, d < settings.large_decrease_min],
+        list(CHANGE_CLASSES[:3]),
+        default=CHANGE_CLASSES[3],
+    )
+    return pd.Series(labels, index=before.index)
+
+
+def client_counts(used: pd.DataFrame, clients: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """One row per compared client: counts per window and period, E counts, severity scores, groups.
+
+    Clients of the comparison with no registration count with zeros (SPEC §3).
+    """
+    compared = clients.loc[clients["vergeleken"]].set_index("client_id")
+    index = compared.index
+    by_window = pd.crosstab(used["client_id"], used["venster"], dropna=False).reindex(index, fill_value=0)
+    by_window = by_window.reindex(columns=list(settings.windows), fill_value=0)
+    periods = period_of(used["venster"].array)
+    by_period = pd.crosstab(used["client_id"], periods, dropna=False).reindex(index, fill_value=0)
+    by_period = by_period.reindex(columns=list(PERIODS), fill_value=0)
+    is_e = (used["klasse"] == E_CLASS).to_numpy()
+    e_period = pd.crosstab(used.loc[is_e, "client_id"], periods[is_e], dropna=False)
+    e_period = e_period.reindex(index=index, columns=list(PERIODS), fill_value=0)
+    score = used.groupby([used["client_id"], periods], observed=False)["gewicht"].sum().unstack()
+    score = score.reindex(index=index, columns=list(PERIODS)).fillna(0.0)
+
+    out = pd.DataFrame(index=index)
+    for w in settings.windows:
+        out[w] = by_window[w].astype("int64")
+    for p in PERIODS:
+        out[p] = by_period[p].astype("int64")
+    out["totaal"] = out[list(PERIODS)].sum(axis=1)
+    out["e_totaal"] = e_period.sum(axis=1).astype("int64")
+    for p in PERIODS:
+        out[f"e_{p}"] = e_period[p].astype("int64")
+    out["score_voor"] = score["voor"].astype(float)
+    out["score_na"] = score["na"].astype(float)
+    out["geslacht"] = compared["geslacht"]
+    out["leeftijd"] = compared["leeftijd"]
+    out["leeftijdsgroep"] = age_groups(compared["leeftijd"], settings)
+    out["verandergroep"] = np.where(out["voor"] >= settings.veel_threshold, "veel", "weinig")
+    out["verandering"] = change_class(out["voor"], out["na"], settings)
+    return out.sort_index()
+
+
+def _mean(values: pd.Series) -> float | None:
+    return float(values.mean()) if len(values) else None
+
+
+def _group_summary(group: pd.DataFrame) -> dict[str, Any]:
+    voor, na = int(group["voor"].sum()), int(group["na"].sum())
+    return {
+        "n": len(group),
+        "voor": voor,
+        "tijdens": int(group["tijdens"].sum()),
+        "na": na,
+        "totaal": int(group["totaal"].sum()),
+        "afname": na - voor,
+        "afname_pct": pct_change(voor, na),
+        "gemiddeld_voor": _mean(group["voor"]),
+        "gemiddeld_na": _mean(group["na"]),
+        "min_voor": int(group["voor"].min()) if len(group) else None,
+        "max_voor": int(group["voor"].max()) if len(group) else None,
+        "min_na": int(group["na"].min()) if len(group) else None,
+        "max_na": int(group["na"].max()) if len(group) else None,
+    }
+
+
+def _tested(group: pd.DataFrame) -> dict[str, Any]:
+    test = wilcoxon(group["voor"].to_numpy(), group["na"].to_numpy())
+    return {
+        "statistic": test["statistic"],
+        "p": test["p"],
+        "rank_biserial": rank_biserial(group["voor"].to_numpy(), group["na"].to_numpy()),
+        "n_ongelijk": test["n_ongelijk"],
+        "reden": test.get("reden"),
+    }
+
+
+def _subgroups(counts: pd.DataFrame, column: str, order: list[str], testable, settings: Settings) -> dict:
+    groups: dict[str, dict[str, Any]] = {}
+    present = set(counts[column].dropna().astype(str))
+    for label in order:
+        if label not in present:
+            continue
+        group = counts.loc[counts[column].astype(str) == label]
+        entry = _group_summary(group)
+        reason = testable(label, len(group))
+        if reason is None:
+            entry |= _tested(group)
+        else:
+            entry |= {
+                "statistic": None,
+                "p": None,
+                "rank_biserial": None,
+                "n_ongelijk": None,
+                "reden": reason,
+            }
+        entry["getoetst"] = entry["p"] is not None
+        entry["p_holm"] = None
+        groups[label] = entry
+    return groups
+
+
+def _small(settings: Settings):
+    def reason(label: str, n: int) -> str | None:
+        return NOT_TESTED_SMALL if n < settings.min_group_size else None
+
+    return reason
+
+
+def _sex_reason(settings: Settings):
+    small = _small(settings)
+
+    def reason(label: str, n: int) -> str | None:
+        return NOT_TESTED_SEX_UNKNOWN if label not in SEXES_TESTED else small(label, n)
+
+    return reason
+
+
+def _apply_holm(*families: dict[str, dict[str, Any]]) -> None:
+    """One Holm family over every tested subgroup of sex and age together (SPEC §5)."""
+    tested = [g for family in families for g in family.values() if g["p"] is not None]
+    for group, adjusted in zip(tested, holm([g["p"] for g in tested]), strict=True):
+        group["p_holm"] = adjusted
+
+
+def _by_period_table(frame: pd.DataFrame, column: str, order: tuple[str, ...]) -> dict[str, dict[str, Any]]:
+    table = pd.crosstab(frame[column], period_of(frame["venster"].array), dropna=False)
+    table = table.reindex(columns=list(PERIODS), fill_value=0)
+    out = {}
+    for label in order:
+        if label not in table.index or table.loc[label].sum() == 0:
+            continue
+        row = {p: int(table.at[label, p]) for p in PERIODS}
+        row["totaal"] = sum(row.values())
+        row["afname"] = row["na"] - row["voor"]
+        row["afname_pct"] = pct_change(row["voor"], row["na"])
+        out[label] = row
+    return out
+
+
+def _frequencies(values: pd.Series) -> dict[str, int]:
+    counts = values.value_counts().sort_index()
+    return {str(int(k)): int(v) for k, v in counts.items()}
+
+
+def _change_groups(counts: pd.DataFrame) -> dict[str, dict[str, int]]:
+    out = {}
+    for group in CHANGE_GROUPS:
+        members = counts.loc[counts["verandergroep"] == group]
+        entry = {"n": len(members)}
+        tally = members["verandering"].value_counts()
+        entry |= {c: int(tally.get(c, 0)) for c in CHANGE_CLASSES}
+        entry["geen_na"] = int((members["na"] == 0).sum())
+        out[group] = entry
+    return out
+
+
+def _class_breakdown(used: pd.DataFrame, counts: pd.DataFrame, column: str, order: list[str]) -> dict:
+    groups = used["client_id"].map(counts[column].astype(str))
+    table = pd.crosstab(used["klasse"], groups)
+    out = {}
+    for klasse in sorted(table.index):
+        out[klasse] = {g: int(table.at[klasse, g]) for g in order if g in table.columns}
+    return out
+
+
+def analyse(
+    rows: pd.DataFrame, clients: pd.DataFrame, mapping: ImkMapping, settings: Settings
+) -> tuple[dict, pd.DataFrame]:
+    """(results in the shape of SPEC §6, the per-client table behind them)."""
+    used = rows.loc[rows["status"] == "used"].reset_index(drop=True)
+    counts = client_counts(used, clients, settings)
+    windows = used["venster"].value_counts().reindex(list(settings.windows), fill_value=0)
+
+    overall = _group_summary(counts)
+    test = wilcoxon(counts["voor"].to_numpy(), counts["na"].to_numpy())
+    overall["wilcoxon"] = {k: test[k] for k in ("statistic", "p", "n", "n_ongelijk")}
+    if "reden" in test:
+        overall["wilcoxon"]["reden"] = test["reden"]
+    overall["rank_biserial"] = rank_biserial(counts["voor"].to_numpy(), counts["na"].to_numpy())
+
+    by_sex = _subgroups(counts, "geslacht", ["man", "vrouw", "onbekend"], _sex_reason(settings), settings)
+    by_age = _subgroups(counts, "leeftijdsgroep", list(settings.age_labels), _small(settings), settings)
+    _apply_holm(by_sex, by_age)
+
+    is_e = used["klasse"] == E_CLASS
+    e_categories = _by_period_table(used.loc[is_e], "e_categorie", mapping.e_categories)
+    severity = _by_period_table(used.loc[~is_e], "zwaarte", mapping.severities)
+
+    score_test = wilcoxon(counts["score_voor"].to_numpy(), counts["score_na"].to_numpy())
+    severity_score = {
+        "registraties": "alle registraties (E-registraties wegen als licht)",
+        "gewichten": dict(mapping.weights),
+        "voor": float(counts["score_voor"].sum()),
+        "na": float(counts["score_na"].sum()),
+        "gemiddeld_voor": _mean(counts["score_voor"]),
+        "gemiddeld_na": _mean(counts["score_na"]),
+        "afname_pct": pct_change(counts["score_voor"].sum(), counts["score_na"].sum()),
+        "wilcoxon": {k: score_test[k] for k in ("statistic", "p", "n", "n_ongelijk")},
+        "rank_biserial": rank_biserial(counts["score_voor"].to_numpy(), counts["score_na"].to_numpy()),
+    }
+
+    class_counts = used["klasse"].value_counts()
+    class_counts = class_counts.sort_index().sort_values(ascending=False, kind="stable")
+    class_names = mapping.classes.set_index("klasse")["klasse_naam"]
+    e_codes = used.loc[is_e, "imk_code"].value_counts().sort_index().sort_values(ascending=False, kind="stable")
+
+    excluded = clients.loc[~clients["vergeleken"]].sort_values("client_id")
+    unknown_codes = rows.loc[rows["onbekende_code"], "imk_code"].value_counts().sort_index()
+    results: dict[str, Any] = {
+        "n_clients": len(counts),
+        "n_registrations": len(used),
+        "windows": {w: int(windows[w]) for w in settings.windows},
+        "overall": overall,
+        "by_sex": by_sex,
+        "by_age": by_age,
+        "e_categories": e_categories,
+        "severity": severity,
+        "severity_score": severity_score,
+        "imk_classes": {k: int(v) for k, v in class_counts.items()},
+        "imk_class_names": {k: str(class_names.get(k, "Onbekende klasse")) for k in class_counts.index},
+        "e_codes": {k: int(v) for k, v in e_codes.items()},
+        "change_groups": _change_groups(counts),
+        "distributions": {
+            "registraties_per_client": _frequencies(counts["totaal"]),
+            "e_registraties_per_client": _frequencies(counts["e_totaal"]),
+        },
+        "class_by_sex": _class_breakdown(used, counts, "geslacht", ["man", "vrouw", "onbekend"]),
+        "class_by_age": _class_breakdown(used, counts, "leeftijdsgroep", list(settings.age_labels)),
+        "reconciliation": reconciliation(rows, clients),
+        "data_quality": {
+            "clients_read": len(clients),
+            "clients_excluded_followup": {
+                reason: int((excluded["uitsluiting"] == reason).sum()) for reason in EXCLUSION_REASONS
+            },
+            "excluded_clients": [
+                {"client_id": c, "reden": r}
+                for c, r in zip(excluded["client_id"], excluded["uitsluiting"], strict=True)
+            ],
+            "clients_without_registrations": int((counts["totaal"] == 0).sum()),
+            "unknown_codes": {k: int(v) for k, v in unknown_codes.items()},
+        },
+        "settings": settings.as_dict(),
+    }
+    return results, counts

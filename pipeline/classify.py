@@ -1,0 +1,64 @@
+"""Stage 3, classify: give every registration its IMK class, E-category, severity and weight (SPEC §4)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pipeline.errors import Problem, UserError
+from pipeline.mapping import E_CLASS, ImkMapping
+from pipeline.settings import Settings
+
+CLASS_COLUMNS = ("klasse", "klasse_naam", "e_categorie", "zwaarte", "gewicht")
+
+
+def _fallback(codes: pd.Series, mapping: ImkMapping, settings: Settings) -> pd.DataFrame:
+    """Unknown codes: the class of their letter, that class's default severity (or the fallback setting)."""
+    letters = codes.str[0]
+    classes = mapping.classes.set_index("klasse")
+    known_class = letters.isin(classes.index)
+    severity = letters.map(classes["zwaarte"]).where(known_class, settings.fallback_severity)
+    return pd.DataFrame(
+        {
+            "code": codes,
+            "klasse": letters,
+            "klasse_naam": letters.map(classes["klasse_naam"]).where(known_class, "Onbekende klasse"),
+            "e_categorie": pd.Series(settings.fallback_e_category, index=codes.index).where(letters == E_CLASS),
+            "zwaarte": severity,
+            "gewicht": severity.map(mapping.weights),
+        }
+    )
+
+
+def classify(rows: pd.DataFrame, mapping: ImkMapping, settings: Settings, source: str = "bvh") -> pd.DataFrame:
+    """Rows with their classification; unknown codes stop the run unless the settings name the fallback."""
+    table = mapping.table.set_index("code")
+    codes = pd.Series(rows["imk_code"].unique(), dtype="str")
+    unknown = codes[~codes.isin(table.index)]
+    if len(unknown) and settings.unknown_codes == "stoppen":
+        counts = rows.loc[rows["imk_code"].isin(unknown), "imk_code"].value_counts()
+        counts = counts.sort_index().sort_values(ascending=False, kind="stable")
+        problems = [
+            Problem(source, None, "imk_code", code, f"unknown IMK code, {n} row(s)") for code, n in counts.items()
+        ]
+        raise UserError(
+            f"{len(counts)} IMK code(s) in the data are not in the mapping. Add them to the mapping, or set "
+            "'onbekende_codes: {actie: terugval}' in the settings to give them their class's default.",
+            problems,
+        )
+    if settings.fallback_severity not in mapping.weights:
+        raise UserError(
+            f"settings: onbekende_codes.terugval_zwaarte: unknown severity {settings.fallback_severity!r} "
+            f"(allowed: {', '.join(mapping.weights)})"
+        )
+    if settings.fallback_e_category not in mapping.e_categories:
+        raise UserError(
+            f"settings: onbekende_codes.terugval_e_categorie: unknown E-category {settings.fallback_e_category!r} "
+            f"(allowed: {', '.join(mapping.e_categories)})"
+        )
+    known = table.loc[codes[codes.isin(table.index)], list(CLASS_COLUMNS)].reset_index()
+    lookup = pd.concat([known, _fallback(unknown, mapping, settings)], ignore_index=True)
+    lookup["onbekende_code"] = lookup["code"].isin(unknown)
+    classified = rows.merge(
+        lookup.rename(columns={"code": "imk_code"}), on="imk_code", how="left", validate="many_to_one"
+    )
+    return classified

@@ -1,0 +1,122 @@
+"""The command line: `python -m pipeline run` for everything, or one stage at a time.
+
+Exit status: 0 done, 2 bad input or settings (a message, no traceback), 1 an internal error (a bug).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from pathlib import Path
+
+from pipeline import paths
+from pipeline.errors import UserError
+from pipeline.workflow import (
+    Reporter,
+    run_all,
+    stage_align,
+    stage_analyse,
+    stage_classify,
+    stage_render,
+    stage_validate,
+)
+
+EXIT_USER_ERROR = 2
+EXIT_INTERNAL_ERROR = 1
+
+
+def _add_inputs(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--bvh", type=Path, default=paths.DEFAULT_BVH, help="police export (default: synthetic)")
+    parser.add_argument("--clients", type=Path, default=paths.DEFAULT_CLIENTS, help="ZVH client list")
+
+
+def _add_config(parser: argparse.ArgumentParser, mapping: bool = True) -> None:
+    parser.add_argument("--config", type=Path, default=paths.DEFAULT_CONFIG, help="analysis settings (YAML)")
+    if mapping:
+        parser.add_argument("--mapping", type=Path, default=paths.DEFAULT_MAPPING, help="IMK mapping (YAML)")
+
+
+def _add_processed(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--processed", type=Path, default=paths.PROCESSED, help="folder of stage outputs")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__.splitlines()[0])
+    parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="run every stage and write the report")
+    _add_inputs(run)
+    _add_config(run)
+    run.add_argument("--out", type=Path, default=paths.DEFAULT_OUT, help="output folder (default: reports/)")
+
+    validate = sub.add_parser("validate", help="check both inputs, write typed Parquet")
+    _add_inputs(validate)
+    _add_processed(validate)
+
+    align = sub.add_parser("align", help="place registrations in the windows around the ICO")
+    _add_config(align, mapping=False)
+    _add_processed(align)
+
+    classify = sub.add_parser("classify", help="IMK class, E-category and severity per registration")
+    _add_config(classify)
+    _add_processed(classify)
+
+    analyse = sub.add_parser("analyse", help="counts and tests into results.json")
+    _add_config(analyse)
+    _add_processed(analyse)
+
+    render = sub.add_parser("render", help="the report from results.json")
+    render.add_argument("--results", type=Path, default=paths.PROCESSED / paths.RESULTS)
+    render.add_argument("--out", type=Path, default=paths.DEFAULT_OUT)
+
+    synth = sub.add_parser("synth", help="write the synthetic default export (calibrated to the report)")
+    synth.add_argument("--out", type=Path, default=paths.SYNTHETIC_DIR)
+    synth.add_argument("--seed", type=int, default=None, help="random seed (default: the committed one)")
+    return parser
+
+
+def dispatch(args: argparse.Namespace) -> None:
+    rep = Reporter(quiet=args.quiet)
+    if args.command == "run":
+        run_all(args.bvh, args.clients, args.config, args.mapping, args.out, rep)
+        if not args.quiet:
+            print(
+                f"Report written to {args.out / 'rendementsanalyse.html'} (results: {args.out / 'results.json'})",
+                file=sys.stderr,
+            )
+    elif args.command == "validate":
+        stage_validate(args.bvh, args.clients, args.processed, rep)
+    elif args.command == "align":
+        stage_align(args.config, args.processed, rep)
+    elif args.command == "classify":
+        stage_classify(args.config, args.mapping, args.processed, rep)
+    elif args.command == "analyse":
+        stage_analyse(args.config, args.mapping, args.processed, rep)
+    elif args.command == "render":
+        stage_render(args.results, args.out, rep)
+    elif args.command == "synth":
+        from pipeline.synth import write_synthetic
+
+        write_synthetic(args.out, seed=args.seed)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        dispatch(args)
+    except UserError as exc:
+        print(f"error: {exc.render()}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except FileNotFoundError as exc:
+        print(f"error: {exc.filename}: file not found (run the earlier stages first?)", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except Exception:
+        traceback.print_exc()
+        print(
+            "internal error: this is a bug in the pipeline, not in your data; please report it.",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL_ERROR
+    return 0

@@ -1,0 +1,151 @@
+"""The IMK mapping (config/imk_mapping.yaml): loaded, checked, and flattened to one row per code."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from pipeline.errors import UserError
+from pipeline.yamlfile import load_yaml, reject_unknown_keys
+
+# The class of the E-meldingen ('meldingen en assistentie'): the only class with E-categories, always licht.
+E_CLASS = "E"
+# A class letter, one to five digits, sometimes a closing letter (SPEC §2).
+CODE_PATTERN = re.compile(r"^[A-Z][0-9]{1,5}[A-Z]?$")
+_SPACES = re.compile(r"\s+")
+
+
+def normalise_code(code: str) -> str:
+    """'e 33' -> 'E33'; leading zeros are kept ('F010' stays 'F010')."""
+    return _SPACES.sub("", str(code)).upper()
+
+
+@dataclass(frozen=True)
+class ImkMapping:
+    table: pd.DataFrame  # one row per code: code, omschrijving, klasse, klasse_naam, e_categorie, zwaarte, gewicht
+    classes: pd.DataFrame  # one row per class letter: klasse, klasse_naam, zwaarte, e_categorie
+    weights: dict[str, float]  # severity -> weight, in order from light to heavy
+    e_categories: tuple[str, ...]
+
+    @property
+    def severities(self) -> tuple[str, ...]:
+        return tuple(self.weights)
+
+
+def _number(path: Path, key: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise UserError(f"{path}: weight '{key}' must be a number, not {value!r}")
+    return float(value)
+
+
+def load_mapping(path: Path) -> ImkMapping:
+    path = Path(path)
+    data = load_yaml(path)
+    if not isinstance(data, dict):
+        raise UserError(f"{path}: expected a YAML mapping with 'gewichten', 'e_categorieen' and 'klassen'")
+    reject_unknown_keys(path, "the mapping", data, {"gewichten", "e_categorieen", "klassen"})
+    for key in ("gewichten", "e_categorieen", "klassen"):
+        if not data.get(key):
+            raise UserError(f"{path}: missing or empty key '{key}'")
+
+    if not isinstance(data["gewichten"], dict):
+        raise UserError(f"{path}: 'gewichten' must map each severity to a number, e.g. licht: 1")
+    weights = {str(k): _number(path, f"gewichten.{k}", v) for k, v in data["gewichten"].items()}
+
+    categories = data["e_categorieen"]
+    if not isinstance(categories, list) or not all(isinstance(c, str) and c for c in categories):
+        raise UserError(f"{path}: 'e_categorieen' must be a list of category names")
+    if len(set(categories)) != len(categories):
+        raise UserError(f"{path}: 'e_categorieen' names a category twice")
+
+    def check_severity(where: str, value: Any) -> str:
+        if value not in weights:
+            raise UserError(f"{path}: {where}: unknown severity {value!r} (allowed: {', '.join(weights)})")
+        return value
+
+    def check_category(where: str, value: Any) -> str:
+        if value not in categories:
+            raise UserError(f"{path}: {where}: unknown E-category {value!r} (allowed: {', '.join(categories)})")
+        return value
+
+    if not isinstance(data["klassen"], dict):
+        raise UserError(f"{path}: 'klassen' must map each class letter to its name, severity and codes")
+    rows: list[dict[str, Any]] = []
+    class_rows: list[dict[str, Any]] = []
+    first_seen: dict[str, str] = {}
+    for letter, spec in data["klassen"].items():
+        letter = str(letter)
+        where = f"klassen.{letter}"
+        if not re.fullmatch(r"[A-Z]", letter):
+            raise UserError(f"{path}: {where}: a class is one capital letter, not {letter!r}")
+        if not isinstance(spec, dict):
+            raise UserError(f"{path}: {where} must have 'naam', 'zwaarte' and 'codes'")
+        allowed = {"naam", "zwaarte", "codes"} | ({"e_categorie"} if letter == E_CLASS else set())
+        reject_unknown_keys(path, where, spec, allowed)
+        for key in ("naam", "zwaarte", "codes"):
+            if spec.get(key) in (None, ""):
+                raise UserError(f"{path}: {where}: missing key '{key}'")
+        severity = check_severity(f"{where}.zwaarte", spec["zwaarte"])
+        category = None
+        if letter == E_CLASS:
+            category = check_category(f"{where}.e_categorie", spec.get("e_categorie", None))
+            if severity != _lightest(weights):
+                raise UserError(f"{path}: {where}.zwaarte: E-codes are always '{_lightest(weights)}'")
+        class_rows.append(
+            {"klasse": letter, "klasse_naam": str(spec["naam"]), "zwaarte": severity, "e_categorie": category}
+        )
+        if not isinstance(spec["codes"], dict):
+            raise UserError(f"{path}: {where}.codes must map each code to its description")
+        for raw_code, entry in spec["codes"].items():
+            code = normalise_code(raw_code)
+            cwhere = f"{where}.codes.{raw_code}"
+            if not CODE_PATTERN.match(code):
+                raise UserError(
+                    f"{path}: {cwhere}: not an IMK code (a letter, one to five digits, maybe a closing letter)"
+                )
+            if code[0] != letter:
+                raise UserError(f"{path}: {cwhere}: code {code} belongs under class {code[0]}, not {letter}")
+            if code in first_seen:
+                raise UserError(f"{path}: {cwhere}: code {code} is mapped twice (also at {first_seen[code]})")
+            first_seen[code] = cwhere
+            if isinstance(entry, str):
+                entry = {"omschrijving": entry}
+            if not isinstance(entry, dict):
+                raise UserError(f"{path}: {cwhere}: expected a description or {{omschrijving: ..., zwaarte: ...}}")
+            reject_unknown_keys(
+                path, cwhere, entry, {"omschrijving", "zwaarte"} | ({"e_categorie"} if category else set())
+            )
+            code_severity = check_severity(f"{cwhere}.zwaarte", entry.get("zwaarte", severity))
+            if letter == E_CLASS and code_severity != severity:
+                raise UserError(f"{path}: {cwhere}.zwaarte: E-codes are always '{severity}'")
+            rows.append(
+                {
+                    "code": code,
+                    "omschrijving": str(entry.get("omschrijving", "")),
+                    "klasse": letter,
+                    "klasse_naam": str(spec["naam"]),
+                    "e_categorie": check_category(f"{cwhere}.e_categorie", entry.get("e_categorie", category))
+                    if category
+                    else None,
+                    "zwaarte": code_severity,
+                    "gewicht": weights[code_severity],
+                }
+            )
+    table = pd.DataFrame(
+        rows, columns=["code", "omschrijving", "klasse", "klasse_naam", "e_categorie", "zwaarte", "gewicht"]
+    )
+    classes = pd.DataFrame(class_rows, columns=["klasse", "klasse_naam", "zwaarte", "e_categorie"])
+    return ImkMapping(
+        table=table.sort_values("code", ignore_index=True),
+        classes=classes.sort_values("klasse", ignore_index=True),
+        weights=weights,
+        e_categories=tuple(categories),
+    )
+
+
+def _lightest(weights: dict[str, float]) -> str:
+    return min(weights, key=lambda s: (weights[s], list(weights).index(s)))

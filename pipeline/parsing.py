@@ -1,0 +1,53 @@
+"""Turning the text of an export into typed values, explicitly and never by guessing."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from pipeline.mapping import normalise_code
+
+# Tried in this order, each in full: a value matches one format or none. Day-first only; never month-first.
+DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y")
+
+SEX_VALUES = {
+    "man": "man",
+    "m": "man",
+    "vrouw": "vrouw",
+    "v": "vrouw",
+    "onbekend": "onbekend",
+    "x": "onbekend",
+}
+
+
+def parse_dates(text: pd.Series) -> pd.Series:
+    """Dates as datetime64; NaT where the text is empty or not a real date in one of DATE_FORMATS."""
+    text = text.astype("str").str.strip()
+    # Parse each distinct text once: exports repeat the same dates many times.
+    uniques = pd.Series(text.unique())
+    parsed = pd.Series(pd.NaT, index=uniques.index, dtype="datetime64[us]")
+    for fmt in DATE_FORMATS:
+        todo = parsed.isna()
+        if not todo.any():
+            break
+        parsed[todo] = pd.to_datetime(uniques[todo], format=fmt, errors="coerce").astype("datetime64[us]")
+    lookup = pd.Series(parsed.to_numpy(), index=uniques.to_numpy())
+    return pd.Series(lookup.reindex(text.to_numpy()).to_numpy(), index=text.index, dtype="datetime64[us]")
+
+
+def parse_ages(text: pd.Series) -> pd.Series:
+    """Whole ages as float (NaN where the text is not a whole number)."""
+    numbers = pd.to_numeric(text.astype("str").str.strip(), errors="coerce")
+    return numbers.where(np.isfinite(numbers) & (numbers == np.round(numbers)))
+
+
+def normalise_sex(text: pd.Series) -> pd.Series:
+    """'M', 'man', ' Man ' -> 'man'; unknown spellings are kept (lower case) for the schema to reject."""
+    lowered = text.astype("str").str.strip().str.lower()
+    return lowered.map(SEX_VALUES).fillna(lowered).astype("str")
+
+
+def normalise_codes(text: pd.Series) -> pd.Series:
+    uniques = pd.Series(text.astype("str").unique())
+    lookup = dict(zip(uniques, uniques.map(normalise_code), strict=True))
+    return text.astype("str").map(lookup).astype("str")

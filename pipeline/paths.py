@@ -1,0 +1,28 @@
+"""Where things are: the defaults of every command, relative to the project folder it runs in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+TEMPLATES = PROJECT / "templates"
+
+SYNTHETIC_DIR = Path("data/raw/synthetic")
+DEFAULT_BVH = SYNTHETIC_DIR / "bvh.csv"
+DEFAULT_CLIENTS = SYNTHETIC_DIR / "clients.csv"
+SYNTHETIC_MANIFEST = "synthetic.json"  # beside generated files: generator, seed and their SHA-256
+
+DEFAULT_CONFIG = Path("config/analysis.yaml")
+DEFAULT_MAPPING = Path("config/imk_mapping.yaml")
+PROCESSED = Path("data/processed")
+DEFAULT_OUT = Path("reports")
+
+# Stage outputs in PROCESSED, in processing order.
+VALIDATED_CLIENTS = "clients.parquet"
+VALIDATED_BVH = "bvh.parquet"
+INPUTS = "inputs.json"
+ALIGNED_ROWS = "aligned.parquet"
+ALIGNED_CLIENTS = "clients_aligned.parquet"
+CLASSIFIED = "classified.parquet"
+RESULTS = "results.json"
+CLIENT_COUNTS = "client_counts.parquet"

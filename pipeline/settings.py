@@ -1,0 +1,185 @@
+"""The analysis settings (config/analysis.yaml): loaded, checked and turned into one typed object."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from pipeline.errors import UserError
+from pipeline.yamlfile import load_yaml, reject_unknown_keys
+
+UNKNOWN_CODE_ACTIONS = ("stoppen", "terugval")
+
+
+@dataclass(frozen=True)
+class Settings:
+    van: pd.Timestamp
+    tot: pd.Timestamp
+    months_long: int
+    months_short: int
+    age_bounds: tuple[int, ...]
+    alpha: float
+    min_group_size: int
+    veel_threshold: int
+    small_decrease_max: float
+    large_decrease_min: float
+    roles: tuple[str, ...] | None  # None: every role counts
+    unknown_codes: str
+    fallback_severity: str
+    fallback_e_category: str
+
+    @property
+    def windows(self) -> tuple[str, ...]:
+        """The five window labels in time order; with the defaults '6 mnd voor' ... '6 mnd na'."""
+        lng, sht = self.months_long, self.months_short
+        return (f"{lng} mnd voor", f"{sht} mnd voor", "tijdens", f"{sht} mnd na", f"{lng} mnd na")
+
+    @property
+    def age_labels(self) -> tuple[str, ...]:
+        bounds = self.age_bounds
+        labels = [f"<{bounds[0]}"]
+        labels += [f"{lo}-{hi - 1}" for lo, hi in pairwise(bounds)]
+        labels.append(f"{bounds[-1]}+")
+        return tuple(labels)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The settings as they act, for results.json and the colophon."""
+        return {
+            "periode": {"van": self.van.date().isoformat(), "tot": self.tot.date().isoformat()},
+            "vensters": {"lang_maanden": self.months_long, "kort_maanden": self.months_short},
+            "leeftijdsgroepen": list(self.age_labels),
+            "alpha": self.alpha,
+            "min_groepsgrootte": self.min_group_size,
+            "veel_vanaf": self.veel_threshold,
+            "kleine_afname_tot": self.small_decrease_max,
+            "grote_afname_vanaf": self.large_decrease_min,
+            "rollen": "alle" if self.roles is None else list(self.roles),
+            "onbekende_codes": self.unknown_codes,
+        }
+
+
+def _require(path: Path, section: dict, key: str, where: str) -> Any:
+    if key not in section or section[key] is None:
+        raise UserError(f"{path}: missing key '{key}' in {where}")
+    return section[key]
+
+
+def _section(path: Path, data: dict, key: str, allowed: set[str]) -> dict:
+    section = _require(path, data, key, "the settings")
+    if not isinstance(section, dict):
+        raise UserError(f"{path}: '{key}' must be a section with keys {', '.join(sorted(allowed))}")
+    reject_unknown_keys(path, f"'{key}'", section, allowed)
+    return section
+
+
+def _date(path: Path, value: Any, key: str) -> pd.Timestamp:
+    if isinstance(value, dt.date):
+        return pd.Timestamp(value)
+    try:
+        return pd.Timestamp(dt.date.fromisoformat(str(value)))
+    except ValueError:
+        raise UserError(f"{path}: '{key}' must be a date written YYYY-MM-DD, not {value!r}") from None
+
+
+def _int(path: Path, value: Any, key: str, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise UserError(f"{path}: '{key}' must be a whole number of at least {minimum}, not {value!r}")
+    return value
+
+
+def _fraction(path: Path, value: Any, key: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < 1:
+        raise UserError(f"{path}: '{key}' must be a number between 0 and 1, not {value!r}")
+    return float(value)
+
+
+def load_settings(path: Path) -> Settings:
+    path = Path(path)
+    data = load_yaml(path)
+    if not isinstance(data, dict):
+        raise UserError(f"{path}: expected a YAML mapping of settings")
+    top = {
+        "periode",
+        "vensters",
+        "leeftijdsgrenzen",
+        "toetsen",
+        "veranderingsgroepen",
+        "rollen",
+        "onbekende_codes",
+    }
+    reject_unknown_keys(path, "the settings", data, top)
+
+    periode = _section(path, data, "periode", {"van", "tot"})
+    van = _date(path, _require(path, periode, "van", "'periode'"), "periode.van")
+    tot = _date(path, _require(path, periode, "tot", "'periode'"), "periode.tot")
+    if tot <= van:
+        raise UserError(f"{path}: 'periode.tot' ({tot.date()}) must lie after 'periode.van' ({van.date()})")
+
+    vensters = _section(path, data, "vensters", {"lang_maanden", "kort_maanden"})
+    lng = _int(path, _require(path, vensters, "lang_maanden", "'vensters'"), "vensters.lang_maanden", 2)
+    sht = _int(path, _require(path, vensters, "kort_maanden", "'vensters'"), "vensters.kort_maanden", 1)
+    if sht >= lng:
+        raise UserError(f"{path}: 'vensters.kort_maanden' ({sht}) must be smaller than 'lang_maanden' ({lng})")
+
+    bounds = _require(path, data, "leeftijdsgrenzen", "the settings")
+    if (
+        not isinstance(bounds, list)
+        or not bounds
+        or not all(isinstance(b, int) and not isinstance(b, bool) and 0 < b <= 110 for b in bounds)
+        or any(a >= b for a, b in pairwise(bounds))
+    ):
+        raise UserError(
+            f"{path}: 'leeftijdsgrenzen' must be a rising list of whole ages between 1 and 110, not {bounds!r}"
+        )
+
+    toetsen = _section(path, data, "toetsen", {"alpha", "min_groepsgrootte"})
+    alpha = _fraction(path, _require(path, toetsen, "alpha", "'toetsen'"), "toetsen.alpha")
+    min_group = _int(path, _require(path, toetsen, "min_groepsgrootte", "'toetsen'"), "toetsen.min_groepsgrootte", 1)
+
+    groepen = _section(path, data, "veranderingsgroepen", {"veel_vanaf", "kleine_afname_tot", "grote_afname_vanaf"})
+    veel = _int(path, _require(path, groepen, "veel_vanaf", "'veranderingsgroepen'"), "veel_vanaf", 1)
+    small = _fraction(path, _require(path, groepen, "kleine_afname_tot", "'veranderingsgroepen'"), "kleine_afname_tot")
+    large = _fraction(
+        path, _require(path, groepen, "grote_afname_vanaf", "'veranderingsgroepen'"), "grote_afname_vanaf"
+    )
+    if small >= large:
+        raise UserError(f"{path}: 'kleine_afname_tot' ({small}) must be smaller than 'grote_afname_vanaf' ({large})")
+
+    rollen = _require(path, data, "rollen", "the settings")
+    if rollen == "alle":
+        roles = None
+    elif isinstance(rollen, list) and rollen and all(isinstance(r, str) and r.strip() for r in rollen):
+        roles = tuple(sorted({r.strip().lower() for r in rollen}))
+    else:
+        raise UserError(f"{path}: 'rollen' must be 'alle' or a list of roles such as [verdachte], not {rollen!r}")
+
+    onbekend = _section(path, data, "onbekende_codes", {"actie", "terugval_zwaarte", "terugval_e_categorie"})
+    action = _require(path, onbekend, "actie", "'onbekende_codes'")
+    if action not in UNKNOWN_CODE_ACTIONS:
+        raise UserError(
+            f"{path}: 'onbekende_codes.actie' must be one of {', '.join(UNKNOWN_CODE_ACTIONS)}, not {action!r}"
+        )
+    fallback_severity = str(onbekend.get("terugval_zwaarte", "licht"))
+    fallback_category = str(onbekend.get("terugval_e_categorie", "overig"))
+
+    return Settings(
+        van=van,
+        tot=tot,
+        months_long=lng,
+        months_short=sht,
+        age_bounds=tuple(bounds),
+        alpha=alpha,
+        min_group_size=min_group,
+        veel_threshold=veel,
+        small_decrease_max=small,
+        large_decrease_min=large,
+        roles=roles,
+        unknown_codes=action,
+        fallback_severity=fallback_severity,
+        fallback_e_category=fallback_category,
+    )
