@@ -1,0 +1,40 @@
+"""Numbers the Dutch way, in Python rather than in templates: 1.682, 49,6%, −68,1%, p < 0,001."""
+
+from __future__ import annotations
+
+MINUS = "\u2212"  # a real minus sign, as typeset reports use
+
+
+def nl_int(value: float | int | None) -> str:
+    if value is None:
+        return "–"
+    text = f"{round(value):,}".replace(",", ".")
+    return text.replace("-", MINUS)
+
+
+def nl_decimal(value: float | None, digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    text = f"{value:,.{digits}f}".replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return text.replace("-", MINUS)
+
+
+def nl_pct(value: float | None, digits: int = 1, sign: bool = False) -> str:
+    """49,6%; with sign=True a change: −49,6% or +12,0%."""
+    if value is None:
+        return "–"
+    text = nl_decimal(value, digits) + "%"
+    if sign and value > 0:
+        text = "+" + text
+    if text.startswith(MINUS) and float(f"{value:.{digits}f}") == 0:
+        text = text[1:]
+    return text
+
+
+def nl_p(p: float | None) -> str:
+    """p < 0,001 or p = 0,034; a dash when there was no test."""
+    if p is None:
+        return "–"
+    if p < 0.001:
+        return "p < 0,001"
+    return "p = " + nl_decimal(p, 3)

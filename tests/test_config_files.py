@@ -1,0 +1,173 @@
+"""The YAML files researchers edit: the mapping and the settings are checked on load with clear errors."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+import yaml
+
+from pipeline.errors import UserError
+from pipeline.mapping import load_mapping
+from pipeline.settings import load_settings
+from tests.conftest import CONFIG, MAPPING, ROOT
+
+MINIMAL = """\
+gewichten: {licht: 1, middel: 2, zwaar: 3}
+e_categorieen: [ruzie, overig]
+klassen:
+  E:
+    naam: Meldingen en assistentie
+    zwaarte: licht
+    e_categorie: overig
+    codes:
+      E11: {omschrijving: VECHTPARTIJ, e_categorie: ruzie}
+      E33: OVERLAST DOOR VERWARD PERSOON
+  F:
+    naam: Overige incidenten
+    zwaarte: licht
+    codes:
+      F010: OPENBARE DRONKENSCHAP
+      F12: {omschrijving: OPENLIJKE GEWELDPLEGING, zwaarte: zwaar}
+"""
+
+
+def _mapping(tmp_path, text):
+    path = tmp_path / "mapping.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_default_mapping_holds_every_code_of_the_shared_table(mapping):
+    assert len(mapping.table) == 648
+    assert mapping.table["code"].is_unique
+    assert set(mapping.table["klasse"]) == set("ABCDEFGHIJLM")
+    assert mapping.weights == {"licht": 1.0, "middel": 2.0, "zwaar": 3.0}
+    e = mapping.table[mapping.table["klasse"] == "E"]
+    assert set(e["zwaarte"]) == {"licht"}
+    ruzie = set(e.loc[e["e_categorie"] == "ruzie", "code"])
+    assert ruzie == {"E11", "E12", "E13", "E16"}
+    assert set(e.loc[e["e_categorie"] == "assistenties", "code"]) == {f"E5{i}" for i in range(9)}
+    table = mapping.table.set_index("code")
+    assert table.loc["F010", "omschrijving"] != table.loc["F10", "omschrijving"]
+    assert table.loc["D12", "zwaarte"] == "zwaar" and table.loc["F551", "zwaarte"] == "zwaar"
+
+
+def test_default_mapping_matches_the_shared_table_where_it_exists(mapping):
+    shared = ROOT.parent / "shared" / "imk" / "imk_mapping.tsv"
+    if not shared.exists():
+        pytest.skip("the shared table lives outside the repository")
+    source = pd.read_csv(shared, sep="\t", dtype=str, keep_default_na=False).set_index("code")
+    ours = mapping.table.set_index("code").loc[source.index]
+    assert (ours["zwaarte"] == source["zwaarte"]).all()
+    assert (ours["e_categorie"].fillna("") == source["e_categorie"]).all()
+    assert (ours["omschrijving"] == source["omschrijving"]).all()
+
+
+def test_minimal_mapping_loads_with_class_defaults(tmp_path):
+    m = load_mapping(_mapping(tmp_path, MINIMAL))
+    table = m.table.set_index("code")
+    assert table.loc["E33", "e_categorie"] == "overig"
+    assert table.loc["E11", "e_categorie"] == "ruzie"
+    assert table.loc["F12", "zwaarte"] == "zwaar" and table.loc["F12", "gewicht"] == 3.0
+    assert table.loc["F010", "zwaarte"] == "licht"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "      F010: OPENBARE DRONKENSCHAP\n",
+            "      F010: OPENBARE DRONKENSCHAP\n      F010: NOG EEN KEER\n",
+            "occurs twice",
+        ),
+        (
+            "      F010: OPENBARE DRONKENSCHAP\n",
+            "      F010: OPENBARE DRONKENSCHAP\n      f 010: NOG EEN KEER\n",
+            "mapped twice",
+        ),
+        ("zwaarte: zwaar}", "zwaarte: extreem}", "unknown severity 'extreem'"),
+        ("e_categorie: ruzie}", "e_categorie: vechten}", "unknown E-category 'vechten'"),
+        ("middel: 2", "middel: twee", "weight 'gewichten.middel' must be a number"),
+        ("    naam: Overige incidenten\n", "    naam: Overige incidenten\n    kleur: rood\n", "unknown key 'kleur'"),
+        ("F12: {omschrijving", "F12: {omschrijvng", "unknown key 'omschrijvng'"),
+        ("      F010:", "      E010:", "belongs under class E"),
+        ("      F010:", "      F0100000:", "not an IMK code"),
+        ("e_categorieen: [ruzie, overig]", "e_categorieen: [ruzie, overig\n", "line"),
+    ],
+)
+def test_mapping_errors_name_the_file_key_and_value(tmp_path, old, new, message):
+    assert old in MINIMAL
+    path = _mapping(tmp_path, MINIMAL.replace(old, new, 1))
+    with pytest.raises(UserError) as caught:
+        load_mapping(path)
+    assert message in caught.value.message
+    assert str(path) in caught.value.message
+
+
+def test_broken_yaml_names_the_line(tmp_path):
+    path = _mapping(tmp_path, MINIMAL.replace("  F:\n", "  F\n    - oops: [\n"))
+    with pytest.raises(UserError, match=r"line \d+"):
+        load_mapping(path)
+
+
+def test_e_codes_cannot_be_made_heavier(tmp_path):
+    path = _mapping(
+        tmp_path, MINIMAL.replace("E33: OVERLAST DOOR VERWARD PERSOON", "E33: {omschrijving: X, zwaarte: zwaar}")
+    )
+    with pytest.raises(UserError, match="E-codes are always 'licht'"):
+        load_mapping(path)
+
+
+# --- settings --------------------------------------------------------------------------------------------
+
+
+def test_default_settings(settings):
+    assert settings.van == pd.Timestamp("2019-06-01") and settings.tot == pd.Timestamp("2022-05-31")
+    assert settings.windows == ("6 mnd voor", "3 mnd voor", "tijdens", "3 mnd na", "6 mnd na")
+    assert settings.age_labels == ("<18", "18-25", "26-35", "36-45", "46-55", "56-65", "66-75", "76-85", "86+")
+    assert (settings.min_group_size, settings.veel_threshold, settings.alpha) == (10, 10, 0.05)
+    assert settings.roles is None and settings.unknown_codes == "stoppen"
+
+
+def _settings_with(tmp_path, change):
+    data = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
+    change(data)
+    path = tmp_path / "analysis.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d.update(extra=1), "unknown key 'extra'"),
+        (lambda d: d["toetsen"].update(alfa=0.05), "unknown key 'alfa'"),
+        (lambda d: d["toetsen"].update(alpha="vijf procent"), "'toetsen.alpha' must be a number"),
+        (lambda d: d["periode"].update(van="01-06-2019x"), "must be a date"),
+        (lambda d: d["periode"].update(tot="2019-01-01"), "must lie after"),
+        (lambda d: d["vensters"].update(kort_maanden=6), "must be smaller"),
+        (lambda d: d.update(leeftijdsgrenzen=[18, 18, 30]), "rising list"),
+        (lambda d: d.update(rollen="sommige"), "'rollen' must be 'alle' or a list"),
+        (lambda d: d["onbekende_codes"].update(actie="negeren"), "must be one of stoppen, terugval"),
+        (lambda d: d.pop("periode"), "missing key 'periode'"),
+        (lambda d: d["veranderingsgroepen"].update(veel_vanaf=2.5), "whole number"),
+    ],
+)
+def test_settings_errors_name_the_key(tmp_path, change, message):
+    path = _settings_with(tmp_path, change)
+    with pytest.raises(UserError) as caught:
+        load_settings(path)
+    assert message in caught.value.message and str(path) in caught.value.message
+
+
+def test_role_list_is_normalised(tmp_path):
+    path = _settings_with(tmp_path, lambda d: d.update(rollen=["Verdachte ", "betrokkene"]))
+    assert load_settings(path).roles == ("betrokkene", "verdachte")
+
+
+def test_missing_files_are_user_errors(tmp_path):
+    with pytest.raises(UserError, match="file not found"):
+        load_settings(tmp_path / "nope.yaml")
+    with pytest.raises(UserError, match="file not found"):
+        load_mapping(tmp_path / "nope.yaml")
+    assert MAPPING.exists()

@@ -1,0 +1,19 @@
+from pipeline.formatting import MINUS, nl_decimal, nl_int, nl_p, nl_pct
+
+
+def test_dutch_numbers():
+    assert nl_int(1682) == "1.682"
+    assert nl_int(3909) == "3.909"
+    assert nl_int(-835) == f"{MINUS}835"
+    assert nl_int(None) == "–"
+    assert nl_decimal(10.256) == "10,3"
+    assert nl_decimal(1234.5, 2) == "1.234,50"
+    assert nl_pct(-49.643) == f"{MINUS}49,6%"
+    assert nl_pct(-68.085) == f"{MINUS}68,1%"
+    assert nl_pct(77.4) == "77,4%"
+    assert nl_pct(12.0, sign=True) == "+12,0%"
+    assert nl_pct(-0.04) == "0,0%"
+    assert nl_p(0.0000001) == "p < 0,001"
+    assert nl_p(0.0341) == "p = 0,034"
+    assert nl_p(0.001) == "p = 0,001"
+    assert nl_p(None) == "–"
