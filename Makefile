@@ -20,6 +20,7 @@ CLIENTS ?= data/raw/synthetic/clients.csv
 CONFIG ?= config/analysis.yaml
 MAPPING ?= config/imk_mapping.yaml
 OUT ?= reports
+NARRATIVE ?= narrative
 P := data/processed
 
 PIPE := $(PY) -m pipeline
@@ -33,7 +34,9 @@ VALIDATE_CODE := pipeline/validate.py pipeline/readers.py pipeline/parsing.py pi
 ALIGN_CODE := pipeline/align.py
 CLASSIFY_CODE := pipeline/classify.py
 ANALYSE_CODE := pipeline/analyse.py pipeline/stats.py pipeline/provenance.py
-RENDER_CODE := $(wildcard pipeline/render*.py) $(wildcard pipeline/report/*.py) $(wildcard templates/*)
+RENDER_CODE := pipeline/render.py pipeline/report_tables.py pipeline/report_text.py pipeline/tables.py \
+               pipeline/figures.py pipeline/formatting.py pipeline/narrative.py \
+               $(wildcard templates/*.html templates/*.css templates/narrative/*.md templates/fonts/*)
 
 VALIDATED := $(P)/clients.parquet $(P)/bvh.parquet $(P)/inputs.json
 ALIGNED := $(P)/aligned.parquet $(P)/clients_aligned.parquet
@@ -46,12 +49,13 @@ REPORT := $(OUT)/rendementsanalyse.html
 help: ## show this help
 	@echo "Rendementsanalyse ICO. Targets:"
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z]+):.*## (.*)/  make \1\t\2/' | expand -t 22
-	@echo "Inputs (override as VAR=path): BVH=$(BVH) CLIENTS=$(CLIENTS) CONFIG=$(CONFIG) MAPPING=$(MAPPING) OUT=$(OUT)"
+	@echo "Inputs (override as VAR=path): BVH=$(BVH) CLIENTS=$(CLIENTS) CONFIG=$(CONFIG) MAPPING=$(MAPPING)"
+	@echo "                               NARRATIVE=$(NARRATIVE) OUT=$(OUT)"
 
 all: report test ## build the report and run the tests
 
 report: $(REPORT) ## set up .venv if needed, run every stage, write the report to OUT (default reports/)
-	@echo "Report: $(OUT)/rendementsanalyse.html   results: $(OUT)/results.json"
+	@echo "Report: $(OUT)/rendementsanalyse.html and $(OUT)/rendementsanalyse.pdf   results: $(OUT)/results.json"
 
 test: $(STAMP) ## set up .venv if needed, run ruff and the tests
 	$(PY) -m ruff check .
@@ -89,8 +93,8 @@ $(CLASSIFIED): $(P)/aligned.parquet $(CONFIG) $(MAPPING) $(CLASSIFY_CODE) $(COMM
 $(RESULTS) &: $(CLASSIFIED) $(P)/clients_aligned.parquet $(P)/inputs.json $(CONFIG) $(MAPPING) $(ANALYSE_CODE) $(COMMON)
 	$(PIPE) analyse --config $(CONFIG) --mapping $(MAPPING) --processed $(P)
 
-$(REPORT): $(P)/results.json $(RENDER_CODE) $(COMMON)
-	$(PIPE) render --results $(P)/results.json --out $(OUT)
+$(REPORT): $(P)/results.json $(RENDER_CODE) $(wildcard $(NARRATIVE)/*.md) $(COMMON)
+	$(PIPE) render --results $(P)/results.json --out $(OUT) --narrative $(NARRATIVE)
 
 clean: ## remove stage outputs and reports (not the virtual environment)
 	rm -rf $(P) $(OUT)

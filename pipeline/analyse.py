@@ -250,6 +250,8 @@ def analyse(
     class_names = mapping.classes.set_index("klasse")["klasse_naam"]
     e_codes = used.loc[is_e, "imk_code"].value_counts().sort_index().sort_values(ascending=False, kind="stable")
 
+    code_names = mapping.table.set_index("code")["omschrijving"]
+    compared = clients.loc[clients["vergeleken"]]
     excluded = clients.loc[~clients["vergeleken"]].sort_values("client_id")
     unknown_codes = rows.loc[rows["onbekende_code"], "imk_code"].value_counts().sort_index()
     results: dict[str, Any] = {
@@ -265,6 +267,7 @@ def analyse(
         "imk_classes": {k: int(v) for k, v in class_counts.items()},
         "imk_class_names": {k: str(class_names.get(k, "Onbekende klasse")) for k in class_counts.index},
         "e_codes": {k: int(v) for k, v in e_codes.items()},
+        "e_code_names": {k: code_names.get(k, "") for k in e_codes.index},
         "change_groups": _change_groups(counts),
         "distributions": {
             "registraties_per_client": _frequencies(counts["totaal"]),
@@ -272,6 +275,10 @@ def analyse(
         },
         "class_by_sex": _class_breakdown(used, counts, "geslacht", ["man", "vrouw", "onbekend"]),
         "class_by_age": _class_breakdown(used, counts, "leeftijdsgroep", list(settings.age_labels)),
+        "ico_periode": {
+            "eerste_start": None if compared.empty else compared["ico_start"].min().strftime("%Y-%m"),
+            "laatste_eind": None if compared.empty else compared["ico_eind"].max().strftime("%Y-%m"),
+        },
         "reconciliation": reconciliation(rows, clients),
         "data_quality": {
             "clients_read": len(clients),

@@ -50,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_inputs(run)
     _add_config(run)
     run.add_argument("--out", type=Path, default=paths.DEFAULT_OUT, help="output folder (default: reports/)")
+    run.add_argument("--narrative", type=Path, default=paths.DEFAULT_NARRATIVE, help="folder of the analyst's chapters")
 
     validate = sub.add_parser("validate", help="check both inputs, write typed Parquet")
     _add_inputs(validate)
@@ -70,6 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     render = sub.add_parser("render", help="the report from results.json")
     render.add_argument("--results", type=Path, default=paths.PROCESSED / paths.RESULTS)
     render.add_argument("--out", type=Path, default=paths.DEFAULT_OUT)
+    render.add_argument(
+        "--narrative", type=Path, default=paths.DEFAULT_NARRATIVE, help="folder of the analyst's chapters"
+    )
 
     synth = sub.add_parser("synth", help="write the synthetic default export (calibrated to the report)")
     synth.add_argument("--out", type=Path, default=paths.SYNTHETIC_DIR)
@@ -80,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
 def dispatch(args: argparse.Namespace) -> None:
     rep = Reporter(quiet=args.quiet)
     if args.command == "run":
-        run_all(args.bvh, args.clients, args.config, args.mapping, args.out, rep)
+        run_all(args.bvh, args.clients, args.config, args.mapping, args.out, args.narrative, rep)
         if not args.quiet:
             print(
                 f"Report written to {args.out / 'rendementsanalyse.html'} (results: {args.out / 'results.json'})",
@@ -95,7 +99,7 @@ def dispatch(args: argparse.Namespace) -> None:
     elif args.command == "analyse":
         stage_analyse(args.config, args.mapping, args.processed, rep)
     elif args.command == "render":
-        stage_render(args.results, args.out, rep)
+        stage_render(args.results, args.out, args.narrative, rep)
     elif args.command == "synth":
         from pipeline.synth import write_synthetic
 

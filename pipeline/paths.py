@@ -16,6 +16,7 @@ DEFAULT_CONFIG = Path("config/analysis.yaml")
 DEFAULT_MAPPING = Path("config/imk_mapping.yaml")
 PROCESSED = Path("data/processed")
 DEFAULT_OUT = Path("reports")
+DEFAULT_NARRATIVE = Path("narrative")  # the chapters the analyst writes, in Markdown
 
 # Stage outputs in PROCESSED, in processing order.
 VALIDATED_CLIENTS = "clients.parquet"

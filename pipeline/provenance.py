@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import platform
 from pathlib import Path
 from typing import Any
 
@@ -49,3 +50,33 @@ def describe_config(settings: Path, mapping: Path) -> dict[str, Any]:
         "settings": {"file": str(settings), "sha256": sha256(settings)},
         "mapping": {"file": str(mapping), "sha256": sha256(mapping)},
     }
+
+
+KEY_PACKAGES = (
+    "pandas",
+    "numpy",
+    "scipy",
+    "statsmodels",
+    "pandera",
+    "pyarrow",
+    "matplotlib",
+    "jinja2",
+    "weasyprint",
+    "pyyaml",
+    "markdown",
+)
+
+
+def software_versions() -> dict[str, str]:
+    """Python and the key packages, as installed: part of what made the result."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    import pipeline
+
+    found = {"rendementsanalyse": pipeline.__version__, "python": platform.python_version()}
+    for package in KEY_PACKAGES:
+        try:
+            found[package] = version(package)
+        except PackageNotFoundError:
+            found[package] = "niet geïnstalleerd"
+    return found

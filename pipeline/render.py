@@ -1,17 +1,45 @@
-"""Stage 5, render: the report from results.json: HTML, tables as CSV, results.json beside them."""
+"""Stage 5, render: the report from results.json alone: HTML (self-contained), PDF, tables as CSV, figures.
+
+Nothing person-level reaches this stage: it sees only the aggregated results, so the report cannot show a
+client id, a registration number or the date of a single registration.
+"""
 
 from __future__ import annotations
 
+import base64
+import contextlib
+import datetime as dt
+import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
-from pipeline.formatting import nl_int, nl_pct
+from pipeline import __version__, report_text
+from pipeline.figures import Chart, make_figures, write_figures
+from pipeline.formatting import nl_decimal
+from pipeline.narrative import load_chapters
 from pipeline.paths import TEMPLATES
-from pipeline.report_tables import main_tables
+from pipeline.report_tables import report_tables
 
 HTML_NAME = "rendementsanalyse.html"
+PDF_NAME = "rendementsanalyse.pdf"
+FONTS = TEMPLATES / "fonts"
+
+TOC = [
+    ("kerncijfers", "Kerncijfers"),
+    ("inleiding", "Inleiding"),
+    ("methode", "Onderzoeksmethode"),
+    ("resultaten", "Resultaten: politieregistraties voor en na het ICO"),
+    ("wel-en-niet", "Wat deze cijfers wel en niet zeggen"),
+    ("interviews", "Resultaten van de interviews met samenwerkingspartners"),
+    ("conclusies", "Conclusies en aanbevelingen"),
+    ("bijlage-statistiek", "Bijlage A. Statistische verantwoording"),
+    ("bijlage-datakwaliteit", "Bijlage B. Datakwaliteit en verantwoording"),
+    ("colofon", "Colofon"),
+]
 
 
 def environment() -> jinja2.Environment:
@@ -23,37 +51,158 @@ def environment() -> jinja2.Environment:
     )
 
 
-def key_sentences(r: dict[str, Any]) -> list[str]:
-    o = r["overall"]
-    lng = r["settings"]["vensters"]["lang_maanden"]
-    words = {6: "zes", 3: "drie", 12: "twaalf"}.get(lng, str(lng))
-    direction = "daalde" if o["na"] < o["voor"] else ("steeg" if o["na"] > o["voor"] else "bleef gelijk")
-    change = "" if o["afname_pct"] is None else f" ({nl_pct(o['afname_pct'], sign=True)})"
+class _Embedded:
+    """A chart as the template sees it: caption, alt text and the SVG as a data URI (inline SVGs collide on ids)."""
+
+    def __init__(self, chart: Chart) -> None:
+        self.id, self.caption, self.alt = chart.id, chart.caption, chart.alt
+        self.data_uri = "data:image/svg+xml;base64," + base64.b64encode(chart.svg).decode("ascii")
+
+
+def _settings_list(r: dict[str, Any]) -> list[tuple[str, str]]:
+    s = r["settings"]
     return [
-        f"Het aantal registraties {direction} van {nl_int(o['voor'])} in de {words} maanden vóór het ICO naar "
-        f"{nl_int(o['na'])} in de {words} maanden erna{change}.",
-        f"Het gaat om {nl_int(r['n_clients'])} cliënten met samen {nl_int(r['n_registrations'])} registraties "
-        f"in de vijf perioden rond het ICO.",
+        ("Exportperiode", f"{report_text.nl_date(s['periode']['van'])} t/m {report_text.nl_date(s['periode']['tot'])}"),
+        ("Perioden rond het ICO", f"{s['vensters']['lang_maanden']} en {s['vensters']['kort_maanden']} maanden"),
+        ("Leeftijdsgroepen", ", ".join(s["leeftijdsgroepen"])),
+        ("Significantieniveau", nl_decimal(s["alpha"], 2)),
+        ("Kleinste getoetste groep", f"{s['min_groepsgrootte']} cliënten"),
+        ("Grens 'veel registraties'", f"{s['veel_vanaf']} of meer vóór het ICO"),
+        (
+            "Grenzen afname",
+            f"tot en met {nl_decimal(s['kleine_afname_tot'] * 100, 0)}% en vanaf "
+            f"{nl_decimal(s['grote_afname_vanaf'] * 100, 0)}%",
+        ),
+        ("Rollen die meetellen", s["rollen"] if isinstance(s["rollen"], str) else ", ".join(s["rollen"])),
+        ("Onbekende IMK-codes", s["onbekende_codes"]),
+        ("Gewichten zwaarte", ", ".join(f"{k} {v:g}" for k, v in r["severity_score"]["gewichten"].items())),
     ]
 
 
-def render(results: dict[str, Any], out: Path) -> list[Path]:
+def _colophon(r: dict[str, Any]) -> list[tuple[str, str]]:
+    i = r["inputs"]
+    rows = [
+        ("Politie-export", f"{i['bvh']['file']} (SHA-256 {i['bvh']['sha256']})"),
+        ("Cliëntenlijst", f"{i['clients']['file']} (SHA-256 {i['clients']['sha256']})"),
+    ]
+    if i["synthetic"]:
+        rows.append(
+            ("Synthetische gegevens", f"gemaakt door {i['generator']['generator']} met seed {i['generator']['seed']}")
+        )
+    rows += [
+        ("Instellingen", f"{i['settings']['file']} (SHA-256 {i['settings']['sha256']})"),
+        ("IMK-indeling", f"{i['mapping']['file']} (SHA-256 {i['mapping']['sha256']})"),
+        ("Software", ", ".join(f"{k} {v}" for k, v in r["software"].items())),
+        (
+            "Gemaakt met",
+            f"rendementsanalyse {__version__}: open en reproduceerbaar; dezelfde gegevens en "
+            f"instellingen geven hetzelfde rapport.",
+        ),
+    ]
+    return rows
+
+
+def _text(r: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "key": report_text.key_sentences(r),
+        "period": report_text.period_text(r),
+        "method": report_text.method_text(r),
+        "windows": report_text.windows_text(r),
+        "change": report_text.change_text(r),
+        "sex": report_text.sex_text(r),
+        "age": report_text.age_text(r),
+        "severity": report_text.severity_text(r),
+        "limits": report_text.limits(r),
+        "data_quality": report_text.data_quality_text(r),
+    }
+
+
+def _css(synthetic: bool) -> str:
+    css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
+    if synthetic:
+        css += (
+            '\n@page { @top-right { content: "SYNTHETISCHE GEGEVENS"; font-size: 8pt; font-weight: bold; '
+            "color: #9a6b00; } }\n"
+        )
+    return css
+
+
+def _font_faces() -> str:
+    faces = [
+        ("DejaVuSans.ttf", "normal", "normal"),
+        ("DejaVuSans-Bold.ttf", "bold", "normal"),
+        ("DejaVuSans-Oblique.ttf", "normal", "italic"),
+    ]
+    return "\n".join(
+        f'@font-face {{ font-family: "DejaVu Sans"; src: url("{(FONTS / f).as_uri()}"); font-weight: {w}; '
+        f"font-style: {s}; }}"
+        for f, w, s in faces
+    )
+
+
+@contextlib.contextmanager
+def _source_date(results: dict[str, Any]) -> Iterator[None]:
+    """WeasyPrint stamps the PDF with SOURCE_DATE_EPOCH when set: take it from the data (the end of the export
+    period), never from the clock, so the same inputs give the same bytes."""
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        yield
+        return
+    end = dt.datetime.fromisoformat(results["settings"]["periode"]["tot"]).replace(tzinfo=dt.UTC)
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(end.timestamp()))
+    try:
+        yield
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]
+
+
+def write_pdf(html: str, target: Path, results: dict[str, Any]) -> None:
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    with _source_date(results):
+        document = weasyprint.HTML(string=html, base_url=str(target.parent))
+        shipped = weasyprint.CSS(string=_font_faces(), font_config=fonts)
+        document.write_pdf(target, stylesheets=[shipped], font_config=fonts)
+
+
+def render_html(results: dict[str, Any], tables, charts, chapters) -> str:
+    synthetic = results["inputs"]["synthetic"]
+    return (
+        environment()
+        .get_template("report.html")
+        .render(
+            css=Markup(_css(synthetic)),  # the project's own stylesheet, not data: not escaped
+            version=__version__,
+            synthetic=synthetic,
+            title=results["settings"]["rapport"]["titel"],
+            organisation=results["settings"]["rapport"]["organisatie"],
+            toc=TOC,
+            text=_text(results),
+            tables=tables,
+            figures={k: _Embedded(c) for k, c in charts.items()},
+            chapters=chapters,
+            settings_list=_settings_list(results),
+            colophon=_colophon(results),
+        )
+    )
+
+
+def render(results: dict[str, Any], out: Path, narrative: Path | None = None, pdf: bool = True) -> list[Path]:
     """Write the report into `out` (a fresh folder); return the files written."""
     out = Path(out)
-    written: list[Path] = []
-    tables = main_tables(results)
+    tables = report_tables(results)
+    charts = make_figures(results)
+    written = write_figures(charts, out / "figures")
     (out / "tables").mkdir(parents=True, exist_ok=True)
-    for table in tables:
+    for table in tables.values():
         path = out / "tables" / f"{table.id}.csv"
         path.write_bytes(table.to_csv())
         written.append(path)
-    env = environment()
-    html = env.get_template("report.html").render(
-        css=(TEMPLATES / "report.css").read_text(encoding="utf-8"),
-        synthetic=results["inputs"]["synthetic"],
-        key_sentences=key_sentences(results),
-        tables=tables,
-    )
+    html = render_html(results, tables, charts, load_chapters(narrative))
     (out / HTML_NAME).write_text(html, encoding="utf-8")
     written.append(out / HTML_NAME)
+    if pdf:
+        write_pdf(html, out / PDF_NAME, results)
+        written.append(out / PDF_NAME)
     return written

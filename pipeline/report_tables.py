@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from pipeline.align import EXCLUSION_REASONS
 from pipeline.tables import Table
 
-PERIOD_LABELS = {"voor": "Voor", "tijdens": "Tijdens", "na": "Na"}
 CHANGE_LABELS = {
     "toegenomen": "Toegenomen",
     "afname_0_10": "Afname 0-10%",
@@ -14,15 +15,49 @@ CHANGE_LABELS = {
     "afname_50_plus": "Afname 50% of meer",
 }
 SEX_LABELS = {"man": "Man", "vrouw": "Vrouw", "onbekend": "Onbekend"}
+TOP_CODE = 40  # per-client frequencies from this many up are one row or bar: no bar stands for one busy client
 
 
 def _share(part: float, whole: float) -> float | None:
     return None if not whole else part / whole * 100
 
 
+def key_figures(r: dict[str, Any]) -> Table:
+    o = r["overall"]
+    sev = r["severity"]
+    rows = [
+        ["Cliënten in de vergelijking", o["n"], None],
+        ["Registraties in de vijf perioden rond het ICO", r["n_registrations"], None],
+        ["Registraties vóór het ICO", o["voor"], None],
+        ["Registraties na het ICO", o["na"], None],
+        ["Verandering voor → na", o["afname"], o["afname_pct"]],
+    ]
+    rows += [[f"Verandering {k} (overige registraties)", g["afname"], g["afname_pct"]] for k, g in sev.items()]
+    return Table("kerncijfers", "Kerncijfers", ["", "Aantal", "Verandering"], ["text", "int", "pct"], rows)
+
+
+def clients_table(r: dict[str, Any], key: str, table_id: str, title: str, first: str, labels=None) -> Table:
+    groups = r[key]
+    n_total = sum(g["n"] for g in groups.values())
+    reg_total = sum(g["totaal"] for g in groups.values())
+    rows = [
+        [(labels or {}).get(k, k), g["n"], _share(g["n"], n_total), g["totaal"], _share(g["totaal"], reg_total)]
+        for k, g in groups.items()
+    ]
+    rows.append(["Totaal", n_total, _share(n_total, n_total), reg_total, _share(reg_total, reg_total)])
+    return Table(
+        table_id,
+        title,
+        [first, "Cliënten", "% cliënten", "Registraties", "% registraties"],
+        ["text", "int", "pct", "int", "pct"],
+        rows,
+        total_row=True,
+    )
+
+
 def windows_table(r: dict[str, Any]) -> Table:
     total = sum(r["windows"].values())
-    rows = [[w, n, _share(n, total)] for w, n in r["windows"].items()]
+    rows = [[w[0].upper() + w[1:], n, _share(n, total)] for w, n in r["windows"].items()]
     rows.append(["Totaal", total, _share(total, total)])
     return Table(
         "vensters",
@@ -37,14 +72,14 @@ def windows_table(r: dict[str, Any]) -> Table:
 def subgroup_table(
     r: dict[str, Any], key: str, labels: dict[str, str] | None, table_id: str, title: str, first: str
 ) -> Table:
-    rows = []
-    notes = []
+    rows, notes = [], []
     for name, g in r[key].items():
         label = (labels or {}).get(name, name)
         if not g["getoetst"]:
-            label += "*"
-            if g.get("reden") and g["reden"] not in notes:
-                notes.append(g["reden"])
+            reason = g.get("reden") or ""
+            if reason not in notes:
+                notes.append(reason)
+            label += "*" * (notes.index(reason) + 1)
         rows.append(
             [
                 label,
@@ -75,38 +110,23 @@ def subgroup_table(
     return Table(
         table_id,
         title,
-        [
-            first,
-            "Cliënten",
-            "Registraties voor",
-            "Registraties na",
-            "Gemiddeld voor",
-            "Gemiddeld na",
-            "Verandering",
-            "p",
-            "p (Holm)",
-        ],
+        [first, "Cliënten", "Voor", "Na", "Gem. voor", "Gem. na", "Verandering", "p", "p (Holm)"],
         ["text", "int", "int", "int", "dec", "dec", "pct", "p", "p"],
         rows,
-        notes=[f"* {n}" for n in notes],
+        notes=[
+            "Voor / na: registraties in de periode vóór en na het ICO; gem.: gemiddeld per cliënt; p: "
+            "Wilcoxon-toets, p (Holm): gecorrigeerd voor het aantal getoetste subgroepen."
+        ]
+        + ["*" * (i + 1) + " " + n[0].upper() + n[1:] for i, n in enumerate(notes)],
         total_row=True,
     )
 
 
-def by_period_table(r: dict[str, Any], key: str, table_id: str, title: str, first: str, labels=None) -> Table:
-    rows = []
-    for name, g in r[key].items():
-        rows.append(
-            [
-                (labels or {}).get(name, name),
-                g["totaal"],
-                g["voor"],
-                g["tijdens"],
-                g["na"],
-                g["afname"],
-                g["afname_pct"],
-            ]
-        )
+def by_period_table(r: dict[str, Any], key: str, table_id: str, title: str, first: str) -> Table:
+    rows = [
+        [k[0].upper() + k[1:], g["totaal"], g["voor"], g["tijdens"], g["na"], g["afname"], g["afname_pct"]]
+        for k, g in r[key].items()
+    ]
     return Table(
         table_id,
         title,
@@ -116,64 +136,251 @@ def by_period_table(r: dict[str, Any], key: str, table_id: str, title: str, firs
     )
 
 
-def change_groups_table(r: dict[str, Any], threshold: int) -> Table:
+def change_groups_table(r: dict[str, Any]) -> Table:
+    threshold = r["settings"]["veel_vanaf"]
     rows = []
     for group, g in r["change_groups"].items():
         label = f"Weinig (minder dan {threshold} voor)" if group == "weinig" else f"Veel ({threshold} of meer voor)"
-        rows.append([label, g["n"], *(g[c] for c in CHANGE_LABELS), g["geen_na"]])
+        for key in CHANGE_LABELS:
+            rows.append([label, CHANGE_LABELS[key], g[key], _share(g[key], g["n"])])
+        rows.append([label, "Totaal", g["n"], _share(g["n"], g["n"])])
     return Table(
         "veranderingsgroepen",
-        "Verandering per cliënt: na het ICO vergeleken met ervoor",
-        ["Groep", "Cliënten", *CHANGE_LABELS.values(), "Geen registratie na"],
-        ["text", *["int"] * 6],
+        "Verandering per cliënt: registraties na het ICO vergeleken met ervoor",
+        ["Groep", "Verandering", "Cliënten", "Percentage"],
+        ["text", "text", "int", "pct"],
         rows,
     )
 
 
-def classes_table(r: dict[str, Any]) -> Table:
-    total = sum(r["imk_classes"].values())
-    rows = [[k, r["imk_class_names"][k], n, _share(n, total)] for k, n in r["imk_classes"].items()]
-    rows.append(["", "Totaal", total, _share(total, total)])
+def counts_table(table_id: str, title: str, first: str, counts: dict[str, int], names: dict[str, str]) -> Table:
+    """Counts per code or class with their share of the total."""
+    total = sum(counts.values())
+    rows = [[k, names.get(k, ""), n, _share(n, total)] for k, n in counts.items()]
+    rows.append(["Totaal", "", total, _share(total, total)])
     return Table(
-        "imk_klassen",
-        "Registraties per IMK-klasse",
-        ["Klasse", "Omschrijving", "Aantal", "Percentage"],
+        table_id,
+        title,
+        [first, "Omschrijving", "Aantal", "Percentage"],
         ["text", "text", "int", "pct"],
         rows,
         total_row=True,
     )
 
 
+def classes_by_sex_table(r: dict[str, Any]) -> Table:
+    sexes = [s for s in ("man", "vrouw", "onbekend") if s in r["by_sex"]]
+    totals = {s: sum(v.get(s, 0) for v in r["class_by_sex"].values()) for s in sexes}
+    rows = []
+    for k in r["imk_classes"]:
+        row: list[Any] = [k, r["imk_class_names"][k]]
+        for s in sexes:
+            n = r["class_by_sex"][k].get(s, 0)
+            row += [n, _share(n, totals[s])]
+        rows.append(row)
+    columns = ["Klasse", "Omschrijving"]
+    for s in sexes:
+        columns += [SEX_LABELS[s], f"% {SEX_LABELS[s].lower()}"]
+    return Table(
+        "klassen_geslacht",
+        "Registraties per IMK-klasse naar geslacht",
+        columns,
+        ["text", "text"] + ["int", "pct"] * len(sexes),
+        rows,
+    )
+
+
+def top_age_per_class(r: dict[str, Any]) -> Table:
+    """The seed's Tabel 2: the age group with the most registrations per IMK class."""
+    minimum = r["settings"]["min_groepsgrootte"]
+    rows, small = [], False
+    for k in r["imk_classes"]:
+        counts = r["class_by_age"][k]
+        total = sum(counts.values())
+        if total < minimum:
+            rows.append([k, r["imk_class_names"][k] + "*", "–", total])
+            small = True
+            continue
+        top = max(counts.values())
+        groups = [g for g, n in counts.items() if n == top]
+        rows.append([k, r["imk_class_names"][k], " en ".join(groups), total])
+    notes = [f"* Minder dan {minimum} registraties: te klein om uit te splitsen naar leeftijd."] if small else []
+    return Table(
+        "leeftijd_per_klasse",
+        "Meest voorkomende leeftijdsgroep per IMK-klasse",
+        ["Klasse", "Omschrijving", "Meest voorkomend in leeftijdsgroep", "Registraties"],
+        ["text", "text", "text", "int"],
+        rows,
+        notes=notes,
+    )
+
+
+FREQUENCY_BINS = ((1, 1), (2, 2), (3, 5), (6, 9), (10, 19), (20, 39), (TOP_CODE, None))
+
+
+def frequency_table(r: dict[str, Any], key: str, table_id: str, title: str, what: str) -> Table:
+    """Clients by how many registrations they have, in bins; the figure shows the detail up to TOP_CODE."""
+    freq = {int(k): v for k, v in r["distributions"][key].items()}
+    total = sum(freq.values())
+    rows = []
+    for lo, hi in FREQUENCY_BINS:
+        n = sum(v for k, v in freq.items() if k >= lo and (hi is None or k <= hi))
+        label = f"{lo} of meer" if hi is None else (str(lo) if lo == hi else f"{lo}-{hi}")
+        rows.append([label, n, _share(n, total)])
+    if 0 in freq:
+        rows.insert(0, ["0", freq[0], _share(freq[0], total)])
+    rows.append(["Totaal", total, _share(total, total)])
+    return Table(table_id, title, [what, "Cliënten", "Percentage"], ["text", "int", "pct"], rows, total_row=True)
+
+
+def tests_table(r: dict[str, Any]) -> Table:
+    rows = []
+    o = r["overall"]
+    rows.append(
+        [
+            "Alle cliënten",
+            o["n"],
+            o["wilcoxon"]["n_ongelijk"],
+            o["wilcoxon"]["statistic"],
+            o["wilcoxon"]["p"],
+            None,
+            o["rank_biserial"],
+        ]
+    )
+    for key, labels in (("by_sex", SEX_LABELS), ("by_age", {})):
+        for name, g in r[key].items():
+            rows.append(
+                [
+                    f"{labels.get(name, name)}",
+                    g["n"],
+                    g["n_ongelijk"],
+                    g["statistic"],
+                    g["p"],
+                    g["p_holm"],
+                    g["rank_biserial"],
+                ]
+            )
+    s = r["severity_score"]
+    rows.append(
+        [
+            "Zwaartescore, alle cliënten",
+            s["wilcoxon"]["n"],
+            s["wilcoxon"]["n_ongelijk"],
+            s["wilcoxon"]["statistic"],
+            s["wilcoxon"]["p"],
+            None,
+            s["rank_biserial"],
+        ]
+    )
+    return Table(
+        "toetsen",
+        "Wilcoxon-toetsen (gepaard, tweezijdig): registraties per cliënt voor en na het ICO",
+        ["Groep", "n", "n met verschil", "W", "p", "p (Holm)", "Effectgrootte r"],
+        ["text", "int", "int", "dec", "p", "p", "dec2"],
+        rows,
+        notes=[
+            "Een streepje: niet getoetst (te kleine groep, geslacht onbekend of alle paren gelijk).",
+            "r is de rank-biseriële correlatie: +1 als alle cliënten na het ICO minder registraties "
+            "hebben, −1 als alle meer hebben.",
+        ],
+    )
+
+
+def severity_score_table(r: dict[str, Any]) -> Table:
+    s = r["severity_score"]
+    weights = ", ".join(f"{k} {v:g}" for k, v in s["gewichten"].items())
+    return Table(
+        "zwaartescore",
+        "Zwaartescore (som van de gewichten van de registraties) voor en na het ICO",
+        ["", "Voor", "Na", "Verandering"],
+        ["text", "dec", "dec", "pct"],
+        [
+            ["Totaal", s["voor"], s["na"], s["afname_pct"]],
+            ["Gemiddeld per cliënt", s["gemiddeld_voor"], s["gemiddeld_na"], None],
+        ],
+        notes=[f"Gewichten: {weights}; E-meldingen tellen als licht."],
+    )
+
+
+RECONCILIATION_LABELS = [
+    ("rows_read", "Rijen gelezen uit de politie-export"),
+    ("rows_excluded_role", "Rol telt niet mee (instelling 'rollen')"),
+    ("duplicates", "Dubbel: dezelfde registratie van dezelfde cliënt (bv. in twee rollen)"),
+    ("unknown_client", "Persoon staat niet in de cliëntenlijst"),
+    ("rows_excluded_followup", "Cliënt valt buiten de vergelijking (onvolledige follow-up)"),
+    ("outside_windows", "Buiten de vijf perioden rond het ICO"),
+    ("used", "Gebruikt in de analyse"),
+]
+
+
 def reconciliation_table(r: dict[str, Any]) -> Table:
     rec = r["reconciliation"]
-    labels = [
-        ("rows_read", "Rijen gelezen uit de politie-export"),
-        ("rows_excluded_role", "Rol telt niet mee (instelling 'rollen')"),
-        ("duplicates", "Dubbel: dezelfde registratie van dezelfde cliënt (bv. in twee rollen)"),
-        ("unknown_client", "Persoon staat niet in de cliëntenlijst"),
-        ("rows_excluded_followup", "Cliënt valt buiten de vergelijking (onvolledige follow-up)"),
-        ("outside_windows", "Buiten de vijf vensters rond het ICO"),
-        ("used", "Gebruikt in de analyse"),
-    ]
-    rows = [[text, rec[key]] for key, text in labels if key in rec]
-    return Table("verantwoording", "Verantwoording van elke rij uit de export", ["", "Rijen"], ["text", "int"], rows)
+    rows = [[text, rec[key]] for key, text in RECONCILIATION_LABELS if key in rec]
+    return Table(
+        "verantwoording", "Verantwoording van elke rij uit de politie-export", ["", "Rijen"], ["text", "int"], rows
+    )
 
 
-def main_tables(r: dict[str, Any]) -> list[Table]:
-    threshold = r["settings"]["veel_vanaf"]
-    return [
-        windows_table(r),
-        subgroup_table(
-            r, "by_sex", SEX_LABELS, "geslacht", "Registraties voor en na het ICO naar geslacht", "Geslacht"
-        ),
-        subgroup_table(
-            r, "by_age", None, "leeftijd", "Registraties voor en na het ICO per leeftijdsgroep", "Leeftijdsgroep"
-        ),
-        change_groups_table(r, threshold),
-        classes_table(r),
-        by_period_table(r, "e_categories", "e_categorieen", "Soorten E-meldingen: aantallen en afname", "E-categorie"),
-        by_period_table(
-            r, "severity", "zwaarte", "Zwaarte van de overige registraties voor, tijdens en na het ICO", "Zwaarte"
-        ),
-        reconciliation_table(r),
-    ]
+def exclusions_table(r: dict[str, Any]) -> Table:
+    dq = r["data_quality"]
+    rows = [["Cliënten in de cliëntenlijst", dq["clients_read"]]]
+    rows += [[f"Niet vergeleken: {EXCLUSION_REASONS[k]}", n] for k, n in dq["clients_excluded_followup"].items()]
+    rows.append(["Cliënten in de vergelijking", r["n_clients"]])
+    rows.append(
+        ["  waarvan zonder enige registratie in de perioden (telt mee met nullen)", dq["clients_without_registrations"]]
+    )
+    return Table("clienten_verantwoording", "Verantwoording van de cliënten", ["", "Cliënten"], ["text", "int"], rows)
+
+
+TABLES: list[Callable[[dict[str, Any]], Table]] = [
+    key_figures,
+    lambda r: clients_table(
+        r, "by_sex", "geslacht_verdeling", "Cliënten en registraties naar geslacht", "Geslacht", SEX_LABELS
+    ),
+    lambda r: clients_table(
+        r, "by_age", "leeftijd_verdeling", "Cliënten en registraties per leeftijdsgroep", "Leeftijdsgroep"
+    ),
+    lambda r: counts_table(
+        "imk_klassen", "Registraties per IMK-klasse", "Klasse", r["imk_classes"], r["imk_class_names"]
+    ),
+    lambda r: frequency_table(
+        r,
+        "registraties_per_client",
+        "frequentie_registraties",
+        "Aantal registraties per cliënt",
+        "Registraties per cliënt",
+    ),
+    lambda r: frequency_table(
+        r,
+        "e_registraties_per_client",
+        "frequentie_e_registraties",
+        "Aantal E-registraties per cliënt",
+        "E-registraties per cliënt",
+    ),
+    lambda r: counts_table("e_codes", "E-registraties per E-code", "Code", r["e_codes"], r["e_code_names"]),
+    windows_table,
+    change_groups_table,
+    lambda r: subgroup_table(
+        r, "by_sex", SEX_LABELS, "geslacht", "Registraties voor en na het ICO naar geslacht", "Geslacht"
+    ),
+    classes_by_sex_table,
+    lambda r: subgroup_table(
+        r, "by_age", None, "leeftijd", "Registraties voor en na het ICO per leeftijdsgroep", "Leeftijdsgroep"
+    ),
+    top_age_per_class,
+    lambda r: by_period_table(
+        r, "e_categories", "e_categorieen", "Soorten E-meldingen: aantallen en afname", "E-categorie"
+    ),
+    lambda r: by_period_table(
+        r, "severity", "zwaarte", "Zwaarte van de overige registraties voor, tijdens en na het ICO", "Zwaarte"
+    ),
+    severity_score_table,
+    tests_table,
+    reconciliation_table,
+    exclusions_table,
+]
+
+
+def report_tables(r: dict[str, Any]) -> dict[str, Table]:
+    tables = [make(r) for make in TABLES]
+    return {t.id: t for t in tables}

@@ -32,6 +32,8 @@ class Settings:
     unknown_codes: str
     fallback_severity: str
     fallback_e_category: str
+    title: str
+    organisation: str
 
     @property
     def windows(self) -> tuple[str, ...]:
@@ -60,6 +62,7 @@ class Settings:
             "grote_afname_vanaf": self.large_decrease_min,
             "rollen": "alle" if self.roles is None else list(self.roles),
             "onbekende_codes": self.unknown_codes,
+            "rapport": {"titel": self.title, "organisatie": self.organisation},
         }
 
 
@@ -104,6 +107,7 @@ def load_settings(path: Path) -> Settings:
     if not isinstance(data, dict):
         raise UserError(f"{path}: expected a YAML mapping of settings")
     top = {
+        "rapport",
         "periode",
         "vensters",
         "leeftijdsgrenzen",
@@ -113,6 +117,10 @@ def load_settings(path: Path) -> Settings:
         "onbekende_codes",
     }
     reject_unknown_keys(path, "the settings", data, top)
+
+    rapport = _section(path, data, "rapport", {"titel", "organisatie"})
+    title = str(_require(path, rapport, "titel", "'rapport'"))
+    organisation = str(_require(path, rapport, "organisatie", "'rapport'"))
 
     periode = _section(path, data, "periode", {"van", "tot"})
     van = _date(path, _require(path, periode, "van", "'periode'"), "periode.van")
@@ -182,4 +190,6 @@ def load_settings(path: Path) -> Settings:
         unknown_codes=action,
         fallback_severity=fallback_severity,
         fallback_e_category=fallback_category,
+        title=title,
+        organisation=organisation,
     )

@@ -10,7 +10,7 @@ from typing import Any
 from pipeline.formatting import nl_decimal, nl_int, nl_p, nl_pct
 
 # How a column's values are shown: in the report (Dutch format) and in the CSV (numbers Excel can compute with).
-KINDS = ("text", "int", "dec", "pct", "p")
+KINDS = ("text", "int", "dec", "dec2", "pct", "p")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -21,6 +21,8 @@ def _show(value: Any, kind: str) -> str:
         return nl_int(value)
     if kind == "dec":
         return nl_decimal(value)
+    if kind == "dec2":
+        return nl_decimal(value, 2)
     if kind == "pct":
         return nl_pct(value)
     if kind == "p":
@@ -35,6 +37,8 @@ def _csv_cell(value: Any, kind: str) -> str:
         return str(round(value))
     if kind in ("dec", "pct"):
         return f"{value:.1f}".replace(".", ",")
+    if kind == "dec2":
+        return f"{value:.2f}".replace(".", ",")
     if kind == "p":
         return f"{value:.4G}".replace(".", ",")
     text = str(value)

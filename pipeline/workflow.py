@@ -21,7 +21,7 @@ from pipeline.analyse import analyse
 from pipeline.classify import classify
 from pipeline.mapping import ImkMapping, load_mapping
 from pipeline.outputs import atomic_folder, write_json, write_parquet
-from pipeline.provenance import describe_config, describe_data
+from pipeline.provenance import describe_config, describe_data, software_versions
 from pipeline.readers import read_csv_text
 from pipeline.render import render
 from pipeline.settings import Settings, load_settings
@@ -96,12 +96,13 @@ def step_analyse(
 
     results, counts = rep.stage("analyse", lambda: analyse(rows, clients, mapping, settings), summary)
     results["inputs"] = inputs
+    results["software"] = software_versions()
     return results, counts
 
 
-def step_render(rep: Reporter, results: dict[str, Any], out: Path) -> None:
+def step_render(rep: Reporter, results: dict[str, Any], out: Path, narrative: Path | None) -> None:
     with atomic_folder(out) as staging:
-        rep.stage("render", lambda: render(results, staging), lambda files: f"{len(files)} files")
+        rep.stage("render", lambda: render(results, staging, narrative), lambda files: f"{len(files)} files")
         write_json(staging / paths.RESULTS, results)
 
 
@@ -145,18 +146,20 @@ def stage_analyse(config: Path, mapping: Path, processed: Path, rep: Reporter) -
     write_json(processed / paths.RESULTS, results)
 
 
-def stage_render(results: Path, out: Path, rep: Reporter) -> None:
-    step_render(rep, json.loads(Path(results).read_text(encoding="utf-8")), out)
+def stage_render(results: Path, out: Path, narrative: Path | None, rep: Reporter) -> None:
+    step_render(rep, json.loads(Path(results).read_text(encoding="utf-8")), out, narrative)
 
 
 # --- the whole pipeline in one process -----------------------------------------------------------------
 
 
-def run_all(bvh: Path, clients: Path, config: Path, mapping_path: Path, out: Path, rep: Reporter) -> None:
+def run_all(
+    bvh: Path, clients: Path, config: Path, mapping_path: Path, out: Path, narrative: Path | None, rep: Reporter
+) -> None:
     settings, mapping = load_settings(config), load_mapping(mapping_path)
     clients_frame, bvh_frame = step_validate(rep, bvh, clients)
     rows, aligned_clients = step_align(rep, bvh_frame, clients_frame, settings)
     classified = step_classify(rep, rows, mapping, settings, str(bvh))
     inputs = describe_data(bvh, clients) | describe_config(config, mapping_path)
     results, _ = step_analyse(rep, classified, aligned_clients, mapping, settings, inputs)
-    step_render(rep, results, out)
+    step_render(rep, results, out, narrative)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -57,3 +60,16 @@ def typed(clients: list[dict], bvh: list[dict]) -> tuple[pd.DataFrame, pd.DataFr
 
 def read(path: Path) -> RawTable:
     return read_csv_text(path)
+
+
+def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=cwd, capture_output=True, text=True)
+
+
+@pytest.fixture(scope="session")
+def default_run(tmp_path_factory) -> tuple[Path, dict]:
+    """The whole pipeline on the synthetic default, once per test session: (output folder, results)."""
+    out = tmp_path_factory.mktemp("run") / "reports"
+    done = run_cli("run", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    return out, json.loads((out / "results.json").read_text(encoding="utf-8"))

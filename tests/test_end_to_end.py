@@ -4,27 +4,10 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-from pathlib import Path
-
-import pytest
 
 from tests import reference
-from tests.conftest import ROOT, SYNTHETIC
+from tests.conftest import SYNTHETIC, run_cli
 from tests.test_properties import CODE_TABLE, TOT, VAN, _approx, _core
-
-
-def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=cwd, capture_output=True, text=True)
-
-
-@pytest.fixture(scope="module")
-def default_run(tmp_path_factory) -> tuple[Path, dict]:
-    out = tmp_path_factory.mktemp("run") / "reports"
-    done = run_cli("run", "--out", str(out))
-    assert done.returncode == 0, done.stderr
-    return out, json.loads((out / "results.json").read_text(encoding="utf-8"))
 
 
 def test_published_numbers_of_chapter_3(default_run):

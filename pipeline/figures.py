@@ -1,0 +1,493 @@
+"""Every figure of the report, in one house style, computed from results.json alone.
+
+House style: the Okabe-Ito palette (safe for colour-blind readers), hatching where series stand side by side so
+the figure still reads in black and white, Dutch labels and number formats, values written on the bars.
+Files are byte-identical run after run: fixed SVG hash salt and no dates or software names in the metadata.
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+from matplotlib import font_manager
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from pipeline.formatting import nl_int, nl_pct
+from pipeline.paths import TEMPLATES
+from pipeline.report_tables import CHANGE_LABELS, SEX_LABELS, TOP_CODE
+
+FONT_DIR = TEMPLATES / "fonts"
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+HATCHES = ("", "///", "...", "xx", "\\\\", "++")
+PERIOD_COLOURS = {"voor": PALETTE[0], "tijdens": PALETTE[1], "na": PALETTE[2]}
+
+
+@dataclass(frozen=True)
+class Chart:
+    id: str
+    caption: str
+    alt: str
+    svg: bytes
+    png: bytes
+
+
+def _style() -> None:
+    for font in sorted(FONT_DIR.glob("*.ttf")):
+        font_manager.fontManager.addfont(str(font))
+    plt.rcParams.update(
+        {
+            "font.family": "DejaVu Sans",
+            "font.size": 10,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.titleweight": "bold",
+            "axes.titlesize": 11,
+            "axes.titlelocation": "left",
+            "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
+            "hatch.linewidth": 0.6,
+            "svg.hashsalt": "rendementsanalyse",
+            "svg.fonttype": "path",
+            "figure.dpi": 100,
+        }
+    )
+
+
+def _integers(ax, axis: str = "y") -> None:
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    target.set_major_locator(MaxNLocator(integer=True))
+    target.set_major_formatter(FuncFormatter(lambda v, _: nl_int(v)))
+
+
+def _label_bars(ax, bars, texts: list[str], horizontal: bool = False) -> None:
+    for bar, text in zip(bars, texts, strict=True):
+        if horizontal:
+            ax.annotate(
+                text,
+                (bar.get_width(), bar.get_y() + bar.get_height() / 2),
+                xytext=(3, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=8.5,
+            )
+        else:
+            ax.annotate(
+                text,
+                (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+                xytext=(0, 2),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=8.5,
+            )
+
+
+def _save(fig: Figure) -> tuple[bytes, bytes]:
+    svg, png = io.BytesIO(), io.BytesIO()
+    fig.savefig(svg, format="svg", metadata={"Date": None}, bbox_inches="tight")
+    fig.savefig(png, format="png", dpi=150, metadata={"Software": None}, bbox_inches="tight")
+    plt.close(fig)
+    return svg.getvalue(), png.getvalue()
+
+
+def _share(part: float, whole: float) -> float:
+    return part / whole * 100 if whole else 0.0
+
+
+def _simple_bars(
+    title: str,
+    labels: list[str],
+    values: list[int],
+    xlabel: str,
+    ylabel: str,
+    horizontal: bool = False,
+    with_share: bool = True,
+) -> Figure:
+    total = sum(values)
+    texts = [f"{nl_int(v)} ({nl_pct(_share(v, total), 0)})" if with_share else nl_int(v) for v in values]
+    fig, ax = plt.subplots(figsize=(7, 3.4 if not horizontal else max(2.5, 0.38 * len(labels) + 1)))
+    if horizontal:
+        bars = ax.barh(labels[::-1], values[::-1], color=PALETTE[0])
+        _label_bars(ax, bars, texts[::-1], horizontal=True)
+        _integers(ax, "x")
+        ax.set_xlabel(ylabel)
+        ax.margins(x=0.18)
+    else:
+        bars = ax.bar(labels, values, color=PALETTE[0])
+        _label_bars(ax, bars, texts)
+        _integers(ax)
+        ax.set_ylabel(ylabel)
+        ax.set_xlabel(xlabel)
+        ax.margins(y=0.15)
+    ax.set_title(title)
+    return fig
+
+
+def _grouped(
+    title: str,
+    groups: list[str],
+    series: dict[str, list[float]],
+    ylabel: str,
+    xlabel: str = "",
+    percent: bool = False,
+    colours: list[str] | None = None,
+) -> Figure:
+    fig, ax = plt.subplots(figsize=(7.5, 3.6))
+    n = len(series)
+    width = 0.8 / max(n, 1)
+    for k, (name, values) in enumerate(series.items()):
+        xs = [i + (k - (n - 1) / 2) * width for i in range(len(groups))]
+        colour = (colours or PALETTE)[k % len(PALETTE)]
+        bars = ax.bar(
+            xs,
+            values,
+            width,
+            label=name,
+            color=colour,
+            hatch=HATCHES[k % len(HATCHES)],
+            edgecolor="white",
+            linewidth=0.5,
+        )
+        texts = [nl_pct(v, 0) if percent else nl_int(v) for v in values]
+        _label_bars(ax, bars, texts)
+    ax.set_xticks(range(len(groups)), [textwrap.fill(g, 12) for g in groups])
+    if percent:
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: nl_pct(v, 0)))
+    else:
+        _integers(ax)
+    ax.set_ylabel(ylabel)
+    if xlabel:
+        ax.set_xlabel(xlabel)
+    ax.margins(y=0.15)
+    ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    ax.set_title(title)
+    return fig
+
+
+def _frequency(title: str, freq: dict[str, int], xlabel: str) -> tuple[Figure, str]:
+    counts: dict[str, int] = {}
+    for k, v in sorted(((int(k), v) for k, v in freq.items())):
+        label = str(k) if k < TOP_CODE else f"{TOP_CODE}+"
+        counts[label] = counts.get(label, 0) + v
+    fig, ax = plt.subplots(figsize=(8, 3.4))
+    labels = list(counts)
+    bars = ax.bar(range(len(labels)), list(counts.values()), color=PALETTE[0])
+    _label_bars(ax, bars, [nl_int(v) for v in counts.values()])
+    step = max(1, -(-len(labels) // 14))
+    ax.set_xticks(range(0, len(labels), step), labels[::step])
+    _integers(ax)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("Aantal cliënten")
+    ax.margins(y=0.15)
+    ax.set_title(title)
+    mode = max(counts, key=lambda k: (counts[k], -labels.index(k)))
+    return fig, mode
+
+
+# --- the figures ------------------------------------------------------------------------------------------
+
+
+def group_counts(
+    r: dict[str, Any],
+    key: str,
+    field: str,
+    chart_id: str,
+    title: str,
+    caption: str,
+    what: str,
+    xlabel: str = "",
+    labels: dict[str, str] | None = None,
+) -> Chart:
+    """A bar per group (sex or age group) of one count: clients or registrations."""
+    groups = r[key]
+    names = [(labels or {}).get(k, k) for k in groups]
+    values = [g[field] for g in groups.values()]
+    fig = _simple_bars(title, names, values, xlabel, f"Aantal {what}")
+    parts = ", ".join(f"{n}: {nl_int(v)}" for n, v in zip(names, values, strict=True))
+    return Chart(chart_id, caption, f"Staafdiagram van het aantal {what} per groep: {parts}.", *_save(fig))
+
+
+AGE_AXIS = "Leeftijd bij de start van het ICO"
+
+
+def registrations_by_class(r: dict[str, Any]) -> Chart:
+    classes = r["imk_classes"]
+    labels = [f"{k} {r['imk_class_names'][k]}" for k in classes]
+    fig = _simple_bars(
+        "Registraties per IMK-klasse", labels, list(classes.values()), "", "Aantal registraties", horizontal=True
+    )
+    parts = ", ".join(f"{k} {nl_int(v)}" for k, v in classes.items())
+    return Chart(
+        "imk_klassen",
+        "Registraties per IMK-klasse (Incident Maatschappelijke Klasse), alle vijf perioden.",
+        f"Liggend staafdiagram van het aantal registraties per IMK-klasse: {parts}.",
+        *_save(fig),
+    )
+
+
+def frequency_all(r: dict[str, Any]) -> Chart:
+    fig, mode = _frequency(
+        "Registraties per cliënt", r["distributions"]["registraties_per_client"], "Aantal registraties per cliënt"
+    )
+    return Chart(
+        "frequentie_registraties",
+        f"Hoeveel cliënten hoeveel registraties hebben (alle vijf perioden); {TOP_CODE} of meer is één staaf.",
+        f"Staafdiagram van de frequentieverdeling van het aantal registraties per cliënt; "
+        f"het vaakst voorkomende aantal is {mode}.",
+        *_save(fig),
+    )
+
+
+def frequency_e(r: dict[str, Any]) -> Chart:
+    fig, mode = _frequency(
+        "E-registraties per cliënt", r["distributions"]["e_registraties_per_client"], "Aantal E-registraties per cliënt"
+    )
+    return Chart(
+        "frequentie_e_registraties",
+        f"Hoeveel cliënten hoeveel E-registraties (meldingen en assistentie) hebben; {TOP_CODE} of meer is één staaf.",
+        f"Staafdiagram van de frequentieverdeling van het aantal E-registraties per cliënt; het vaakst "
+        f"voorkomende aantal is {mode}.",
+        *_save(fig),
+    )
+
+
+def e_codes(r: dict[str, Any], top: int = 10) -> Chart:
+    codes = list(r["e_codes"].items())
+    shown = codes[:top]
+    rest = sum(v for _, v in codes[top:])
+    labels = [f"{k} {r['e_code_names'].get(k, '').capitalize()[:38]}" for k, _ in shown]
+    values = [v for _, v in shown]
+    if rest:
+        labels.append("Overige E-codes")
+        values.append(rest)
+    fig = _simple_bars("E-registraties per E-code", labels, values, "", "Aantal registraties", horizontal=True)
+    parts = ", ".join(f"{k} {nl_int(v)}" for k, v in shown[:5])
+    return Chart(
+        "e_codes",
+        f"De {len(shown)} meest voorkomende E-codes (meldingen en assistentie).",
+        f"Liggend staafdiagram van het aantal E-registraties per code; de grootste: {parts}.",
+        *_save(fig),
+    )
+
+
+def windows(r: dict[str, Any]) -> Chart:
+    w = r["windows"]
+    total = sum(w.values())
+    labels = [k[0].upper() + k[1:] for k in w]
+    fig, ax = plt.subplots(figsize=(7.5, 3.8))
+    colours = [PERIOD_COLOURS["voor"]] * 2 + [PERIOD_COLOURS["tijdens"]] + [PERIOD_COLOURS["na"]] * 2
+    bars = ax.bar(labels, list(w.values()), color=colours)
+    for bar, hatch in zip(bars, ["", "", "///", "...", "..."], strict=True):
+        bar.set_hatch(hatch)
+        bar.set_edgecolor("white")
+    _label_bars(ax, bars, [f"{nl_int(v)} ({nl_pct(_share(v, total), 0)})" for v in w.values()])
+    _integers(ax)
+    ax.set_ylabel("Aantal registraties")
+    ax.margins(y=0.15)
+    ax.set_title("Registraties voor, tijdens en na het ICO")
+    parts = ", ".join(f"{k} {nl_int(v)}" for k, v in w.items())
+    return Chart(
+        "vensters",
+        "Aantal registraties (staaf) en aandeel van het totaal (tussen haakjes) per periode rond "
+        "het ICO. De perioden vóór zijn blauw, tijdens oranje, erna groen.",
+        f"Staafdiagram van het aantal registraties per periode: {parts}.",
+        *_save(fig),
+    )
+
+
+def before_after_by(
+    r: dict[str, Any], key: str, chart_id: str, title: str, caption: str, labels: dict[str, str] | None = None
+) -> Chart:
+    groups = r[key]
+    names = [(labels or {}).get(k, k) for k in groups]
+    fig = _grouped(
+        title,
+        names,
+        {"Voor": [g["voor"] for g in groups.values()], "Na": [g["na"] for g in groups.values()]},
+        "Aantal registraties",
+        colours=[PERIOD_COLOURS["voor"], PERIOD_COLOURS["na"]],
+    )
+    parts = "; ".join(
+        f"{n}: {nl_int(g['voor'])} voor, {nl_int(g['na'])} na" for n, g in zip(names, groups.values(), strict=True)
+    )
+    return Chart(chart_id, caption, f"Staafdiagram van registraties voor en na het ICO. {parts}.", *_save(fig))
+
+
+def classes_by_sex(r: dict[str, Any]) -> Chart:
+    by_class = r["class_by_sex"]
+    sexes = [s for s in ("man", "vrouw") if s in r["by_sex"]]
+    totals = {s: sum(v.get(s, 0) for v in by_class.values()) for s in sexes}
+    classes = [k for k in r["imk_classes"] if any(by_class[k].get(s, 0) for s in sexes)]
+    series = {SEX_LABELS[s]: [_share(by_class[k].get(s, 0), totals[s]) for k in classes] for s in sexes}
+    fig = _grouped(
+        "Soort registraties naar geslacht", classes, series, "Aandeel van de registraties", "IMK-klasse", percent=True
+    )
+    e_parts = (
+        ", ".join(f"{name.lower()} {nl_pct(vals[classes.index('E')], 0)}" for name, vals in series.items())
+        if "E" in classes
+        else ""
+    )
+    return Chart(
+        "klassen_geslacht",
+        "Aandeel van elke IMK-klasse in de registraties van mannen en van vrouwen.",
+        f"Staafdiagram van het aandeel per IMK-klasse voor mannen en vrouwen; E-registraties: {e_parts}.",
+        *_save(fig),
+    )
+
+
+def change_groups(r: dict[str, Any]) -> Chart:
+    groups = r["change_groups"]
+    fig, ax = plt.subplots(figsize=(7.5, 2.8))
+    names = [f"{k.capitalize()} (n = {nl_int(g['n'])})" for k, g in groups.items()]
+    left = [0.0] * len(groups)
+    colours = [PALETTE[5], PALETTE[6], PALETTE[4], PALETTE[2]]
+    for k, (key, label) in enumerate(CHANGE_LABELS.items()):
+        shares = [_share(g[key], g["n"]) for g in groups.values()]
+        bars = ax.barh(
+            names, shares, left=left, label=label, color=colours[k], hatch=HATCHES[k], edgecolor="white", linewidth=0.5
+        )
+        for bar, share in zip(bars, shares, strict=True):
+            if share >= 6:
+                ax.annotate(
+                    nl_pct(share, 0),
+                    (bar.get_x() + bar.get_width() / 2, bar.get_y() + bar.get_height() / 2),
+                    ha="center",
+                    va="center",
+                    fontsize=8.5,
+                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85},
+                )
+        left = [a + b for a, b in zip(left, shares, strict=True)]
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: nl_pct(v, 0)))
+    ax.set_xlim(0, 100)
+    ax.invert_yaxis()
+    ax.legend(frameon=False, ncols=4, loc="upper center", bbox_to_anchor=(0.5, -0.18), fontsize=8.5)
+    ax.set_title("Verandering per cliënt na het ICO")
+    parts = "; ".join(
+        f"{k}: " + ", ".join(f"{label.lower()} {nl_pct(_share(g[c], g['n']), 0)}" for c, label in CHANGE_LABELS.items())
+        for k, g in groups.items()
+    )
+    return Chart(
+        "veranderingsgroepen",
+        "Aandeel van de cliënten bij wie het aantal registraties na het ICO toenam of "
+        "met 0-10%, 11-50% of meer dan de helft afnam, voor cliënten met weinig en met veel registraties "
+        "vooraf.",
+        f"Gestapeld staafdiagram. {parts}.",
+        *_save(fig),
+    )
+
+
+def by_period(r: dict[str, Any], key: str, chart_id: str, title: str, caption: str) -> Chart:
+    groups = r[key]
+    series = {p.capitalize(): [g[p] for g in groups.values()] for p in ("voor", "tijdens", "na")}
+    fig = _grouped(
+        title, [k.capitalize() for k in groups], series, "Aantal registraties", colours=list(PERIOD_COLOURS.values())
+    )
+    parts = "; ".join(f"{k}: {g['voor']} voor, {g['tijdens']} tijdens, {g['na']} na" for k, g in groups.items())
+    return Chart(chart_id, caption, f"Staafdiagram per categorie voor, tijdens en na het ICO. {parts}.", *_save(fig))
+
+
+FIGURES: list[Callable[[dict[str, Any]], Chart]] = [
+    lambda r: group_counts(
+        r,
+        "by_sex",
+        "n",
+        "clienten_geslacht",
+        "Cliënten naar geslacht",
+        "Verdeling van de cliënten naar geslacht (aantal en percentage).",
+        "cliënten",
+        labels=SEX_LABELS,
+    ),
+    lambda r: group_counts(
+        r,
+        "by_age",
+        "n",
+        "clienten_leeftijd",
+        "Cliënten per leeftijdsgroep",
+        "Verdeling van de cliënten per leeftijdsgroep (leeftijd bij de start van het ICO).",
+        "cliënten",
+        AGE_AXIS,
+    ),
+    lambda r: group_counts(
+        r,
+        "by_sex",
+        "totaal",
+        "registraties_geslacht",
+        "Registraties naar geslacht",
+        "Aantal registraties in de vijf perioden rond het ICO naar geslacht.",
+        "registraties",
+        labels=SEX_LABELS,
+    ),
+    lambda r: group_counts(
+        r,
+        "by_age",
+        "totaal",
+        "registraties_leeftijd",
+        "Registraties per leeftijdsgroep",
+        "Aantal registraties in de vijf perioden rond het ICO per leeftijdsgroep.",
+        "registraties",
+        AGE_AXIS,
+    ),
+    registrations_by_class,
+    frequency_all,
+    frequency_e,
+    e_codes,
+    windows,
+    change_groups,
+    lambda r: before_after_by(
+        r,
+        "by_sex",
+        "voor_na_geslacht",
+        "Registraties voor en na het ICO naar geslacht",
+        "Aantal registraties in de periode vóór en in de periode na het ICO, voor mannen en vrouwen.",
+        SEX_LABELS,
+    ),
+    classes_by_sex,
+    lambda r: before_after_by(
+        r,
+        "by_age",
+        "voor_na_leeftijd",
+        "Registraties voor en na het ICO per leeftijdsgroep",
+        "Aantal registraties in de periode vóór en in de periode na het ICO per leeftijdsgroep.",
+    ),
+    lambda r: by_period(
+        r,
+        "e_categories",
+        "e_categorieen",
+        "Soorten E-meldingen voor, tijdens en na het ICO",
+        "Aantal E-meldingen per categorie voor, tijdens en na het ICO.",
+    ),
+    lambda r: by_period(
+        r,
+        "severity",
+        "zwaarte",
+        "Zwaarte van de overige registraties",
+        "Aantal registraties buiten de E-meldingen per zwaarte (licht, middel, zwaar) voor, tijdens en na het ICO.",
+    ),
+]
+
+
+def make_figures(results: dict[str, Any]) -> dict[str, Chart]:
+    _style()
+    charts = [make(results) for make in FIGURES]
+    return {c.id: c for c in charts}
+
+
+def write_figures(charts: dict[str, Chart], folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for chart in charts.values():
+        for suffix, data in (("svg", chart.svg), ("png", chart.png)):
+            path = folder / f"{chart.id}.{suffix}"
+            path.write_bytes(data)
+            written.append(path)
+    return written

@@ -1,0 +1,274 @@
+"""The report as its readers get it: the HTML parsed and the PDF's text extracted, checked against results.json."""
+
+from __future__ import annotations
+
+import copy
+import re
+from html.parser import HTMLParser
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from pipeline.formatting import nl_decimal, nl_int, nl_p, nl_pct
+from pipeline.narrative import CHAPTERS, load_chapters
+from pipeline.render import render_html
+from pipeline.report_tables import report_tables
+
+
+class Page(HTMLParser):
+    """Just enough of the HTML: headings in order, tables as lists of rows, images, links, text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.headings: list[tuple[int, str]] = []
+        self.tables: dict[str, list[list[str]]] = {}
+        self.captions: dict[str, str] = {}
+        self.images: list[dict[str, str]] = []
+        self.urls: list[str] = []
+        self.text: list[str] = []
+        self.lang = None
+        self._stack: list[str] = []
+        self._table: str | None = None
+        self._row: list[str] | None = None
+        self._cell: list[str] | None = None
+        self._figure: str | None = None
+        self._heading: list[str] | None = None
+        self._caption: list[str] | None = None
+        self._in_style = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "html":
+            self.lang = a.get("lang")
+        if tag == "style":
+            self._in_style = True
+        for key in ("src", "href"):
+            if key in a:
+                self.urls.append(a[key])
+        if tag == "figure":
+            self._figure = a.get("id")
+        if tag == "table" and self._figure:
+            self._table = self._figure.removeprefix("tabel-")
+            self.tables[self._table] = []
+        if tag == "tr" and self._table:
+            self._row = []
+        if tag in ("td", "th") and self._row is not None:
+            self._cell = []
+        if tag == "caption":
+            self._caption = []
+        if re.fullmatch(r"h[1-6]", tag):
+            self._heading = []
+        if tag == "img":
+            self.images.append(a)
+
+    def handle_endtag(self, tag):
+        if tag == "style":
+            self._in_style = False
+        if tag in ("td", "th") and self._cell is not None and self._row is not None:
+            self._row.append("".join(self._cell).strip())
+            self._cell = None
+        if tag == "tr" and self._row is not None and self._table:
+            self.tables[self._table].append(self._row)
+            self._row = None
+        if tag == "table":
+            self._table = None
+        if tag == "caption" and self._caption is not None and self._table:
+            self.captions[self._table] = "".join(self._caption).strip()
+            self._caption = None
+        if re.fullmatch(r"h[1-6]", tag) and self._heading is not None:
+            self.headings.append((int(tag[1]), "".join(self._heading).strip()))
+            self._heading = None
+
+    def handle_data(self, data):
+        if self._in_style:
+            return
+        self.text.append(data)
+        for part in (self._cell, self._heading, self._caption):
+            if part is not None:
+                part.append(data)
+
+
+def parse(path: Path) -> Page:
+    page = Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+@pytest.fixture(scope="module")
+def report(default_run):
+    out, results = default_run
+    return out, results, parse(out / "rendementsanalyse.html")
+
+
+def words(page: Page) -> str:
+    return re.sub(r"\s+", " ", "".join(page.text))
+
+
+def test_html_is_dutch_self_contained_and_in_order(report):
+    _, _, page = report
+    assert page.lang == "nl"
+    levels = [level for level, _ in page.headings]
+    assert levels.count(1) == 1 and levels[0] == 1
+    assert all(b - a <= 1 for a, b in pairwise(levels)), "a heading level is skipped"
+    external = [u for u in page.urls if not (u.startswith("data:") or u.startswith("#"))]
+    assert external == []
+    html = (report[0] / "rendementsanalyse.html").read_text(encoding="utf-8")
+    assert not re.search(r"(?i)(https?:)?//[a-z0-9.-]+\.[a-z]{2,}", re.sub(r"data:[^\"']+", "", html))
+    assert "@import" not in html and "url(" not in html
+
+
+def test_key_figures_first_in_plain_dutch(report):
+    _, r, page = report
+    text = words(page)
+    o = r["overall"]
+    sentence = (
+        f"Het aantal registraties daalde van {nl_int(o['voor'])} in de zes maanden vóór het ICO naar "
+        f"{nl_int(o['na'])} in de zes maanden erna ({nl_pct(o['afname_pct'])})."
+    )
+    assert sentence in text
+    assert (
+        sentence == "Het aantal registraties daalde van 1.682 in de zes maanden vóór het ICO naar 847 in de zes "
+        "maanden erna (−49,6%)."
+    )
+    assert text.index("Kerncijfers") < text.index("Inleiding") < text.index("Wat deze cijfers wel en niet zeggen")
+    assert "643 → 1.039 → 1.380" in text
+
+
+def test_caveats_method_and_rules_are_stated(report):
+    _, _, page = report
+    text = words(page)
+    for phrase in (
+        "Synthetische gegevens",
+        "regressie naar het gemiddelde",
+        "Wilcoxon",
+        "niet getoetst i.v.m. te kleine aantallen",
+        "geen vergelijkingsgroep",
+        "COVID-19",
+        "Detentie",
+        "Holm",
+    ):
+        assert phrase.lower() in text.lower(), phrase
+
+
+def test_tables_show_the_numbers_of_results_json(report):
+    _, r, page = report
+    age = {row[0].rstrip("*"): row for row in page.tables["leeftijd"][1:]}
+    for name, g in r["by_age"].items():
+        row = age[name]
+        assert row[1:4] == [nl_int(g["n"]), nl_int(g["voor"]), nl_int(g["na"])]
+        assert row[6] == nl_pct(g["afname_pct"])
+        assert row[7] == (nl_p(g["p"]).removeprefix("p = ").removeprefix("p ") if g["p"] is not None else "–")
+        assert row[4] == nl_decimal(g["gemiddeld_voor"])
+    e = {row[0].lower(): row for row in page.tables["e_categorieen"][1:]}
+    for name, g in r["e_categories"].items():
+        assert e[name][2:5] == [nl_int(g["voor"]), nl_int(g["tijdens"]), nl_int(g["na"])]
+        assert e[name][6] == nl_pct(g["afname_pct"])
+    sev = {row[0].lower(): row for row in page.tables["zwaarte"][1:]}
+    assert {k: sev[k][2:5] for k in r["severity"]} == {
+        k: [nl_int(g["voor"]), nl_int(g["tijdens"]), nl_int(g["na"])] for k, g in r["severity"].items()
+    }
+    windows = {row[0].lower(): row[1] for row in page.tables["vensters"][1:]}
+    assert {k: windows[k] for k in r["windows"]} == {k: nl_int(v) for k, v in r["windows"].items()}
+    rec = page.tables["verantwoording"]
+    assert [row[1] for row in rec[1:]] == [
+        nl_int(r["reconciliation"][k])
+        for k in ("rows_read", "duplicates", "unknown_client", "rows_excluded_followup", "outside_windows", "used")
+    ]
+    change = page.tables["veranderingsgroepen"]
+    assert [row[2] for row in change[1:6]] == [
+        nl_int(r["change_groups"]["weinig"][k])
+        for k in ("toegenomen", "afname_0_10", "afname_11_50", "afname_50_plus", "n")
+    ]
+    small = [k for k, g in r["by_age"].items() if not g["getoetst"]]
+    assert small and all(age[k][0].endswith("*") for k in small)
+    assert "* Niet getoetst i.v.m. te kleine aantallen" in words(page)
+
+
+def test_every_figure_is_written_and_embedded_with_alt_text(report):
+    out, _, page = report
+    svgs = sorted((out / "figures").glob("*.svg"))
+    pngs = sorted((out / "figures").glob("*.png"))
+    assert len(svgs) >= 10 and [p.stem for p in svgs] == [p.stem for p in pngs]
+    embedded = [img for img in page.images if img["src"].startswith("data:image/svg+xml;base64,")]
+    assert len(embedded) == len(svgs) == len(page.images)
+    assert all(len(img.get("alt", "")) > 20 for img in embedded)
+    assert all(b"<svg" in p.read_bytes()[:2000] for p in svgs)
+
+
+def test_csv_tables_open_in_dutch_excel(report):
+    out, r, _ = report
+    csvs = sorted((out / "tables").glob("*.csv"))
+    assert len(csvs) >= 10
+    for path in csvs:
+        data = path.read_bytes()
+        assert data.startswith(b"\xef\xbb\xbf"), path.name
+        assert ";" in data.decode("utf-8-sig").splitlines()[0]
+    lines = (out / "tables" / "vensters.csv").read_bytes().decode("utf-8-sig").splitlines()
+    first = r["windows"]["6 mnd voor"]
+    share = f"{first / r['n_registrations'] * 100:.1f}".replace(".", ",")
+    assert lines[1] == f"6 mnd voor;{first};{share}"
+
+
+def test_pdf_has_the_pages_numbers_and_label(report):
+    out, r, _ = report
+    reader = PdfReader(out / "rendementsanalyse.pdf")
+    assert len(reader.pages) >= 8
+    pages = [p.extract_text() for p in reader.pages]
+    assert all("SYNTHETISCHE GEGEVENS" in p for p in pages)
+    assert all(f"van {len(pages)}" in p for p in pages[1:])
+    text = re.sub(r"\s+", " ", " ".join(pages))
+    for number in (
+        nl_int(r["overall"]["voor"]),
+        nl_int(r["overall"]["na"]),
+        nl_pct(r["overall"]["afname_pct"]),
+        nl_int(r["n_registrations"]),
+        "regressie naar het gemiddelde",
+    ):
+        assert number in text, number
+    fonts = set()
+    for p in reader.pages:
+        for font in (p["/Resources"].get("/Font") or {}).values():
+            descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+            assert "/FontFile2" in descriptor, "every font is embedded"
+            fonts.add(str(font.get_object()["/BaseFont"]).split("+")[-1])
+    assert fonts and all(f.startswith("DejaVu-Sans") for f in fonts)
+
+
+def test_missing_narrative_gives_the_default_text(tmp_path):
+    chapters = load_chapters(tmp_path / "does-not-exist")
+    assert set(chapters) == set(CHAPTERS)
+    assert all(c.is_default and "Standaardtekst" in c.html for c in chapters.values())
+    (tmp_path / "inleiding.md").write_text("# Onze inleiding\n\nHet **ZVH** werkt samen.\n", encoding="utf-8")
+    chapters = load_chapters(tmp_path)
+    assert not chapters["inleiding"].is_default
+    assert "<strong>ZVH</strong>" in chapters["inleiding"].html
+    assert chapters["methode"].is_default
+
+
+def test_cli_renders_the_analysts_chapter(default_run, tmp_path):
+    from tests.conftest import run_cli
+
+    (tmp_path / "conclusies.md").write_text("De samenwerking verloopt goed.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    done = run_cli(
+        "render", "--results", str(default_run[0] / "results.json"), "--out", str(out), "--narrative", str(tmp_path)
+    )
+    assert done.returncode == 0, done.stderr
+    text = words(parse(out / "rendementsanalyse.html"))
+    assert "De samenwerking verloopt goed." in text
+    assert "de analist schrijft dit hoofdstuk in" in text  # the other chapters keep their marked defaults
+
+
+def test_data_from_the_export_cannot_inject_html(default_run):
+    _, r = default_run
+    evil = copy.deepcopy(r)
+    code = next(iter(evil["e_codes"]))
+    evil["e_code_names"][code] = "<script>alert(1)</script>"
+    evil["imk_class_names"]["E"] = "<b onmouseover=x>E</b>"
+    from pipeline.figures import make_figures
+
+    html = render_html(evil, report_tables(evil), make_figures(evil), load_chapters(None))
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+    assert "<b onmouseover" not in html

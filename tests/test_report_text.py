@@ -1,0 +1,48 @@
+"""The sentences of the report follow the data: they change when the numbers change."""
+
+from __future__ import annotations
+
+import copy
+
+from pipeline import report_text
+
+
+def _with_windows(results: dict, values: list[int]) -> dict:
+    r = copy.deepcopy(results)
+    r["windows"] = dict(zip(r["windows"], values, strict=True))
+    return r
+
+
+def test_regression_to_the_mean_is_named_with_the_datas_own_numbers(default_run):
+    _, r = default_run
+    rising = _with_windows(r, [100, 250, 400, 90, 80])
+    key = " ".join(report_text.key_sentences(rising))
+    assert "regressie naar het gemiddelde" in key and "100 → 250 → 400" in key
+    only_before = _with_windows(r, [100, 250, 200, 90, 80])
+    assert "(100 → 250)" in " ".join(report_text.key_sentences(only_before))
+    flat = _with_windows(r, [300, 250, 200, 190, 180])
+    assert "regressie" not in " ".join(report_text.key_sentences(flat))
+    assert any("Regressie naar het gemiddelde" in p for p in report_text.limits(flat))
+
+
+def test_covid_caveat_only_when_the_period_overlaps(default_run):
+    _, r = default_run
+    assert any("COVID-19" in p for p in report_text.limits(r))
+    later = copy.deepcopy(r)
+    later["settings"]["periode"] = {"van": "2023-01-01", "tot": "2025-12-31"}
+    assert not any("COVID-19" in p for p in report_text.limits(later))
+
+
+def test_direction_and_significance_words(default_run):
+    _, r = default_run
+    up = copy.deepcopy(r)
+    up["overall"] |= {"voor": 100, "na": 130, "afname_pct": 30.0}
+    up["overall"]["wilcoxon"]["p"] = 0.2
+    sentences = report_text.key_sentences(up)
+    assert sentences[0].startswith("Het aantal registraties steeg van 100") and "(+30,0%)" in sentences[0]
+    assert "niet statistisch significant (p = 0,200)" in sentences[1]
+
+
+def test_dates_in_words():
+    assert report_text.nl_date("2019-06-01") == "1 juni 2019"
+    assert report_text.nl_month("2021-11") == "november 2021"
