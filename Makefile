@@ -81,8 +81,8 @@ lock: ## refresh requirements.lock from a clean environment with the newest allo
 	  .venv-lock/bin/python -m pip freeze --exclude-editable | grep -v '^rendementsanalyse'; } > $(LOCK)
 	rm -rf .venv-lock build *.egg-info
 
-$(VALIDATED) &: $(BVH) $(CLIENTS) $(VALIDATE_CODE) $(COMMON)
-	$(PIPE) validate --bvh $(BVH) --clients $(CLIENTS) --processed $(P)
+$(VALIDATED) &: $(BVH) $(CLIENTS) $(CONFIG) $(VALIDATE_CODE) $(COMMON)
+	$(PIPE) validate --bvh $(BVH) --clients $(CLIENTS) --config $(CONFIG) --processed $(P)
 
 $(ALIGNED) &: $(P)/clients.parquet $(P)/bvh.parquet $(CONFIG) $(ALIGN_CODE) $(COMMON)
 	$(PIPE) align --config $(CONFIG) --processed $(P)

@@ -54,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = sub.add_parser("validate", help="check both inputs, write typed Parquet")
     _add_inputs(validate)
+    _add_config(validate, mapping=False)
     _add_processed(validate)
 
     align = sub.add_parser("align", help="place registrations in the windows around the ICO")
@@ -91,7 +92,7 @@ def dispatch(args: argparse.Namespace) -> None:
                 file=sys.stderr,
             )
     elif args.command == "validate":
-        stage_validate(args.bvh, args.clients, args.processed, rep)
+        stage_validate(args.bvh, args.clients, args.config, args.processed, rep)
     elif args.command == "align":
         stage_align(args.config, args.processed, rep)
     elif args.command == "classify":

@@ -13,9 +13,21 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline.errors import UserError
+from pipeline.errors import Problem, UserError
+from pipeline.tables import Table
 
 REPORT_MARKER = "results.json"  # a folder holding this is one of ours and may be replaced
+PROBLEMS = "validatie.csv"  # every validation problem, for the analyst's spreadsheet
+
+# What became of an input row, in the analyst's words (align.STATUSES).
+ROW_FATE_WORDS = {
+    "excluded_role": "rol telt niet mee",
+    "duplicate": "dubbel (zelfde cliënt en registratienummer)",
+    "unknown_client": "persoon niet in de cliëntenlijst",
+    "excluded_followup": "cliënt niet vergeleken (onvolledige follow-up)",
+    "outside_windows": "buiten de perioden rond het ICO",
+    "used": "gebruikt",
+}
 
 
 def to_json(data: Any) -> str:
@@ -48,12 +60,26 @@ def atomic_file(path: Path) -> Iterator[Path]:
         tmp.unlink(missing_ok=True)
 
 
+def replaceable(target: Path) -> bool:
+    """A folder we may write into or replace: new, empty, or an earlier report of ours."""
+    target = Path(target)
+    if not target.exists():
+        return True
+    return target.is_dir() and (not any(target.iterdir()) or (target / REPORT_MARKER).exists())
+
+
+def problems_file(out: Path) -> Path:
+    """validatie.csv beside the outputs; beside the folder when the folder is not ours."""
+    out = Path(out)
+    return out / PROBLEMS if replaceable(out) else out.parent / f"{out.name}-{PROBLEMS}"
+
+
 @contextlib.contextmanager
 def atomic_folder(target: Path) -> Iterator[Path]:
     """Yield a fresh folder beside `target`; it is swapped in for `target` only when the block succeeds,
     so a failed run leaves an earlier report intact."""
     target = Path(target)
-    if target.exists() and (not target.is_dir() or (any(target.iterdir()) and not (target / REPORT_MARKER).exists())):
+    if not replaceable(target):
         raise UserError(
             f"{target}: exists and is not an earlier report folder; choose an empty or new folder for --out"
         )
@@ -71,3 +97,31 @@ def atomic_folder(target: Path) -> Iterator[Path]:
     finally:
         if staging.exists():
             shutil.rmtree(staging)
+
+
+def write_problems(path: Path, problems: list[Problem]) -> None:
+    """Every validation problem as a CSV for Dutch Excel, beside the (untouched) outputs."""
+    table = Table(
+        "validatie",
+        "Validatie",
+        ["bestand", "rij", "kolom", "waarde", "regel"],
+        ["text", "int", "text", "text", "text"],
+        [[p.file, p.row, p.column or "", "" if p.value is None else p.value, p.rule] for p in problems],
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_file(path) as tmp:
+        tmp.write_bytes(table.to_csv())
+
+
+def write_row_fates(path: Path, rows: pd.DataFrame) -> None:
+    """What became of every row of the police export, by its row number in the file: no ids, no dates."""
+    fates = rows[["bron_rij", "status"]].sort_values("bron_rij")
+    table = Table(
+        "rijen",
+        "Verantwoording per rij",
+        ["rij", "wat ermee gebeurde"],
+        ["int", "text"],
+        [[int(r), ROW_FATE_WORDS[str(s)]] for r, s in zip(fates["bron_rij"], fates["status"], strict=True)],
+    )
+    with atomic_file(path) as tmp:
+        tmp.write_bytes(table.to_csv())

@@ -27,3 +27,4 @@ ALIGNED_CLIENTS = "clients_aligned.parquet"
 CLASSIFIED = "classified.parquet"
 RESULTS = "results.json"
 CLIENT_COUNTS = "client_counts.parquet"
+ROW_FATES = "verantwoording_rijen.csv"  # beside the report: what became of each input row, by row number

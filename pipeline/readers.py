@@ -1,9 +1,15 @@
-"""Reading an input file into a frame of text cells, with the file's own row numbers kept."""
+"""Reading an input file as it arrived into a frame of text cells, with the file's own row numbers kept.
+
+CSV with ',' or ';', in UTF-8 (with or without BOM) or Windows-1252, or an Excel workbook (.xlsx). Headers are
+matched without regard to case and spaces, and a settings section can rename an export's own headers.
+"""
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,11 +18,12 @@ import pandas as pd
 from pipeline.errors import UserError
 
 HEADER_ROW = 1  # rows are numbered as a spreadsheet shows them: the header is row 1
+EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 
 
 @dataclass(frozen=True)
 class RawTable:
-    """An input file as text: every cell a string, column names lower case with spaces as '_'."""
+    """An input file as text: every cell a string, column names canonical; the index is the file row - 2."""
 
     frame: pd.DataFrame
     path: Path
@@ -25,16 +32,22 @@ class RawTable:
         return int(index) + HEADER_ROW + 1
 
 
+def canonical_column(name: object) -> str:
+    """'IMK code ', 'Imk_Code' -> 'imk_code'."""
+    return "_".join(str(name).strip().lower().replace("_", " ").split())
+
+
 def _decode(path: Path, data: bytes) -> str:
     if not data.strip():
         raise UserError(f"{path}: the file is empty")
     if b"\x00" in data[:65536]:
-        raise UserError(f"{path}: this is not a text (CSV) file")
+        raise UserError(f"{path}: this is not a text (CSV) file; save the export as CSV or .xlsx")
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict")
+        data = data[3:]
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
+        # Dutch Excel saves CSV in Windows-1252; every byte sequence decodes, so this is the last resort.
         return data.decode("cp1252", errors="replace")
 
 
@@ -42,37 +55,101 @@ def _separator(header: str) -> str:
     return ";" if header.count(";") > header.count(",") else ","
 
 
-def canonical_column(name: str) -> str:
-    return "_".join(str(name).strip().lower().split())
+def _read_csv(path: Path, data: bytes) -> pd.DataFrame:
+    text = _decode(path, data)
+    header = next((line for line in text.splitlines() if line.strip()), "")
+    try:
+        # header=None: the header is read as a row, so a data row with more fields than the header is an error
+        # (with a header, pandas would silently turn the extra fields into an index and lose columns)
+        cells = pd.read_csv(
+            io.StringIO(text),
+            sep=_separator(header),
+            header=None,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,  # keep blank lines so row numbers stay those of the file
+            quoting=csv.QUOTE_MINIMAL,
+            engine="c",
+        )
+    except (pd.errors.ParserError, csv.Error) as exc:
+        reason = str(exc).strip().replace("C error: ", "")
+        raise UserError(f"{path}: cannot read the file as CSV ({reason}); check quotes and separators") from None
+    except pd.errors.EmptyDataError:
+        raise UserError(f"{path}: the file is empty") from None
+    cells = cells.fillna("")
+    first = int((cells != "").any(axis=1).idxmax())  # the header is the first line that is not blank
+    frame = cells.iloc[first + 1 :].copy()
+    frame.columns = list(cells.iloc[first])
+    frame.index = frame.index - 1  # so that RawTable.file_row gives the line number in the file
+    return frame
 
 
-def read_csv_text(path: Path) -> RawTable:
+def _excel_cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime | dt.date):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _read_excel(path: Path, sheet: str | None) -> pd.DataFrame:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
+        raise UserError(f"{path}: cannot open the workbook ({type(exc).__name__}: {exc})") from None
+    try:
+        if sheet is None:
+            worksheet = book.worksheets[0]
+        elif sheet in book.sheetnames:
+            worksheet = book[sheet]
+        else:
+            raise UserError(f"{path}: no sheet named {sheet!r} (sheets: {', '.join(book.sheetnames)})")
+        rows = [[_excel_cell(v) for v in row] for row in worksheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
+    if not rows:
+        raise UserError(f"{path}: the sheet is empty")
+    width = max(len(r) for r in rows)
+    rows = [r + [""] * (width - len(r)) for r in rows]
+    return pd.DataFrame(rows[1:], columns=rows[0], dtype="str")
+
+
+def read_table(path: Path, sheet: str | None = None, rename: Mapping[str, str] | None = None) -> RawTable:
+    """The file as text cells; `rename` maps an export's own headers to the canonical names."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        data = path.read_bytes() if path.suffix.lower() not in EXCEL_SUFFIXES else b""
     except FileNotFoundError:
         raise UserError(f"{path}: file not found") from None
     except IsADirectoryError:
         raise UserError(f"{path}: is a folder, not a file") from None
-    text = _decode(path, data)
-    header = text.splitlines()[0]
-    try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            sep=_separator(header),
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            quoting=csv.QUOTE_MINIMAL,
-            skip_blank_lines=True,
-        )
-    except (pd.errors.ParserError, csv.Error) as exc:
-        raise UserError(f"{path}: cannot read the file as CSV: {exc}") from None
+    if path.suffix.lower() in EXCEL_SUFFIXES:
+        if not path.is_file():
+            raise UserError(f"{path}: file not found")
+        frame = _read_excel(path, sheet)
+    else:
+        frame = _read_csv(path, data)
+
+    frame = frame.fillna("").astype("str")
+    # rows where every cell is empty are not data (a blank line, an emptied spreadsheet row)
+    frame = frame.loc[(frame.apply(lambda c: c.str.strip()) != "").any(axis=1)]
     if frame.empty:
         raise UserError(f"{path}: the file has no rows below its header")
-    columns = [canonical_column(c) for c in frame.columns]
+
+    renames = {canonical_column(k): canonical_column(v) for k, v in (rename or {}).items()}
+    columns = [renames.get(canonical_column(c), canonical_column(c)) for c in frame.columns]
     repeated = sorted({c for c in columns if columns.count(c) > 1})
     if repeated:
         raise UserError(f"{path}: column {repeated[0]!r} occurs more than once in the header")
     frame.columns = columns
-    return RawTable(frame=frame.astype("str"), path=path)
+    return RawTable(frame=frame, path=path)
+
+
+def read_csv_text(path: Path) -> RawTable:
+    """A canonical CSV (or any supported file) with no renaming: for tests and simple callers."""
+    return read_table(path)

@@ -17,6 +17,14 @@ UNKNOWN_CODE_ACTIONS = ("stoppen", "terugval")
 
 
 @dataclass(frozen=True)
+class InputSpec:
+    """How one input file arrives: the Excel sheet to read and the export's own column names."""
+
+    sheet: str | None = None
+    columns: tuple[tuple[str, str], ...] = ()  # (export header, canonical name)
+
+
+@dataclass(frozen=True)
 class Settings:
     van: pd.Timestamp
     tot: pd.Timestamp
@@ -34,6 +42,8 @@ class Settings:
     fallback_e_category: str
     title: str
     organisation: str
+    bvh_input: InputSpec = InputSpec()
+    clients_input: InputSpec = InputSpec()
 
     @property
     def windows(self) -> tuple[str, ...]:
@@ -107,6 +117,7 @@ def load_settings(path: Path) -> Settings:
     if not isinstance(data, dict):
         raise UserError(f"{path}: expected a YAML mapping of settings")
     top = {
+        "invoer",
         "rapport",
         "periode",
         "vensters",
@@ -117,6 +128,12 @@ def load_settings(path: Path) -> Settings:
         "onbekende_codes",
     }
     reject_unknown_keys(path, "the settings", data, top)
+
+    invoer = _section(path, data, "invoer", {"bvh", "clienten"})
+    from schemas import BVH_COLUMNS, CLIENT_COLUMNS
+
+    bvh_input = _input_spec(path, invoer, "bvh", BVH_COLUMNS)
+    clients_input = _input_spec(path, invoer, "clienten", CLIENT_COLUMNS)
 
     rapport = _section(path, data, "rapport", {"titel", "organisatie"})
     title = str(_require(path, rapport, "titel", "'rapport'"))
@@ -192,4 +209,31 @@ def load_settings(path: Path) -> Settings:
         fallback_e_category=fallback_category,
         title=title,
         organisation=organisation,
+        bvh_input=bvh_input,
+        clients_input=clients_input,
+    )
+
+
+def _input_spec(path: Path, invoer: dict, key: str, canonical: tuple[str, ...]) -> InputSpec:
+    from pipeline.readers import canonical_column
+
+    spec = invoer.get(key) or {}
+    if not isinstance(spec, dict):
+        raise UserError(f"{path}: 'invoer.{key}' must be a section with 'blad' and 'kolommen'")
+    reject_unknown_keys(path, f"'invoer.{key}'", spec, {"blad", "kolommen"})
+    sheet = spec.get("blad")
+    if sheet is not None and not isinstance(sheet, str | int):
+        raise UserError(f"{path}: 'invoer.{key}.blad' must be the name of a sheet, not {sheet!r}")
+    columns = spec.get("kolommen") or {}
+    if not isinstance(columns, dict):
+        raise UserError(f"{path}: 'invoer.{key}.kolommen' must map the export's headers to standard names")
+    for own, standard in columns.items():
+        if canonical_column(standard) not in canonical:
+            raise UserError(
+                f"{path}: invoer.{key}.kolommen: {own!r} is mapped to {standard!r}, which is not a column of this "
+                f"file (allowed: {', '.join(canonical)})"
+            )
+    return InputSpec(
+        sheet=None if sheet is None else str(sheet),
+        columns=tuple((str(k), canonical_column(v)) for k, v in columns.items()),
     )

@@ -19,10 +19,19 @@ from pipeline import paths
 from pipeline.align import align
 from pipeline.analyse import analyse
 from pipeline.classify import classify
+from pipeline.errors import UserError
 from pipeline.mapping import ImkMapping, load_mapping
-from pipeline.outputs import atomic_folder, write_json, write_parquet
+from pipeline.outputs import (
+    PROBLEMS,
+    atomic_folder,
+    problems_file,
+    write_json,
+    write_parquet,
+    write_problems,
+    write_row_fates,
+)
 from pipeline.provenance import describe_config, describe_data, software_versions
-from pipeline.readers import read_csv_text
+from pipeline.readers import read_table
 from pipeline.render import render
 from pipeline.settings import Settings, load_settings
 from pipeline.validate import validate
@@ -52,12 +61,25 @@ class Reporter:
 # --- the steps, shared by the single stages and the whole run ------------------------------------------
 
 
-def step_validate(rep: Reporter, bvh: Path, clients: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    return rep.stage(
-        "validate",
-        lambda: validate(read_csv_text(clients), read_csv_text(bvh)),
-        lambda r: f"{_count(len(r[0]))} clients, {_count(len(r[1]))} registration rows",
-    )
+def step_validate(
+    rep: Reporter, bvh: Path, clients: Path, settings: Settings, problems_to: Path
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Both inputs typed; on failure every problem is also written to `problems_to` (validatie.csv)."""
+
+    def work() -> tuple[pd.DataFrame, pd.DataFrame]:
+        clients_raw = read_table(clients, settings.clients_input.sheet, dict(settings.clients_input.columns))
+        bvh_raw = read_table(bvh, settings.bvh_input.sheet, dict(settings.bvh_input.columns))
+        return validate(clients_raw, bvh_raw)
+
+    try:
+        return rep.stage(
+            "validate", work, lambda r: f"{_count(len(r[0]))} clients, {_count(len(r[1]))} registration rows"
+        )
+    except UserError as exc:
+        if exc.problems:
+            write_problems(problems_to, exc.problems)
+            exc.message += f"\nAll {len(exc.problems)} problem(s) are listed in {problems_to}"
+        raise
 
 
 def step_align(
@@ -100,17 +122,21 @@ def step_analyse(
     return results, counts
 
 
-def step_render(rep: Reporter, results: dict[str, Any], out: Path, narrative: Path | None) -> None:
+def step_render(
+    rep: Reporter, results: dict[str, Any], out: Path, narrative: Path | None, rows: pd.DataFrame | None
+) -> None:
     with atomic_folder(out) as staging:
         rep.stage("render", lambda: render(results, staging, narrative), lambda files: f"{len(files)} files")
         write_json(staging / paths.RESULTS, results)
+        if rows is not None:
+            write_row_fates(staging / paths.ROW_FATES, rows)
 
 
 # --- each stage alone, through data/processed ----------------------------------------------------------
 
 
-def stage_validate(bvh: Path, clients: Path, processed: Path, rep: Reporter) -> None:
-    clients_frame, bvh_frame = step_validate(rep, bvh, clients)
+def stage_validate(bvh: Path, clients: Path, config: Path, processed: Path, rep: Reporter) -> None:
+    clients_frame, bvh_frame = step_validate(rep, bvh, clients, load_settings(config), processed / PROBLEMS)
     write_parquet(processed / paths.VALIDATED_CLIENTS, clients_frame)
     write_parquet(processed / paths.VALIDATED_BVH, bvh_frame)
     write_json(processed / paths.INPUTS, describe_data(bvh, clients))
@@ -147,7 +173,9 @@ def stage_analyse(config: Path, mapping: Path, processed: Path, rep: Reporter) -
 
 
 def stage_render(results: Path, out: Path, narrative: Path | None, rep: Reporter) -> None:
-    step_render(rep, json.loads(Path(results).read_text(encoding="utf-8")), out, narrative)
+    classified = Path(results).parent / paths.CLASSIFIED
+    rows = pd.read_parquet(classified, columns=["bron_rij", "status"]) if classified.exists() else None
+    step_render(rep, json.loads(Path(results).read_text(encoding="utf-8")), out, narrative, rows)
 
 
 # --- the whole pipeline in one process -----------------------------------------------------------------
@@ -157,9 +185,9 @@ def run_all(
     bvh: Path, clients: Path, config: Path, mapping_path: Path, out: Path, narrative: Path | None, rep: Reporter
 ) -> None:
     settings, mapping = load_settings(config), load_mapping(mapping_path)
-    clients_frame, bvh_frame = step_validate(rep, bvh, clients)
+    clients_frame, bvh_frame = step_validate(rep, bvh, clients, settings, problems_file(out))
     rows, aligned_clients = step_align(rep, bvh_frame, clients_frame, settings)
     classified = step_classify(rep, rows, mapping, settings, str(bvh))
     inputs = describe_data(bvh, clients) | describe_config(config, mapping_path)
     results, _ = step_analyse(rep, classified, aligned_clients, mapping, settings, inputs)
-    step_render(rep, results, out, narrative)
+    step_render(rep, results, out, narrative, classified)

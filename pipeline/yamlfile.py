@@ -46,6 +46,8 @@ def load_yaml(path: Path) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = exc.problem or exc.context or "invalid YAML"
+        if exc.context and exc.context_mark and exc.problem_mark and exc.context_mark.line != exc.problem_mark.line:
+            problem += f" ({exc.context} that starts on line {exc.context_mark.line + 1})"
         raise UserError(f"{path}{line}: {problem}") from None
     except yaml.YAMLError as exc:
         raise UserError(f"{path}: invalid YAML ({exc})") from None

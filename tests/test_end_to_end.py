@@ -135,7 +135,12 @@ def test_bad_input_exits_2_without_traceback_and_keeps_the_earlier_report(defaul
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert "row 2" in done.stderr and "geslacht" in done.stderr and "'q'" in done.stderr
-    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    assert {k: after[k] for k in before} == before  # every earlier output untouched
+    assert set(after) - set(before) == {"validatie.csv"}  # and the problems listed beside them
+    listing = after["validatie.csv"].decode("utf-8-sig").splitlines()
+    assert listing[0] == "bestand;rij;kolom;waarde;regel" and len(listing) == 3
+    assert "validatie.csv" in done.stderr
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".reports")]
 
 

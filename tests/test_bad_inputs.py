@@ -1,0 +1,143 @@
+"""Bad input (issue 4): every case of the corpus stops with exit status 2 and a message that names the file,
+row, column or key and the value, with no traceback, and leaves an earlier report untouched; random
+corruptions of a valid export give a clean error, never an internal one."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+
+from pipeline.align import align
+from pipeline.analyse import analyse
+from pipeline.classify import classify
+from pipeline.cli import main
+from pipeline.errors import UserError
+from pipeline.readers import read_table
+from pipeline.validate import validate
+from tests.conftest import CONFIG, MAPPING
+
+CORPUS = Path(__file__).parent / "bad_inputs"
+CASES = yaml.safe_load((CORPUS / "cases.yaml").read_text(encoding="utf-8"))
+
+
+def _args(role: str, path: Path, out: Path) -> list[str]:
+    files = {
+        "bvh": CORPUS / "good_bvh.csv",
+        "clients": CORPUS / "good_clients.csv",
+        "config": CONFIG,
+        "mapping": MAPPING,
+    }
+    files[role] = path
+    return [
+        "--quiet",
+        "run",
+        "--bvh",
+        str(files["bvh"]),
+        "--clients",
+        str(files["clients"]),
+        "--config",
+        str(files["config"]),
+        "--mapping",
+        str(files["mapping"]),
+        "--out",
+        str(out),
+    ]
+
+
+@pytest.fixture(scope="module")
+def earlier_report(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("earlier") / "reports"
+    assert main(_args("bvh", CORPUS / "good_bvh.csv", out)) == 0
+    return out
+
+
+def test_the_corpus_is_large_enough():
+    assert len(CASES) >= 15
+    assert all((CORPUS / name).exists() for name in CASES)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_bad_input_stops_cleanly(name, earlier_report, tmp_path, capsys):
+    case = CASES[name]
+    out = tmp_path / "reports"
+    shutil.copytree(earlier_report, out)
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    status = main(_args(case["role"], CORPUS / name, out))
+    err = capsys.readouterr().err
+    assert status == 2, err
+    assert "Traceback" not in err
+    for fragment in case["expect"]:
+        assert fragment in err, f"{fragment!r} not in:\n{err}"
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert {k: after[k] for k in before} == before
+    assert set(after) - set(before) <= {Path("validatie.csv")}
+
+
+def test_at_most_twenty_problems_are_shown_and_all_are_written(tmp_path, capsys):
+    rows = "".join(f"K{i:03d},man,999,2020-01-01,\n" for i in range(30))
+    clients = tmp_path / "clients.csv"
+    clients.write_text("client_id,geslacht,leeftijd,ico_start,ico_eind\n" + rows, encoding="utf-8")
+    out = tmp_path / "reports"
+    status = main(_args("clients", clients, out))
+    err = capsys.readouterr().err
+    assert status == 2
+    assert err.count("'999'") == 20 and "... and 10 more" in err
+    listing = (out / "validatie.csv").read_bytes().decode("utf-8-sig").splitlines()
+    assert len(listing) == 31 and listing[1].startswith(f"{clients};2;leeftijd;999;")
+
+
+# --- random corruptions ---------------------------------------------------------------------------------
+
+GOOD = {"clients": (CORPUS / "good_clients.csv").read_bytes(), "bvh": (CORPUS / "good_bvh.csv").read_bytes()}
+
+
+@st.composite
+def corruptions(draw):
+    which = draw(st.sampled_from(sorted(GOOD)))
+    data = bytearray(GOOD[which])
+    for _ in range(draw(st.integers(1, 6))):
+        kind = draw(st.sampled_from(["delete", "insert", "replace", "truncate", "duplicate_line"]))
+        at = draw(st.integers(0, max(len(data) - 1, 0)))
+        if kind == "delete" and data:
+            del data[at : at + draw(st.integers(1, 8))]
+        elif kind == "insert":
+            data[at:at] = draw(st.binary(min_size=1, max_size=6) | st.sampled_from([b",", b";", b'"', b"\n", b"\r\n"]))
+        elif kind == "replace" and data:
+            data[at] = draw(st.integers(0, 255))
+        elif kind == "truncate":
+            del data[at:]
+        elif kind == "duplicate_line":
+            lines = bytes(data).split(b"\n")
+            k = draw(st.integers(0, len(lines) - 1))
+            lines.insert(k, lines[k])
+            data = bytearray(b"\n".join(lines))
+    return which, bytes(data)
+
+
+@hsettings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(corruptions())
+def test_random_corruptions_give_a_clean_error_or_a_result(settings, mapping, tmp_path_factory, corrupted):
+    which, data = corrupted
+    folder = tmp_path_factory.mktemp("corrupt")
+    paths = {k: folder / f"{k}.csv" for k in GOOD}
+    for k, path in paths.items():
+        path.write_bytes(data if k == which else GOOD[k])
+    try:
+        clients, bvh = validate(read_table(paths["clients"]), read_table(paths["bvh"]))
+        rows, aligned = align(bvh, clients, settings)
+        results, _ = analyse(classify(rows, mapping, settings), aligned, mapping, settings)
+    except UserError as exc:
+        assert exc.render().strip()
+        return
+    rec = results["reconciliation"]
+    assert (
+        rec["rows_read"]
+        == len(bvh)
+        == sum(rec[k] for k in ("duplicates", "unknown_client", "rows_excluded_followup", "outside_windows", "used"))
+    )
