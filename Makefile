@@ -38,10 +38,13 @@ RENDER_CODE := pipeline/render.py pipeline/report_tables.py pipeline/report_text
                pipeline/figures.py pipeline/formatting.py pipeline/narrative.py \
                $(wildcard templates/*.html templates/*.css templates/narrative/*.md templates/fonts/*)
 
-VALIDATED := $(P)/clients.parquet $(P)/bvh.parquet $(P)/inputs.json
-ALIGNED := $(P)/aligned.parquet $(P)/clients_aligned.parquet
+# Each stage's target is the file it writes last; its other outputs are written before it (validate:
+# clients.parquet, bvh.parquet; align: aligned.parquet; analyse: client_counts.parquet). One target per stage
+# rather than grouped targets: GNU make 4.3 does not carry grouped targets through a dry run (make -n).
+VALIDATED := $(P)/inputs.json
+ALIGNED := $(P)/clients_aligned.parquet
 CLASSIFIED := $(P)/classified.parquet
-RESULTS := $(P)/results.json $(P)/client_counts.parquet
+RESULTS := $(P)/results.json
 REPORT := $(OUT)/rendementsanalyse.html
 
 .PHONY: help all report test lint synth lock clean distclean
@@ -81,19 +84,22 @@ lock: ## refresh requirements.lock from a clean environment with the newest allo
 	  .venv-lock/bin/python -m pip freeze --exclude-editable | grep -v '^rendementsanalyse'; } > $(LOCK)
 	rm -rf .venv-lock build *.egg-info
 
-$(VALIDATED) &: $(BVH) $(CLIENTS) $(CONFIG) $(VALIDATE_CODE) $(COMMON)
+$(VALIDATED): $(BVH) $(CLIENTS) $(CONFIG) $(VALIDATE_CODE) $(COMMON)
 	$(PIPE) validate --bvh $(BVH) --clients $(CLIENTS) --config $(CONFIG) --processed $(P)
 
-$(ALIGNED) &: $(P)/clients.parquet $(P)/bvh.parquet $(CONFIG) $(ALIGN_CODE) $(COMMON)
+$(ALIGNED): $(VALIDATED) $(CONFIG) $(ALIGN_CODE) $(COMMON)
 	$(PIPE) align --config $(CONFIG) --processed $(P)
 
-$(CLASSIFIED): $(P)/aligned.parquet $(CONFIG) $(MAPPING) $(CLASSIFY_CODE) $(COMMON)
+$(CLASSIFIED): $(ALIGNED) $(CONFIG) $(MAPPING) $(CLASSIFY_CODE) $(COMMON)
 	$(PIPE) classify --config $(CONFIG) --mapping $(MAPPING) --processed $(P)
 
-$(RESULTS) &: $(CLASSIFIED) $(P)/clients_aligned.parquet $(P)/inputs.json $(CONFIG) $(MAPPING) $(ANALYSE_CODE) $(COMMON)
+$(RESULTS): $(CLASSIFIED) $(ALIGNED) $(VALIDATED) $(CONFIG) $(MAPPING) $(ANALYSE_CODE) $(COMMON)
 	$(PIPE) analyse --config $(CONFIG) --mapping $(MAPPING) --processed $(P)
 
-$(REPORT): $(P)/results.json $(RENDER_CODE) $(wildcard $(NARRATIVE)/*.md) $(COMMON)
+# the analyst's chapters (pipeline/narrative.py CHAPTERS); a missing one falls back to its default
+CHAPTER_FILES := $(wildcard $(addprefix $(NARRATIVE)/,inleiding.md methode.md interviews.md conclusies.md))
+
+$(REPORT): $(RESULTS) $(CLASSIFIED) $(RENDER_CODE) $(CHAPTER_FILES) $(COMMON)
 	$(PIPE) render --results $(P)/results.json --out $(OUT) --narrative $(NARRATIVE)
 
 clean: ## remove stage outputs and reports (not the virtual environment)

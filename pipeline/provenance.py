@@ -45,10 +45,39 @@ def describe_data(bvh: Path, clients: Path) -> dict[str, Any]:
     }
 
 
-def describe_config(settings: Path, mapping: Path) -> dict[str, Any]:
+def describe_run(data: dict[str, Any], settings: Path, mapping: Path) -> dict[str, Any]:
+    """Everything that made a result: data, settings, mapping, this project's code, the software under it."""
     return {
+        "inputs": {"bvh": data["bvh"], "clients": data["clients"]},
+        "synthetic": data["synthetic"],
+        "generator": data["generator"],
         "settings": {"file": str(settings), "sha256": sha256(settings)},
         "mapping": {"file": str(mapping), "sha256": sha256(mapping)},
+        "project": project_state(),
+        "software": software_versions(),
+    }
+
+
+def project_state() -> dict[str, Any]:
+    """This project's version and, where it runs from a git checkout, the commit and whether the tree differs."""
+    import subprocess
+
+    import pipeline
+    from pipeline.paths import PROJECT
+
+    def git(*args: str) -> str | None:
+        try:
+            done = subprocess.run(["git", *args], cwd=PROJECT, capture_output=True, text=True, timeout=10)
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return done.stdout.strip() if done.returncode == 0 else None
+
+    commit = git("rev-parse", "HEAD")
+    status = git("status", "--porcelain") if commit else None
+    return {
+        "version": pipeline.__version__,
+        "git_commit": commit,
+        "git_dirty": None if status is None else bool(status),
     }
 
 
@@ -71,9 +100,7 @@ def software_versions() -> dict[str, str]:
     """Python and the key packages, as installed: part of what made the result."""
     from importlib.metadata import PackageNotFoundError, version
 
-    import pipeline
-
-    found = {"rendementsanalyse": pipeline.__version__, "python": platform.python_version()}
+    found = {"python": platform.python_version()}
     for package in KEY_PACKAGES:
         try:
             found[package] = version(package)

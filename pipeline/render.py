@@ -80,26 +80,32 @@ def _settings_list(r: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def _colophon(r: dict[str, Any]) -> list[tuple[str, str]]:
-    i = r["inputs"]
+    p = r["provenance"]
+    i = p["inputs"]
     rows = [
         ("Politie-export", f"{i['bvh']['file']} (SHA-256 {i['bvh']['sha256']})"),
         ("Cliëntenlijst", f"{i['clients']['file']} (SHA-256 {i['clients']['sha256']})"),
     ]
-    if i["synthetic"]:
-        rows.append(
-            ("Synthetische gegevens", f"gemaakt door {i['generator']['generator']} met seed {i['generator']['seed']}")
-        )
+    if p["synthetic"]:
+        generator = p["generator"]
+        rows.append(("Synthetische gegevens", f"gemaakt door {generator['generator']} met seed {generator['seed']}"))
     rows += [
-        ("Instellingen", f"{i['settings']['file']} (SHA-256 {i['settings']['sha256']})"),
-        ("IMK-indeling", f"{i['mapping']['file']} (SHA-256 {i['mapping']['sha256']})"),
-        ("Software", ", ".join(f"{k} {v}" for k, v in r["software"].items())),
-        (
-            "Gemaakt met",
-            f"rendementsanalyse {__version__}: open en reproduceerbaar; dezelfde gegevens en "
-            f"instellingen geven hetzelfde rapport.",
-        ),
+        ("Instellingen", f"{p['settings']['file']} (SHA-256 {p['settings']['sha256']})"),
+        ("IMK-indeling", f"{p['mapping']['file']} (SHA-256 {p['mapping']['sha256']})"),
+        ("Versie", _version_text(p["project"])),
+        ("Software", ", ".join(f"{k} {v}" for k, v in p["software"].items())),
+        ("Reproduceerbaar", "dezelfde gegevens, instellingen en software geven hetzelfde rapport, tot op de byte."),
     ]
     return rows
+
+
+def _version_text(project: dict[str, Any]) -> str:
+    text = f"rendementsanalyse {project['version']}"
+    if project.get("git_commit"):
+        text += f", commit {project['git_commit'][:12]}"
+        if project.get("git_dirty"):
+            text += " met niet-vastgelegde wijzigingen"
+    return text
 
 
 def _text(r: dict[str, Any]) -> dict[str, Any]:
@@ -167,7 +173,7 @@ def write_pdf(html: str, target: Path, results: dict[str, Any]) -> None:
 
 
 def render_html(results: dict[str, Any], tables, charts, chapters) -> str:
-    synthetic = results["inputs"]["synthetic"]
+    synthetic = results["provenance"]["synthetic"]
     return (
         environment()
         .get_template("report.html")

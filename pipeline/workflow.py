@@ -30,7 +30,7 @@ from pipeline.outputs import (
     write_problems,
     write_row_fates,
 )
-from pipeline.provenance import describe_config, describe_data, software_versions
+from pipeline.provenance import describe_data, describe_run
 from pipeline.readers import read_table
 from pipeline.render import render
 from pipeline.settings import Settings, load_settings
@@ -108,7 +108,7 @@ def step_analyse(
     clients: pd.DataFrame,
     mapping: ImkMapping,
     settings: Settings,
-    inputs: dict[str, Any],
+    provenance: dict[str, Any],
 ) -> tuple[dict[str, Any], pd.DataFrame]:
     """The results, with the provenance of the data, settings and mapping they came from."""
 
@@ -117,8 +117,7 @@ def step_analyse(
         return f"{_count(res['n_clients'])} clients compared, {_count(res['n_registrations'])} registrations used"
 
     results, counts = rep.stage("analyse", lambda: analyse(rows, clients, mapping, settings), summary)
-    results["inputs"] = inputs
-    results["software"] = software_versions()
+    results["provenance"] = provenance
     return results, counts
 
 
@@ -166,7 +165,7 @@ def stage_analyse(config: Path, mapping: Path, processed: Path, rep: Reporter) -
         pd.read_parquet(processed / paths.ALIGNED_CLIENTS),
         load_mapping(mapping),
         load_settings(config),
-        json.loads((processed / paths.INPUTS).read_text(encoding="utf-8")) | describe_config(config, mapping),
+        describe_run(json.loads((processed / paths.INPUTS).read_text(encoding="utf-8")), config, mapping),
     )
     write_parquet(processed / paths.CLIENT_COUNTS, counts.reset_index())
     write_json(processed / paths.RESULTS, results)
@@ -188,6 +187,6 @@ def run_all(
     clients_frame, bvh_frame = step_validate(rep, bvh, clients, settings, problems_file(out))
     rows, aligned_clients = step_align(rep, bvh_frame, clients_frame, settings)
     classified = step_classify(rep, rows, mapping, settings, str(bvh))
-    inputs = describe_data(bvh, clients) | describe_config(config, mapping_path)
-    results, _ = step_analyse(rep, classified, aligned_clients, mapping, settings, inputs)
+    provenance = describe_run(describe_data(bvh, clients), config, mapping_path)
+    results, _ = step_analyse(rep, classified, aligned_clients, mapping, settings, provenance)
     step_render(rep, results, out, narrative, classified)

@@ -104,7 +104,7 @@ def test_reconciliation_and_contract_keys(default_run):
     for group in [*r["by_sex"].values(), *r["by_age"].values()]:
         assert set(group) >= {"n", "voor", "na", "p", "p_holm"}
     assert r["by_age"]["66-75"]["p"] is None and r["by_age"]["18-25"]["p"] is not None
-    assert r["inputs"]["synthetic"] is True
+    assert r["provenance"]["synthetic"] is True
 
 
 def test_agrees_with_the_reference_on_the_default(default_run):
