@@ -21,6 +21,8 @@ CONFIG ?= config/analysis.yaml
 MAPPING ?= config/imk_mapping.yaml
 OUT ?= reports
 NARRATIVE ?= narrative
+## optional: detention periods (client_id, van, tot) for time at risk
+DETENTION ?=
 P := data/processed
 
 PIPE := $(PY) -m pipeline
@@ -33,7 +35,7 @@ VALIDATE_CODE := pipeline/validate.py pipeline/readers.py pipeline/parsing.py pi
                  $(wildcard schemas/*.py)
 ALIGN_CODE := pipeline/align.py
 CLASSIFY_CODE := pipeline/classify.py
-ANALYSE_CODE := pipeline/analyse.py pipeline/stats.py pipeline/provenance.py
+ANALYSE_CODE := pipeline/analyse.py pipeline/stats.py pipeline/effect.py pipeline/provenance.py
 RENDER_CODE := pipeline/render.py pipeline/report_tables.py pipeline/report_text.py pipeline/tables.py \
                pipeline/figures.py pipeline/formatting.py pipeline/narrative.py \
                $(wildcard templates/*.html templates/*.css templates/narrative/*.md templates/fonts/*)
@@ -84,8 +86,9 @@ lock: ## refresh requirements.lock from a clean environment with the newest allo
 	  .venv-lock/bin/python -m pip freeze --exclude-editable | grep -v '^rendementsanalyse'; } > $(LOCK)
 	rm -rf .venv-lock build *.egg-info
 
-$(VALIDATED): $(BVH) $(CLIENTS) $(CONFIG) $(VALIDATE_CODE) $(COMMON)
-	$(PIPE) validate --bvh $(BVH) --clients $(CLIENTS) --config $(CONFIG) --processed $(P)
+$(VALIDATED): $(BVH) $(CLIENTS) $(DETENTION) $(CONFIG) $(VALIDATE_CODE) $(COMMON)
+	$(PIPE) validate --bvh $(BVH) --clients $(CLIENTS) $(if $(DETENTION),--detention $(DETENTION)) \
+	  --config $(CONFIG) --processed $(P)
 
 $(ALIGNED): $(VALIDATED) $(CONFIG) $(ALIGN_CODE) $(COMMON)
 	$(PIPE) align --config $(CONFIG) --processed $(P)

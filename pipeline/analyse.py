@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.align import EXCLUSION_REASONS, reconciliation
+from pipeline.effect import USABLE, estimates, event_study
 from pipeline.mapping import E_CLASS, ImkMapping
 from pipeline.settings import Settings
 from pipeline.stats import holm, rank_biserial, wilcoxon
@@ -209,8 +210,40 @@ def _class_breakdown(used: pd.DataFrame, counts: pd.DataFrame, column: str, orde
     return out
 
 
+def _effects(
+    rows: pd.DataFrame, clients: pd.DataFrame, settings: Settings, detention: pd.DataFrame | None
+) -> dict[str, Any]:
+    """The event study and the three effect estimates; with time at risk, also the estimates without it."""
+    regs = rows.loc[rows["status"].isin(USABLE), ["client_id", "datum"]]
+    deaths = None
+    if "overleden" in clients and clients["overleden"].notna().any():
+        deaths = clients.set_index("client_id")["overleden"].dropna()
+    at_risk = detention is not None or deaths is not None
+    out: dict[str, Any] = {
+        "event_study": event_study(rows.loc[rows["status"] == "used"], clients.loc[clients["vergeleken"]], settings),
+        "effect": estimates(regs, clients, settings, detention, deaths),
+    }
+    for estimate in out["effect"].values():
+        estimate["tijd_at_risk"] = at_risk
+    if at_risk:
+        out["effect_zonder_tijd_at_risk"] = estimates(regs, clients, settings)
+        periods = detention if detention is not None else pd.DataFrame({"client_id": []})
+        known = periods["client_id"].isin(clients["client_id"])
+        out["tijd_at_risk"] = {
+            "detentieperioden": len(periods),
+            "clients_met_detentie": int(periods.loc[known, "client_id"].nunique()),
+            "detentieperioden_onbekende_client": int((~known).sum()),
+            "overleden": 0 if deaths is None else len(deaths),
+        }
+    return out
+
+
 def analyse(
-    rows: pd.DataFrame, clients: pd.DataFrame, mapping: ImkMapping, settings: Settings
+    rows: pd.DataFrame,
+    clients: pd.DataFrame,
+    mapping: ImkMapping,
+    settings: Settings,
+    detention: pd.DataFrame | None = None,
 ) -> tuple[dict, pd.DataFrame]:
     """(results in the shape of SPEC §6, the per-client table behind them)."""
     used = rows.loc[rows["status"] == "used"].reset_index(drop=True)
@@ -294,4 +327,5 @@ def analyse(
         },
         "settings": settings.as_dict(),
     }
+    results |= _effects(rows, clients, settings, detention)
     return results, counts

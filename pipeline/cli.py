@@ -29,6 +29,12 @@ EXIT_INTERNAL_ERROR = 1
 def _add_inputs(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--bvh", type=Path, default=paths.DEFAULT_BVH, help="police export (default: synthetic)")
     parser.add_argument("--clients", type=Path, default=paths.DEFAULT_CLIENTS, help="ZVH client list")
+    parser.add_argument(
+        "--detention",
+        type=Path,
+        default=None,
+        help="optional: detention periods (client_id, van, tot) for time at risk",
+    )
 
 
 def _add_config(parser: argparse.ArgumentParser, mapping: bool = True) -> None:
@@ -85,14 +91,14 @@ def build_parser() -> argparse.ArgumentParser:
 def dispatch(args: argparse.Namespace) -> None:
     rep = Reporter(quiet=args.quiet)
     if args.command == "run":
-        run_all(args.bvh, args.clients, args.config, args.mapping, args.out, args.narrative, rep)
+        run_all(args.bvh, args.clients, args.config, args.mapping, args.out, args.narrative, rep, args.detention)
         if not args.quiet:
             print(
                 f"Report written to {args.out / 'rendementsanalyse.html'} (results: {args.out / 'results.json'})",
                 file=sys.stderr,
             )
     elif args.command == "validate":
-        stage_validate(args.bvh, args.clients, args.config, args.processed, rep)
+        stage_validate(args.bvh, args.clients, args.detention, args.config, args.processed, rep)
     elif args.command == "align":
         stage_align(args.config, args.processed, rep)
     elif args.command == "classify":

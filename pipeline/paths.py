@@ -21,6 +21,7 @@ DEFAULT_NARRATIVE = Path("narrative")  # the chapters the analyst writes, in Mar
 # Stage outputs in PROCESSED, in processing order.
 VALIDATED_CLIENTS = "clients.parquet"
 VALIDATED_BVH = "bvh.parquet"
+DETENTION = "detention.parquet"  # only when detention periods are given
 INPUTS = "inputs.json"
 ALIGNED_ROWS = "aligned.parquet"
 ALIGNED_CLIENTS = "clients_aligned.parquet"

@@ -34,12 +34,13 @@ def synthetic_manifest(*paths: Path) -> dict[str, Any] | None:
     return None
 
 
-def describe_data(bvh: Path, clients: Path) -> dict[str, Any]:
-    """The two input files: name, SHA-256, and the generator when they are the synthetic default."""
+def describe_data(bvh: Path, clients: Path, detention: Path | None = None) -> dict[str, Any]:
+    """The input files: name, SHA-256, and the generator when they are the synthetic default."""
     manifest = synthetic_manifest(bvh, clients)
     return {
         "bvh": {"file": str(bvh), "sha256": sha256(bvh)},
         "clients": {"file": str(clients), "sha256": sha256(clients)},
+        "detention": None if detention is None else {"file": str(detention), "sha256": sha256(detention)},
         "synthetic": manifest is not None,
         "generator": None if manifest is None else {k: manifest[k] for k in ("generator", "seed")},
     }
@@ -48,7 +49,8 @@ def describe_data(bvh: Path, clients: Path) -> dict[str, Any]:
 def describe_run(data: dict[str, Any], settings: Path, mapping: Path) -> dict[str, Any]:
     """Everything that made a result: data, settings, mapping, this project's code, the software under it."""
     return {
-        "inputs": {"bvh": data["bvh"], "clients": data["clients"]},
+        "inputs": {"bvh": data["bvh"], "clients": data["clients"]}
+        | ({"detention": data["detention"]} if data.get("detention") else {}),
         "synthetic": data["synthetic"],
         "generator": data["generator"],
         "settings": {"file": str(settings), "sha256": sha256(settings)},

@@ -42,6 +42,7 @@ class Settings:
     fallback_e_category: str
     title: str
     organisation: str
+    anticipation_months: int = 3
     bvh_input: InputSpec = InputSpec()
     clients_input: InputSpec = InputSpec()
 
@@ -73,6 +74,7 @@ class Settings:
             "rollen": "alle" if self.roles is None else list(self.roles),
             "onbekende_codes": self.unknown_codes,
             "rapport": {"titel": self.title, "organisatie": self.organisation},
+            "anticipatie_maanden": self.anticipation_months,
         }
 
 
@@ -117,6 +119,7 @@ def load_settings(path: Path) -> Settings:
     if not isinstance(data, dict):
         raise UserError(f"{path}: expected a YAML mapping of settings")
     top = {
+        "effect",
         "invoer",
         "rapport",
         "periode",
@@ -150,6 +153,16 @@ def load_settings(path: Path) -> Settings:
     sht = _int(path, _require(path, vensters, "kort_maanden", "'vensters'"), "vensters.kort_maanden", 1)
     if sht >= lng:
         raise UserError(f"{path}: 'vensters.kort_maanden' ({sht}) must be smaller than 'lang_maanden' ({lng})")
+
+    effect = _section(path, data, "effect", {"anticipatie_maanden"})
+    anticipation = _int(
+        path, _require(path, effect, "anticipatie_maanden", "'effect'"), "effect.anticipatie_maanden", 0
+    )
+    if anticipation >= lng:
+        raise UserError(
+            f"{path}: 'effect.anticipatie_maanden' ({anticipation}) must be smaller than "
+            f"'vensters.lang_maanden' ({lng})"
+        )
 
     bounds = _require(path, data, "leeftijdsgrenzen", "the settings")
     if (
@@ -209,6 +222,7 @@ def load_settings(path: Path) -> Settings:
         fallback_e_category=fallback_category,
         title=title,
         organisation=organisation,
+        anticipation_months=anticipation,
         bvh_input=bvh_input,
         clients_input=clients_input,
     )

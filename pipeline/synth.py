@@ -137,6 +137,12 @@ MAX_TOTAL, MAX_E = 146, 113
 PERIOD = (pd.Timestamp("2019-06-01"), pd.Timestamp("2022-05-31"))
 START_RANGE = (pd.Timestamp("2020-01-02"), pd.Timestamp("2021-05-31"))
 DUPLICATE_ROWS = 41
+# Beyond the calibrated windows, as in a real export: registrations in the rest of the period (at the rate of
+# the nearest window, plus this floor over the window so quiet clients are not silent for three years), and
+# clients discussed too late for a full follow-up or whose ICO still runs.
+BACKGROUND_FLOOR = 0.3
+LATE_CLIENTS, OPEN_CLIENTS = 22, 4
+LATE_START = (pd.Timestamp("2021-06-01"), pd.Timestamp("2021-12-31"))
 SECOND_ROLE_SHARE = 0.6  # of the duplicate rows, the client in a second role; the rest exact repeats
 
 # Codes drawn within an E-category; other E codes of the mapping are drawn for 'overig'.
@@ -484,12 +490,92 @@ def _registrations(rng: np.random.Generator, clients: pd.DataFrame, mapping_path
             rng, lo.iloc[who].reset_index(drop=True), hi.iloc[who].reset_index(drop=True)
         ).to_numpy()
     regs["datum"] = pd.to_datetime(regs["datum"])
+    regs["client_id"] = clients["client_id"].to_numpy()[regs["client"]]
+    return regs[["client_id", "datum", "imk_code"]]
+
+
+def _uniform_rows(rng: np.random.Generator, spans: pd.DataFrame, codes: pd.Series) -> pd.DataFrame:
+    """Poisson(rate x days) registrations per span (client_id, lo, hi, rate per day, code pool key), dated
+    uniformly inside it, with codes drawn from that client's own codes."""
+    days = ((spans["hi"] - spans["lo"]).dt.days + 1).clip(lower=0)
+    n = rng.poisson(spans["rate"].to_numpy() * days.to_numpy())
+    rows = spans.loc[spans.index.repeat(n)].reset_index(drop=True)
+    rows["datum"] = _dates_in(rng, rows["lo"], rows["hi"])
+    pools = {key: group.to_numpy() for key, group in codes.groupby(level=0)}
+    everyone = codes.to_numpy()
+    draw = rng.random(len(rows))
+    chosen = np.empty(len(rows), dtype=object)
+    for client, idx in rows.groupby("client_id").indices.items():  # a loop over clients, not registrations
+        pool = pools.get(client, everyone)
+        chosen[idx] = pool[(draw[idx] * len(pool)).astype(int)]
+    rows["imk_code"] = chosen
+    return rows[["client_id", "datum", "imk_code"]]
+
+
+def _background(rng: np.random.Generator, clients: pd.DataFrame, regs: pd.DataFrame) -> pd.DataFrame:
+    """A real export covers the whole period, not just the windows: each client's registrations before its
+    '6 mnd voor' window at that window's rate, and after its '6 mnd na' window at that window's rate."""
+    day = pd.Timedelta(days=1)
+    start, end = clients["ico_start"], clients["ico_eind"]
+    early_lo, early_hi = start - pd.DateOffset(months=6), start - pd.DateOffset(months=3) - day
+    late_lo, late_hi = end + pd.DateOffset(months=3) + day, end + pd.DateOffset(months=6)
+    early_rate = (clients["6 mnd voor"] + BACKGROUND_FLOOR) / ((early_hi - early_lo).dt.days + 1)
+    late_rate = (clients["6 mnd na"] + BACKGROUND_FLOOR) / ((late_hi - late_lo).dt.days + 1)
+    spans = pd.concat(
+        [
+            pd.DataFrame(
+                {"client_id": clients["client_id"], "lo": PERIOD[0], "hi": early_lo - day, "rate": early_rate}
+            ),
+            pd.DataFrame({"client_id": clients["client_id"], "lo": late_hi + day, "hi": PERIOD[1], "rate": late_rate}),
+        ],
+        ignore_index=True,
+    )
+    return _uniform_rows(rng, spans, regs.set_index("client_id")["imk_code"])
+
+
+def _later_clients(rng: np.random.Generator, regs: pd.DataFrame, ids: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Clients discussed too late for a full follow-up (and a few whose ICO still runs): left out of the
+    comparison, as in a real export, and the comparison group for calendar time before them."""
+    n = LATE_CLIENTS + OPEN_CLIENTS
+    start = LATE_START[0] + pd.to_timedelta(rng.integers(0, (LATE_START[1] - LATE_START[0]).days, n), unit="D")
+    length = pd.to_timedelta(rng.integers(20, 150, n), unit="D")
+    end = pd.Series(np.maximum(start + length, PERIOD[1] - pd.DateOffset(months=6) + pd.Timedelta(days=1)))
+    end[LATE_CLIENTS:] = pd.NaT
+    ages = rng.integers(18, 76, n)
+    clients = pd.DataFrame(
+        {
+            "client_id": ids,
+            "geslacht": np.where(rng.random(n) < SEX_N["vrouw"] / sum(SEX_N.values()), "vrouw", "man"),
+            "leeftijd": ages,
+            "ico_start": pd.Series(start).astype("datetime64[us]"),
+            "ico_eind": end.astype("datetime64[us]"),
+            "ico_type": _weighted(rng, ICO_TYPES, n),
+        }
+    )
+    rate = rng.lognormal(np.log(1.2 / 30.44), 0.8, n)
+    surge_lo = clients["ico_start"] - pd.DateOffset(months=3)
+    day = pd.Timedelta(days=1)
+    stop = clients["ico_eind"].fillna(PERIOD[1])
+    spans = pd.concat(
+        [
+            pd.DataFrame({"client_id": ids, "lo": PERIOD[0], "hi": surge_lo - day, "rate": rate}),
+            pd.DataFrame({"client_id": ids, "lo": surge_lo, "hi": clients["ico_start"] - day, "rate": rate * 2.2}),
+            pd.DataFrame({"client_id": ids, "lo": clients["ico_start"], "hi": stop, "rate": rate * 1.8}),
+            pd.DataFrame({"client_id": ids, "lo": stop + day, "hi": PERIOD[1], "rate": rate * 0.8}),
+        ],
+        ignore_index=True,
+    )
+    spans = spans.loc[spans["hi"] >= spans["lo"]].reset_index(drop=True)
+    return clients, _uniform_rows(rng, spans, regs["imk_code"].set_axis(["alle"] * len(regs)))
+
+
+def _finish(rng: np.random.Generator, regs: pd.DataFrame, mapping_path: Path) -> pd.DataFrame:
+    """Descriptions, roles and registration numbers: per year, in date order, as the police system hands
+    them out."""
+    mapping = load_mapping(mapping_path).table.set_index("code")
+    regs = regs.sort_values(["datum", "client_id", "imk_code"], kind="stable").reset_index(drop=True)
     regs["imk_omschrijving"] = regs["imk_code"].map(mapping["omschrijving"])
     regs["rol"] = _weighted(rng, ROLES, len(regs))
-    regs["client_id"] = clients["client_id"].to_numpy()[regs["client"]]
-
-    # registration numbers: per year, in date order, as the police system hands them out
-    regs = regs.sort_values(["datum", "client_id"], kind="stable").reset_index(drop=True)
     year = regs["datum"].dt.year
     offset = {y: int(rng.integers(10_000, 90_000)) for y in sorted(year.unique())}
     sequence = regs.groupby(year).cumcount() * 7 + rng.integers(1, 7, size=len(regs)) + year.map(offset)
@@ -520,15 +606,19 @@ def generate(seed: int = DEFAULT_SEED, mapping_path: Path = paths.DEFAULT_MAPPIN
     clients = _clients(rng)
     clients = _before_after(clients)
     clients = _windows_and_e(clients)
-    ids = sorted({f"ZVH-{rng.integers(16**7, 16**8):08x}".upper() for _ in range(len(clients) * 2)})
-    clients["client_id"] = rng.choice(ids, size=len(clients), replace=False)
+    n_all = len(clients) + LATE_CLIENTS + OPEN_CLIENTS
+    ids = sorted({f"ZVH-{rng.integers(16**7, 16**8):08x}".upper() for _ in range(n_all * 2)})
+    ids = list(rng.choice(ids, size=n_all, replace=False))
+    clients["client_id"] = ids[: len(clients)]
     clients["ico_start"], clients["ico_eind"] = _ico_dates(rng, len(clients))
     clients["ico_type"] = _weighted(rng, ICO_TYPES, len(clients))
-    regs = _with_duplicates(rng, _registrations(rng, clients, mapping_path))
+    windows = _registrations(rng, clients, mapping_path)
+    later, later_regs = _later_clients(rng, windows, ids[len(clients) :])
+    regs = pd.concat([windows, _background(rng, clients, windows), later_regs], ignore_index=True)
+    regs = _with_duplicates(rng, _finish(rng, regs, mapping_path))
 
-    client_list = clients.sort_values("client_id")[
-        ["client_id", "geslacht", "leeftijd", "ico_start", "ico_eind", "ico_type"]
-    ]
+    columns = ["client_id", "geslacht", "leeftijd", "ico_start", "ico_eind", "ico_type"]
+    client_list = pd.concat([clients[columns], later[columns]], ignore_index=True).sort_values("client_id")
     export = regs[["client_id", "registratienummer", "datum", "imk_code", "imk_omschrijving", "rol"]]
     return client_list.reset_index(drop=True), export
 

@@ -11,7 +11,14 @@ import pandera.pandas as pa
 from pipeline.errors import Problem, UserError
 from pipeline.parsing import normalise_codes, normalise_sex, parse_ages, parse_dates
 from pipeline.readers import RawTable
-from schemas import BVH_COLUMNS, BVH_SCHEMA, CLIENT_COLUMNS, CLIENTS_SCHEMA, FRAME_CHECK_COLUMNS
+from schemas import (
+    BVH_COLUMNS,
+    BVH_SCHEMA,
+    CLIENT_COLUMNS,
+    CLIENTS_SCHEMA,
+    DETENTION_SCHEMA,
+    FRAME_CHECK_COLUMNS,
+)
 
 SOURCE_ROW = "bron_rij"  # the row number in the input file, kept so later stages can point back to it
 
@@ -64,6 +71,7 @@ def parse_clients(raw: RawTable) -> pd.DataFrame:
             "ico_start": parse_dates(frame["ico_start"]),
             "ico_eind": parse_dates(frame["ico_eind"]),
             "ico_type": frame["ico_type"].str.strip(),
+            "overleden": parse_dates(frame["overleden"]),
             SOURCE_ROW: frame.index.to_numpy() + raw.file_row(0),
         }
     )
@@ -82,6 +90,23 @@ def parse_bvh(raw: RawTable) -> pd.DataFrame:
             SOURCE_ROW: frame.index.to_numpy() + raw.file_row(0),
         }
     )
+
+
+def parse_detention(raw: RawTable) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "client_id": raw.frame["client_id"].str.strip(),
+            "van": parse_dates(raw.frame["van"]),
+            "tot": parse_dates(raw.frame["tot"]),
+        }
+    )
+
+
+def validate_detention(raw: RawTable) -> pd.DataFrame:
+    problems = _problems(raw, DETENTION_SCHEMA)
+    if problems:
+        raise UserError(f"The detention file does not meet its contract: {len(problems)} problem(s)", problems)
+    return parse_detention(raw)
 
 
 def validate(clients: RawTable, bvh: RawTable) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -34,7 +34,7 @@ from pipeline.provenance import describe_data, describe_run
 from pipeline.readers import read_table
 from pipeline.render import render
 from pipeline.settings import Settings, load_settings
-from pipeline.validate import validate
+from pipeline.validate import validate, validate_detention
 
 T = TypeVar("T")
 
@@ -71,10 +71,30 @@ def step_validate(
         bvh_raw = read_table(bvh, settings.bvh_input.sheet, dict(settings.bvh_input.columns))
         return validate(clients_raw, bvh_raw)
 
-    try:
-        return rep.stage(
+    return _reporting_problems(
+        problems_to,
+        lambda: rep.stage(
             "validate", work, lambda r: f"{_count(len(r[0]))} clients, {_count(len(r[1]))} registration rows"
-        )
+        ),
+    )
+
+
+def step_detention(rep: Reporter, detention: Path | None, problems_to: Path) -> pd.DataFrame | None:
+    """The optional detention periods (time at risk), validated like the other inputs."""
+    if detention is None:
+        return None
+    return _reporting_problems(
+        problems_to,
+        lambda: rep.stage(
+            "detention", lambda: validate_detention(read_table(detention)), lambda r: f"{_count(len(r))} periods"
+        ),
+    )
+
+
+def _reporting_problems(problems_to: Path, work: Callable[[], T]) -> T:
+
+    try:
+        return work()
     except UserError as exc:
         if exc.problems:
             write_problems(problems_to, exc.problems)
@@ -109,6 +129,7 @@ def step_analyse(
     mapping: ImkMapping,
     settings: Settings,
     provenance: dict[str, Any],
+    detention: pd.DataFrame | None = None,
 ) -> tuple[dict[str, Any], pd.DataFrame]:
     """The results, with the provenance of the data, settings and mapping they came from."""
 
@@ -116,7 +137,7 @@ def step_analyse(
         res = result[0]
         return f"{_count(res['n_clients'])} clients compared, {_count(res['n_registrations'])} registrations used"
 
-    results, counts = rep.stage("analyse", lambda: analyse(rows, clients, mapping, settings), summary)
+    results, counts = rep.stage("analyse", lambda: analyse(rows, clients, mapping, settings, detention), summary)
     results["provenance"] = provenance
     return results, counts
 
@@ -134,11 +155,18 @@ def step_render(
 # --- each stage alone, through data/processed ----------------------------------------------------------
 
 
-def stage_validate(bvh: Path, clients: Path, config: Path, processed: Path, rep: Reporter) -> None:
+def stage_validate(
+    bvh: Path, clients: Path, detention: Path | None, config: Path, processed: Path, rep: Reporter
+) -> None:
     clients_frame, bvh_frame = step_validate(rep, bvh, clients, load_settings(config), processed / PROBLEMS)
+    detention_frame = step_detention(rep, detention, processed / PROBLEMS)
     write_parquet(processed / paths.VALIDATED_CLIENTS, clients_frame)
     write_parquet(processed / paths.VALIDATED_BVH, bvh_frame)
-    write_json(processed / paths.INPUTS, describe_data(bvh, clients))
+    if detention_frame is None:
+        (processed / paths.DETENTION).unlink(missing_ok=True)  # no stale periods from an earlier run
+    else:
+        write_parquet(processed / paths.DETENTION, detention_frame)
+    write_json(processed / paths.INPUTS, describe_data(bvh, clients, detention))
 
 
 def stage_align(config: Path, processed: Path, rep: Reporter) -> None:
@@ -166,6 +194,7 @@ def stage_analyse(config: Path, mapping: Path, processed: Path, rep: Reporter) -
         load_mapping(mapping),
         load_settings(config),
         describe_run(json.loads((processed / paths.INPUTS).read_text(encoding="utf-8")), config, mapping),
+        pd.read_parquet(processed / paths.DETENTION) if (processed / paths.DETENTION).exists() else None,
     )
     write_parquet(processed / paths.CLIENT_COUNTS, counts.reset_index())
     write_json(processed / paths.RESULTS, results)
@@ -181,12 +210,20 @@ def stage_render(results: Path, out: Path, narrative: Path | None, rep: Reporter
 
 
 def run_all(
-    bvh: Path, clients: Path, config: Path, mapping_path: Path, out: Path, narrative: Path | None, rep: Reporter
+    bvh: Path,
+    clients: Path,
+    config: Path,
+    mapping_path: Path,
+    out: Path,
+    narrative: Path | None,
+    rep: Reporter,
+    detention: Path | None = None,
 ) -> None:
     settings, mapping = load_settings(config), load_mapping(mapping_path)
     clients_frame, bvh_frame = step_validate(rep, bvh, clients, settings, problems_file(out))
+    detention_frame = step_detention(rep, detention, problems_file(out))
     rows, aligned_clients = step_align(rep, bvh_frame, clients_frame, settings)
     classified = step_classify(rep, rows, mapping, settings, str(bvh))
-    provenance = describe_run(describe_data(bvh, clients), config, mapping_path)
-    results, _ = step_analyse(rep, classified, aligned_clients, mapping, settings, provenance)
+    provenance = describe_run(describe_data(bvh, clients, detention), config, mapping_path)
+    results, _ = step_analyse(rep, classified, aligned_clients, mapping, settings, provenance, detention_frame)
     step_render(rep, results, out, narrative, classified)

@@ -8,7 +8,7 @@ import pandera.pandas as pa
 from pipeline.parsing import SEX_VALUES, normalise_sex, parse_dates
 from schemas.checks import a_date, not_empty, unique_text, whole_number_between
 
-CLIENT_COLUMNS = ("client_id", "geslacht", "leeftijd", "ico_start", "ico_eind", "ico_type")
+CLIENT_COLUMNS = ("client_id", "geslacht", "leeftijd", "ico_start", "ico_eind", "ico_type", "overleden")
 END_BEFORE_START = "ico_eind must not lie before ico_start"
 
 
@@ -32,6 +32,8 @@ CLIENTS_SCHEMA = pa.DataFrameSchema(
         "ico_start": pa.Column(str, a_date()),
         "ico_eind": pa.Column(str, a_date(optional=True)),
         "ico_type": pa.Column(str, required=False),
+        # optional, for time at risk: the date of death, empty for the living
+        "overleden": pa.Column(str, a_date(optional=True), required=False),
     },
     checks=[pa.Check(_end_not_before_start, error=END_BEFORE_START)],
     name="clients",
