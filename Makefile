@@ -49,7 +49,7 @@ CLASSIFIED := $(P)/classified.parquet
 RESULTS := $(P)/results.json
 REPORT := $(OUT)/rendementsanalyse.html
 
-.PHONY: help all report test lint synth lock clean distclean
+.PHONY: help all report test lint synth simulate lock clean distclean
 
 help: ## show this help
 	@echo "Rendementsanalyse ICO. Targets:"
@@ -77,6 +77,9 @@ $(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -c $(LOCK) -e '.[dev]'
 	touch $@
+
+simulate: $(STAMP) ## the simulation study of the effect estimates (a few minutes); updates README.md
+	$(PY) scripts/simulate.py
 
 lock: ## refresh requirements.lock from a clean environment with the newest allowed versions
 	rm -rf .venv-lock

@@ -8,9 +8,9 @@ from a Poisson GEE clustered on the client with robust (sandwich) standard error
 - symmetric: the 'lang na' window against the 'lang voor' window, both outside the referral spike and the
   immediate after-care (Chabé-Ferret 2017);
 - comparison: a client x calendar-month panel in which clients discussed later serve as the comparison for
-  calendar time (the not-yet-treated design of Callaway & Sant'Anna 2021): each client's months from 'lang'
-  months before its start up to its anticipation period (a setting, 3 months) are 'before', its 'lang na'
-  window 'after'; a calendar month's 'before' cells come from clients whose own ICO starts more than the
+  calendar time (the not-yet-treated design of Callaway & Sant'Anna 2021): each client's months from the start
+  of the export period up to its anticipation period (a setting, 3 months) are 'before', its 'lang na' window
+  'after'; a calendar month's 'before' cells are those of clients whose own ICO starts more than the
   anticipation period later. Calendar-month effects absorb what happens to everybody at once (COVID-19
   measures, police practice); ICO-cohort effects (the quarter of the start) absorb differences between
   clients referred early and late (Wooldridge 2023: pooled Poisson with cohort and time effects).
@@ -151,18 +151,19 @@ def _two_period(regs: pd.DataFrame, compared: pd.DataFrame, before: str, after: 
 
 
 def _panel(regs: pd.DataFrame, clients: pd.DataFrame, settings: Settings, detention, deaths) -> pd.DataFrame:
-    """Client x calendar-month cells: each client's 'lang voor' window as before (also for clients left out of
-    the comparison for lack of follow-up: discussed late, they are the comparison group for the months
-    before), each compared client's 'lang na' window as after; counts and days at risk per cell."""
+    """Client x calendar-month cells. 'Before': a client's months from the start of the export period until its
+    anticipation period, for every client with a known start (also those left out of the comparison for lack
+    of follow-up: discussed late, they are the comparison group for the months before them). 'After': each
+    compared client's 'lang na' window. Counts and days at risk per cell."""
     day = pd.Timedelta(days=1)
     baseline_end = clients["ico_start"] - pd.DateOffset(months=settings.anticipation_months) - day
-    inside = clients["ico_start"].notna() & (clients["lang_voor"] >= settings.van) & (baseline_end <= settings.tot)
+    inside = clients["ico_start"].notna() & (baseline_end >= settings.van)
     before = pd.DataFrame(
         {
             "client_id": clients.loc[inside, "client_id"].to_numpy(),
             "after": 0,
-            "lo": clients.loc[inside, "lang_voor"].to_numpy(),
-            "hi": baseline_end.loc[inside].to_numpy(),
+            "lo": settings.van,
+            "hi": np.minimum(baseline_end.loc[inside].to_numpy(), np.datetime64(settings.tot)),
         }
     )
     compared = clients.loc[clients["vergeleken"]]
@@ -222,7 +223,9 @@ def estimates(
     naive = _two_period(regs, compared, "voor", "na", detention, deaths)
     symmetric = _two_period(regs, compared, "lang_voor", "lang_na", detention, deaths)
     panel = _panel(regs, clients, settings, detention, deaths)
-    comparison = _irr(panel, ["after", "maand", "cohort"]) | _describe(panel, [w[0]], [w[4]])
+    comparison = _irr(panel, ["after", "maand", "cohort"]) | _describe(
+        panel, [f"alle maanden tot {settings.anticipation_months} mnd vóór de eigen start"], [w[4]]
+    )
     comparison |= {
         "n_cellen": len(panel),
         "n_clients_na": int(panel.loc[panel["after"] == 1, "client_id"].nunique()),

@@ -23,7 +23,7 @@ from matplotlib import font_manager
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from pipeline.formatting import nl_int, nl_pct
+from pipeline.formatting import nl_decimal, nl_int, nl_pct
 from pipeline.paths import TEMPLATES
 from pipeline.report_tables import CHANGE_LABELS, SEX_LABELS, TOP_CODE
 
@@ -396,6 +396,87 @@ def by_period(r: dict[str, Any], key: str, chart_id: str, title: str, caption: s
     return Chart(chart_id, caption, f"Staafdiagram per categorie voor, tijdens en na het ICO. {parts}.", *_save(fig))
 
 
+def event_study_chart(r: dict[str, Any]) -> Chart:
+    es = r["event_study"]
+    labels, colours, hatches = [], [], []
+    for e in es:
+        if e["referentie"] == "start" and e["maand"] < 0:
+            labels.append(f"{e['maand']}".replace("-", "\u2212"))
+            colours.append(PERIOD_COLOURS["voor"])
+            hatches.append("")
+        elif e["referentie"] == "start":
+            labels.append(f"T{e['maand'] + 1}")
+            colours.append(PERIOD_COLOURS["tijdens"])
+            hatches.append("///")
+        else:
+            labels.append(f"+{e['maand']}")
+            colours.append(PERIOD_COLOURS["na"])
+            hatches.append("...")
+    values = [e["per_client"] or 0.0 for e in es]
+    fig, ax = plt.subplots(figsize=(8.5, 3.8))
+    bars = ax.bar(range(len(es)), values, color=colours, edgecolor="white", linewidth=0.5)
+    for bar, hatch in zip(bars, hatches, strict=True):
+        bar.set_hatch(hatch)
+    ax.set_xticks(range(len(es)), labels)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: nl_decimal(v, 1)))
+    ax.set_ylabel("Registraties per cliënt per maand")
+    ax.set_xlabel("Maanden vóór de start (−), tijdens het ICO (T) en na het einde (+)")
+    ax.set_title("Registraties maand voor maand rond het ICO")
+    peak = max(range(len(es)), key=lambda i: values[i])
+    parts = ", ".join(f"{lab}: {nl_decimal(v, 2)}" for lab, v in zip(labels, values, strict=True))
+    return Chart(
+        "maand_voor_maand",
+        "Gemiddeld aantal registraties per cliënt per maand, vóór de start, tijdens het ICO en na het einde. De piek "
+        "rond de aanmelding laat zien waarom een vergelijking met de maanden vlak vóór het ICO de daling overschat.",
+        f"Staafdiagram van registraties per cliënt per maand; het hoogst in maand {labels[peak]}. {parts}.",
+        *_save(fig),
+    )
+
+
+def _interval_words(e: dict[str, Any]) -> str:
+    if e["irr"] is None:
+        return "niet te schatten"
+    return f"{nl_decimal(e['irr'], 2)} (95%-interval {nl_decimal(e['ci_low'], 2)} tot {nl_decimal(e['ci_high'], 2)})"
+
+
+def effect_chart(r: dict[str, Any]) -> Chart:
+    from pipeline.report_tables import EFFECT_LABELS
+
+    names = [EFFECT_LABELS[k][0] for k in EFFECT_LABELS]
+    estimates = [r["effect"][k] for k in EFFECT_LABELS]
+    fig, ax = plt.subplots(figsize=(7.5, 2.6))
+    for i, e in enumerate(estimates):
+        y = len(estimates) - 1 - i
+        if e["irr"] is None:
+            ax.annotate("niet te schatten", (1.0, y), ha="center", va="center", fontsize=8.5)
+            continue
+        ax.plot([e["ci_low"], e["ci_high"]], [y, y], color=PALETTE[0], linewidth=2.5, solid_capstyle="butt")
+        ax.plot([e["irr"]], [y], marker="o", markersize=8, color=PALETTE[5], markeredgecolor="black")
+        ax.annotate(
+            f"{nl_decimal(e['irr'], 2)} ({nl_decimal(e['ci_low'], 2)}–{nl_decimal(e['ci_high'], 2)})",
+            (e["ci_high"], y),
+            xytext=(6, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=8.5,
+        )
+    ax.axvline(1.0, color="black", linewidth=1, linestyle="--")
+    ax.set_yticks(range(len(names)), names[::-1])
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: nl_decimal(v, 1)))
+    ax.set_xlabel("Verhouding registraties per dag na / vóór het ICO (1 = geen verandering)")
+    highs = [e["ci_high"] for e in estimates if e["ci_high"] is not None]
+    ax.set_xlim(0, max([1.3, *[h * 1.35 for h in highs]]))
+    ax.set_title("Drie schattingen van de verandering, met 95%-interval")
+    parts = "; ".join(f"{n}: {_interval_words(e)}" for n, e in zip(names, estimates, strict=True))
+    return Chart(
+        "effect",
+        "De verhouding van het aantal registraties per dag na en vóór het ICO volgens drie vergelijkingen. Een punt "
+        "links van de stippellijn is een daling; de lijn eromheen is het 95%-interval.",
+        f"Puntdiagram met intervallen. {parts}.",
+        *_save(fig),
+    )
+
+
 FIGURES: list[Callable[[dict[str, Any]], Chart]] = [
     lambda r: group_counts(
         r,
@@ -473,6 +554,8 @@ FIGURES: list[Callable[[dict[str, Any]], Chart]] = [
         "Zwaarte van de overige registraties",
         "Aantal registraties buiten de E-meldingen per zwaarte (licht, middel, zwaar) voor, tijdens en na het ICO.",
     ),
+    event_study_chart,
+    effect_chart,
 ]
 
 

@@ -33,6 +33,7 @@ TOC = [
     ("inleiding", "Inleiding"),
     ("methode", "Onderzoeksmethode"),
     ("resultaten", "Resultaten: politieregistraties voor en na het ICO"),
+    ("effect", "Hoe groot is het effect echt?"),
     ("wel-en-niet", "Wat deze cijfers wel en niet zeggen"),
     ("interviews", "Resultaten van de interviews met samenwerkingspartners"),
     ("conclusies", "Conclusies en aanbevelingen"),
@@ -120,6 +121,7 @@ def _text(r: dict[str, Any]) -> dict[str, Any]:
         "severity": report_text.severity_text(r),
         "limits": report_text.limits(r),
         "data_quality": report_text.data_quality_text(r),
+        "effect": report_text.effect_text(r),
     }
 
 

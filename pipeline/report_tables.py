@@ -332,6 +332,66 @@ def exclusions_table(r: dict[str, Any]) -> Table:
     return Table("clienten_verantwoording", "Verantwoording van de cliënten", ["", "Cliënten"], ["text", "int"], rows)
 
 
+EFFECT_LABELS = {
+    "naive": ("Eenvoudig", "6 maanden vóór tegen 6 maanden na het ICO (zoals het oorspronkelijke rapport)"),
+    "symmetric": ("Symmetrisch", "maand 6 tot 3 vóór de start tegen maand 3 tot 6 na het einde"),
+    "comparison": (
+        "Met vergelijkingsgroep",
+        "als symmetrisch, met later besproken cliënten als vergelijking voor de kalendertijd",
+    ),
+}
+
+
+def effect_table(
+    r: dict[str, Any],
+    key: str = "effect",
+    table_id: str = "effect",
+    title: str = "Hoe groot is de daling? Drie schattingen",
+) -> Table:
+    rows = []
+    for name, (label, what) in EFFECT_LABELS.items():
+        e = r[key][name]
+        change = None if e["irr"] is None else (e["irr"] - 1) * 100
+        rows.append([label, what, e["irr"], e["ci_low"], e["ci_high"], change, e["n_clients"]])
+    return Table(
+        table_id,
+        title,
+        [
+            "Schatting",
+            "Vergelijking",
+            "Verhouding na/voor",
+            "95%-interval van",
+            "95%-interval tot",
+            "Verandering",
+            "Cliënten",
+        ],
+        ["text", "text", "dec2", "dec2", "dec2", "pct", "int"],
+        rows,
+        notes=[
+            "Verhouding na/voor: het aantal registraties per dag na het ICO gedeeld door dat vóór het ICO (1 = geen "
+            "verandering, 0,70 = 30% minder). Het 95%-interval geeft aan hoe zeker de schatting is (Poisson-GEE met "
+            "robuuste standaardfouten per cliënt)."
+        ],
+    )
+
+
+def event_study_table(r: dict[str, Any]) -> Table:
+    rows = []
+    for e in r["event_study"]:
+        if e["referentie"] == "start":
+            label = f"{-e['maand']} mnd vóór de start" if e["maand"] < 0 else f"tijdens, maand {e['maand'] + 1}"
+        else:
+            label = f"{e['maand']} mnd na het einde"
+        rows.append([label, e["registraties"], e["clients"], e["per_client"]])
+    return Table(
+        "maand_voor_maand",
+        "Registraties per maand rond het ICO",
+        ["Maand", "Registraties", "Cliënten", "Per cliënt"],
+        ["text", "int", "int", "dec2"],
+        rows,
+    )
+
+
 TABLES: list[Callable[[dict[str, Any]], Table]] = [
     key_figures,
     lambda r: clients_table(
@@ -378,9 +438,20 @@ TABLES: list[Callable[[dict[str, Any]], Table]] = [
     tests_table,
     reconciliation_table,
     exclusions_table,
+    effect_table,
+    event_study_table,
 ]
 
 
 def report_tables(r: dict[str, Any]) -> dict[str, Table]:
     tables = [make(r) for make in TABLES]
+    if "effect_zonder_tijd_at_risk" in r:
+        tables.append(
+            effect_table(
+                r,
+                "effect_zonder_tijd_at_risk",
+                "effect_zonder_tijd_at_risk",
+                "De drie schattingen zonder correctie voor tijd at risk",
+            )
+        )
     return {t.id: t for t in tables}

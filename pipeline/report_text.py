@@ -108,6 +108,12 @@ def key_sentences(r: dict[str, Any]) -> list[str]:
             f"Bij {nl_int(halved)} van de {nl_int(n)} cliënten ({nl_pct(_share(halved, n), 0)}) halveerde het "
             f"aantal registraties of meer; bij {nl_int(rose)} ({nl_pct(_share(rose, n), 0)}) nam het toe."
         )
+    symmetric = r.get("effect", {}).get("symmetric", {})
+    if symmetric.get("irr") is not None:
+        out.append(
+            f"Zonder de piek vlak vóór het ICO (maand 6 tot 3 vóór de start tegen maand 3 tot 6 na het einde) is de "
+            f"verandering {nl_pct((symmetric['irr'] - 1) * 100, 0, sign=True)}; zie 'Hoe groot is het effect echt?'."
+        )
     if rises_towards_ico(r):
         out.append(
             f"Let op: het aantal registraties liep al op {rise_text(r)}. Een deel van de daling daarna was ook "
@@ -328,3 +334,104 @@ def method_text(r: dict[str, Any]) -> list[str]:
         f"{s['min_groepsgrootte']} cliënten zijn niet getoetst. Omdat er meerdere subgroepen zijn getoetst, is de "
         f"p-waarde gecorrigeerd volgens Holm.",
     ]
+
+
+def _ratio(e: dict[str, Any]) -> str:
+    return f"{nl_decimal(e['irr'], 2)} (95%-interval {nl_decimal(e['ci_low'], 2)} tot {nl_decimal(e['ci_high'], 2)})"
+
+
+def _change_words(e: dict[str, Any]) -> str:
+    change = (e["irr"] - 1) * 100
+    return f"{nl_pct(abs(change), 0)} {'minder' if change < 0 else 'meer'} registraties"
+
+
+def trusted_estimate(r: dict[str, Any]) -> str:
+    """The comparison-group estimate when it is informative, else the symmetric one."""
+    comparison = r["effect"]["comparison"]
+    if comparison["irr"] is not None and comparison["ci_high"] / comparison["ci_low"] < 2.0:
+        return "comparison"
+    return "symmetric"
+
+
+def effect_text(r: dict[str, Any]) -> dict[str, Any]:
+    """Hoe groot is het effect echt? The three estimates in plain Dutch, which one to believe, what would help."""
+    e = r["effect"]
+    es = r["event_study"]
+    before = [x for x in es if x["referentie"] == "start" and x["maand"] < 0]
+    peak = max(es, key=lambda x: x["per_client"] or 0)
+    if peak["referentie"] == "start" and peak["maand"] < 0:
+        peak_name = f"de maand die {months(-peak['maand'])} vóór de start begint"
+    elif peak["referentie"] == "start":
+        peak_name = f"de {peak['maand'] + 1}e maand van het ICO"
+    else:
+        peak_name = f"de {peak['maand']}e maand na het einde"
+    out: dict[str, Any] = {
+        "intro": (
+            f"Cliënten worden aangemeld voor een ICO als het slecht gaat. Maand voor maand is te zien hoe het aantal "
+            f"registraties per cliënt per maand oploopt: van {nl_decimal(before[0]['per_client'], 2)} "
+            f"{months(-before[0]['maand'])} vóór de start naar {nl_decimal(peak['per_client'], 2)} in {peak_name}. "
+            f"Na zo'n piek daalt het aantal vaak ook zonder ingreep (regressie naar het gemiddelde). "
+            f"Daarom staan hieronder drie schattingen van de verandering naast elkaar."
+        ),
+        "estimates": [],
+    }
+    naive, symmetric, comparison = e["naive"], e["symmetric"], e["comparison"]
+    if naive["irr"] is not None:
+        out["estimates"].append(
+            f"Eenvoudig, zoals in het oorspronkelijke rapport (de zes maanden vóór tegen de zes maanden na het ICO): "
+            f"een verhouding van {_ratio(naive)}, dus {_change_words(naive)}. De maanden vlak vóór het ICO zijn de "
+            f"maanden van de piek: zonder ICO was een deel van deze daling ook opgetreden."
+        )
+    if symmetric["irr"] is not None:
+        out["estimates"].append(
+            f"Symmetrisch (maand 6 tot 3 vóór de start tegen maand 3 tot 6 na het einde, dus zonder de piek en zonder "
+            f"de eerste nazorg): {_ratio(symmetric)}, {_change_words(symmetric)}."
+        )
+    if comparison["irr"] is not None:
+        verdict = (
+            "Het interval bevat 1: met deze gegevens is niet uit te sluiten dat de daling geheel buiten het ICO om is "
+            "opgetreden."
+            if comparison["ci_low"] <= 1 <= comparison["ci_high"]
+            else "Ook na deze correctie blijft er een verandering over."
+        )
+        out["estimates"].append(
+            f"Met een vergelijkingsgroep: cliënten die pas later in een ICO kwamen, laten zien hoe het aantal "
+            f"registraties in dezelfde kalendermaanden verliep zonder ICO (COVID-19-maatregelen, werkwijze van de "
+            f"politie). Deze schatting is {_ratio(comparison)}, {_change_words(comparison)}. {verdict}"
+        )
+    else:
+        out["estimates"].append(f"Met een vergelijkingsgroep: niet te schatten ({comparison.get('reden', '')}).")
+    if trusted_estimate(r) == "comparison":
+        out["believe"] = (
+            "Het meest te vertrouwen is de schatting met vergelijkingsgroep: die laat de piek vóór het ICO buiten de "
+            "vergelijking en houdt rekening met wat in dezelfde maanden voor iedereen veranderde. De eenvoudige "
+            "vergelijking overschat de daling."
+        )
+    else:
+        out["believe"] = (
+            "De schatting met vergelijkingsgroep zou het meest te vertrouwen zijn, maar haar interval is hier te breed "
+            "om veel te zeggen. De symmetrische schatting is dan de beste aanwijzing: zij laat de piek vóór het ICO "
+            "buiten de vergelijking, maar houdt geen rekening met veranderingen in de tijd die iedereen raakten. De "
+            "eenvoudige vergelijking overschat de daling."
+        )
+    firmer = [
+        "Een echte vergelijkingsgroep: vergelijkbare cliënten die niet in een ICO zijn besproken, bijvoorbeeld uit "
+        "een regio of periode zonder ICO, of aangemelde cliënten die (nog) niet aan de beurt kwamen.",
+        "Langere follow-up: registraties tot een jaar of langer na het ICO laten zien of een daling blijft.",
+        "Meer cliënten: meerdere jaargangen samen geven smallere intervallen.",
+    ]
+    if not naive.get("tijd_at_risk"):
+        firmer.append(
+            "Gegevens over detentie, opname en overlijden: dan telt tijd waarin iemand niet geregistreerd "
+            "kón worden niet als verbetering (de pijplijn kan ze meenemen met --detention en de kolom "
+            "'overleden')."
+        )
+    out["firmer"] = firmer
+    if "effect_zonder_tijd_at_risk" in r:
+        t = r["effect_zonder_tijd_at_risk"]["symmetric"]
+        out["time_at_risk"] = (
+            f"De schattingen hierboven tellen alleen de dagen waarop een cliënt niet vastzat en nog leefde "
+            f"({r['tijd_at_risk']['detentieperioden']} detentieperioden, {r['tijd_at_risk']['overleden']} "
+            f"overleden cliënten). Zonder die correctie zou de symmetrische schatting {_ratio(t)} zijn."
+        )
+    return out
