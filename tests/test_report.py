@@ -272,3 +272,16 @@ def test_data_from_the_export_cannot_inject_html(default_run):
     html = render_html(evil, report_tables(evil), make_figures(evil), load_chapters(None))
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
     assert "<b onmouseover" not in html
+
+
+def test_effect_chapter_shows_the_three_estimates(report):
+    _, r, page = report
+    text = words(page)
+    assert "Hoe groot is het effect echt?" in text
+    assert "zonder ICO was een deel van deze daling ook opgetreden" in text
+    rows = {row[0]: row for row in page.tables["effect"][1:]}
+    for label, key in (("Eenvoudig", "naive"), ("Symmetrisch", "symmetric"), ("Met vergelijkingsgroep", "comparison")):
+        e = r["effect"][key]
+        assert rows[label][2:5] == [nl_decimal(e["irr"], 2), nl_decimal(e["ci_low"], 2), nl_decimal(e["ci_high"], 2)]
+    assert len(r["event_study"]) >= 10
+    assert any(img["alt"].startswith("Staafdiagram van registraties per cliënt per maand") for img in page.images)
