@@ -49,7 +49,7 @@ CLASSIFIED := $(P)/classified.parquet
 RESULTS := $(P)/results.json
 REPORT := $(OUT)/rendementsanalyse.html
 
-.PHONY: help all report test lint synth simulate lock clean distclean
+.PHONY: help all report test lint synth simulate key lock clean distclean
 
 help: ## show this help
 	@echo "Rendementsanalyse ICO. Targets:"
@@ -80,6 +80,16 @@ $(STAMP): pyproject.toml $(LOCK)
 
 simulate: $(STAMP) ## the simulation study of the effect estimates (a few minutes); updates README.md
 	$(PY) scripts/simulate.py
+
+## the secret key for pseudonyms: outside the repository, never committed
+KEY ?= $(HOME)/.rendementsanalyse/pseudoniem.key
+
+key: ## make a new random key file for pseudonymise, outside the repository (KEY=path)
+	@case "$$(realpath -m $(KEY))" in "$$(realpath .)"/*) echo "KEY must lie outside the repository" >&2; exit 2;; esac
+	@if [ -e "$(KEY)" ]; then echo "$(KEY) exists; remove it first if you really want a new key" >&2; exit 2; fi
+	@mkdir -p "$$(dirname $(KEY))" && chmod 700 "$$(dirname $(KEY))"
+	@umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_hex(32))" > "$(KEY)"
+	@echo "New key: $(KEY). Give it to the police and the ZVH by a separate, safe route; never put it in the repository."
 
 lock: ## refresh requirements.lock from a clean environment with the newest allowed versions
 	rm -rf .venv-lock

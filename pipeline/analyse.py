@@ -201,13 +201,24 @@ def _change_groups(counts: pd.DataFrame) -> dict[str, dict[str, int]]:
     return out
 
 
-def _class_breakdown(used: pd.DataFrame, counts: pd.DataFrame, column: str, order: list[str]) -> dict:
-    groups = used["client_id"].map(counts[column].astype(str))
-    table = pd.crosstab(used["klasse"], groups)
+def _class_breakdown(
+    used: pd.DataFrame, counts: pd.DataFrame, column: str, order: list[str], distinct_clients: bool = False
+) -> dict:
+    """Registrations (or, with distinct_clients, the clients behind them) per IMK class and group."""
+    frame = used.assign(groep=used["client_id"].map(counts[column].astype(str)))
+    if distinct_clients:
+        frame = frame.drop_duplicates(["klasse", "groep", "client_id"])
+    table = pd.crosstab(frame["klasse"], frame["groep"])
     out = {}
     for klasse in sorted(table.index):
         out[klasse] = {g: int(table.at[klasse, g]) for g in order if g in table.columns}
     return out
+
+
+def _clients_per(used: pd.DataFrame, column: str) -> dict[str, int]:
+    """How many clients stand behind each value of `column`: the group size that disclosure control needs."""
+    sizes = used.loc[used[column].notna()].groupby(column, observed=True)["client_id"].nunique()
+    return {str(k): int(v) for k, v in sizes.sort_index().items()}
 
 
 def _effects(
@@ -288,6 +299,12 @@ def analyse(
     excluded = clients.loc[~clients["vergeleken"]].sort_values("client_id")
     unknown_codes = rows.loc[rows["onbekende_code"], "imk_code"].value_counts().sort_index()
     results: dict[str, Any] = {
+        "intern": True,
+        "intern_toelichting": (
+            "Intern bestand van de analist: exacte aantallen, ook van groepen kleiner dan min_publicatie, en de "
+            "pseudoniemen van niet vergeleken cliënten. Niet publiceren; het rapport, tables/ en figures/ zijn "
+            "beveiligd tegen herleidbaarheid."
+        ),
         "n_clients": len(counts),
         "n_registrations": len(used),
         "windows": {w: int(windows[w]) for w in settings.windows},
@@ -308,6 +325,15 @@ def analyse(
         },
         "class_by_sex": _class_breakdown(used, counts, "geslacht", ["man", "vrouw", "onbekend"]),
         "class_by_age": _class_breakdown(used, counts, "leeftijdsgroep", list(settings.age_labels)),
+        # the clients behind every breakdown, for disclosure control of what is published
+        "clients_per": {
+            "imk_class": _clients_per(used, "klasse"),
+            "e_code": _clients_per(used.loc[is_e], "imk_code"),
+            "e_category": _clients_per(used.loc[is_e], "e_categorie"),
+            "severity": _clients_per(used.loc[~is_e], "zwaarte"),
+            "class_by_sex": _class_breakdown(used, counts, "geslacht", ["man", "vrouw", "onbekend"], True),
+            "class_by_age": _class_breakdown(used, counts, "leeftijdsgroep", list(settings.age_labels), True),
+        },
         "ico_periode": {
             "eerste_start": None if compared.empty else compared["ico_start"].min().strftime("%Y-%m"),
             "laatste_eind": None if compared.empty else compared["ico_eind"].max().strftime("%Y-%m"),

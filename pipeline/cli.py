@@ -82,6 +82,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--narrative", type=Path, default=paths.DEFAULT_NARRATIVE, help="folder of the analyst's chapters"
     )
 
+    pseudo = sub.add_parser("pseudonymise", help="replace id columns by keyed pseudonyms (HMAC-SHA256)")
+    pseudo.add_argument("--key-file", type=Path, required=True, help="the secret key (make key creates one)")
+    pseudo.add_argument("--in", dest="input", type=Path, required=True, help="the export (CSV or .xlsx)")
+    pseudo.add_argument("--out", type=Path, required=True, help="where the pseudonymised copy goes (same format)")
+    pseudo.add_argument("--columns", nargs="+", default=["client_id"], help="columns to pseudonymise")
+    pseudo.add_argument("--sheet", default=None, help="Excel: the sheet (default: the first)")
+
     synth = sub.add_parser("synth", help="write the synthetic default export (calibrated to the report)")
     synth.add_argument("--out", type=Path, default=paths.SYNTHETIC_DIR)
     synth.add_argument("--seed", type=int, default=None, help="random seed (default: the committed one)")
@@ -107,6 +114,12 @@ def dispatch(args: argparse.Namespace) -> None:
         stage_analyse(args.config, args.mapping, args.processed, rep)
     elif args.command == "render":
         stage_render(args.results, args.out, args.narrative, rep)
+    elif args.command == "pseudonymise":
+        from pipeline.pseudonymise import pseudonymise_file
+
+        rows = pseudonymise_file(args.key_file, args.input, args.out, args.columns, args.sheet)
+        if not args.quiet:
+            print(f"pseudonymised {', '.join(args.columns)} in {rows} rows: {args.out}", file=sys.stderr)
     elif args.command == "synth":
         from pipeline.synth import write_synthetic
 

@@ -70,11 +70,26 @@ def days_at_risk(intervals: pd.DataFrame, detention: pd.DataFrame | None, deaths
 # --- the GEE ---------------------------------------------------------------------------------------------
 
 
+def _content_clusters(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
+    """A cluster number per client that depends on the client's rows, not on its id or on row order, so that
+    pseudonymised ids or a shuffled export give the same floating-point sums, to the last bit."""
+    row_hash = pd.util.hash_pandas_object(frame[columns], index=False).to_numpy()
+    per_client = pd.DataFrame({"client_id": frame["client_id"].to_numpy(), "h": row_hash})
+    signature = per_client.groupby("client_id")["h"].sum()  # uint64 sum wraps: order-free
+    rows = per_client.groupby("client_id").size()
+    key = pd.DataFrame({"signature": signature.astype("uint64"), "rows": rows}).sort_values(["signature", "rows"])
+    number = pd.Series(np.arange(len(key)), index=key.index)
+    return frame["client_id"].map(number)
+
+
 def _irr(frame: pd.DataFrame, covariates: list[str]) -> dict[str, Any]:
     """Rate ratio for 'after' from a Poisson GEE (independence working correlation, clustered on the client,
     robust standard errors) with log(days at risk) as offset."""
-    # a fixed order: the fit's floating-point sums must not depend on the order of the input rows
-    frame = frame.loc[frame["dagen"] > 0].sort_values(["client_id", *covariates], kind="stable")
+    frame = frame.loc[frame["dagen"] > 0]
+    # a fixed order that depends on content only: the fit's floating-point sums must not depend on the order of
+    # the input rows or on the ids
+    frame = frame.assign(cluster=_content_clusters(frame, ["after", "y", "dagen", *covariates]))
+    frame = frame.sort_values(["cluster", *covariates, "y", "dagen"], kind="stable")
     out: dict[str, Any] = {"irr": None, "ci_low": None, "ci_high": None, "p": None}
     before, after = frame.loc[frame["after"] == 0, "y"].sum(), frame.loc[frame["after"] == 1, "y"].sum()
     if before == 0 or after == 0 or frame["client_id"].nunique() < 2:
@@ -87,7 +102,7 @@ def _irr(frame: pd.DataFrame, covariates: list[str]) -> dict[str, Any]:
     model = sm.GEE(
         frame["y"].to_numpy(dtype=float),
         exog,
-        groups=frame["client_id"].to_numpy(),
+        groups=frame["cluster"].to_numpy(),
         family=sm.families.Poisson(),
         cov_struct=sm.cov_struct.Independence(),
         offset=np.log(frame["dagen"].to_numpy(dtype=float)),

@@ -23,9 +23,10 @@ from matplotlib import font_manager
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from pipeline.disclosure import Protection, safe_bins
 from pipeline.formatting import nl_decimal, nl_int, nl_pct
 from pipeline.paths import TEMPLATES
-from pipeline.report_tables import CHANGE_LABELS, SEX_LABELS, TOP_CODE
+from pipeline.report_tables import CHANGE_LABELS, SEX_LABELS, SMALL_GROUPS, merge_hidden
 
 FONT_DIR = TEMPLATES / "fonts"
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
@@ -174,24 +175,25 @@ def _grouped(
     return fig
 
 
-def _frequency(title: str, freq: dict[str, int], xlabel: str) -> tuple[Figure, str]:
-    counts: dict[str, int] = {}
-    for k, v in sorted(((int(k), v) for k, v in freq.items())):
-        label = str(k) if k < TOP_CODE else f"{TOP_CODE}+"
-        counts[label] = counts.get(label, 0) + v
+def _frequency(title: str, freq: dict[str, int], xlabel: str, k: int) -> tuple[Figure, str]:
+    """Bars of clients per number of registrations, in bins of none or at least k clients (disclosure.safe_bins)."""
+    bins = safe_bins(freq, k)
+    labels, counts = [b[0].replace(" of meer", "+") for b in bins], [b[1] for b in bins]
     fig, ax = plt.subplots(figsize=(8, 3.4))
-    labels = list(counts)
-    bars = ax.bar(range(len(labels)), list(counts.values()), color=PALETTE[0])
-    _label_bars(ax, bars, [nl_int(v) for v in counts.values()])
-    step = max(1, -(-len(labels) // 14))
-    ax.set_xticks(range(0, len(labels), step), labels[::step])
+    bars = ax.bar(range(len(labels)), counts, color=PALETTE[0])
+    _label_bars(ax, bars, [nl_int(v) for v in counts])
+    ax.set_xticks(range(len(labels)), labels, rotation=45 if len(labels) > 14 else 0)
     _integers(ax)
     ax.set_xlabel(xlabel)
     ax.set_ylabel("Aantal cliënten")
     ax.margins(y=0.15)
     ax.set_title(title)
-    mode = max(counts, key=lambda k: (counts[k], -labels.index(k)))
+    mode = labels[max(range(len(counts)), key=lambda i: (counts[i], -i))]
     return fig, mode
+
+
+def _left_out(hidden: dict, k: int) -> str:
+    return f" Groepen van minder dan {k} cliënten (en zo nodig één groep ernaast) zijn weggelaten." if hidden else ""
 
 
 # --- the figures ------------------------------------------------------------------------------------------
@@ -199,7 +201,9 @@ def _frequency(title: str, freq: dict[str, int], xlabel: str) -> tuple[Figure, s
 
 def group_counts(
     r: dict[str, Any],
+    p: Protection,
     key: str,
+    hidden: dict,
     field: str,
     chart_id: str,
     title: str,
@@ -208,21 +212,26 @@ def group_counts(
     xlabel: str = "",
     labels: dict[str, str] | None = None,
 ) -> Chart:
-    """A bar per group (sex or age group) of one count: clients or registrations."""
-    groups = r[key]
+    """A bar per group (sex or age group) of one count: clients or registrations; small groups left out."""
+    groups = {k: g for k, g in r[key].items() if k not in hidden}
     names = [(labels or {}).get(k, k) for k in groups]
     values = [g[field] for g in groups.values()]
     fig = _simple_bars(title, names, values, xlabel, f"Aantal {what}")
     parts = ", ".join(f"{n}: {nl_int(v)}" for n, v in zip(names, values, strict=True))
-    return Chart(chart_id, caption, f"Staafdiagram van het aantal {what} per groep: {parts}.", *_save(fig))
+    return Chart(
+        chart_id,
+        caption + _left_out(hidden, p.k),
+        f"Staafdiagram van het aantal {what} per groep: {parts}.",
+        *_save(fig),
+    )
 
 
 AGE_AXIS = "Leeftijd bij de start van het ICO"
 
 
-def registrations_by_class(r: dict[str, Any]) -> Chart:
-    classes = r["imk_classes"]
-    labels = [f"{k} {r['imk_class_names'][k]}" for k in classes]
+def registrations_by_class(r: dict[str, Any], p: Protection) -> Chart:
+    classes = merge_hidden(r["imk_classes"], p.imk_class)
+    labels = [f"{k} {r['imk_class_names'][k]}" if k in r["imk_class_names"] else k for k in classes]
     fig = _simple_bars(
         "Registraties per IMK-klasse", labels, list(classes.values()), "", "Aantal registraties", horizontal=True
     )
@@ -235,36 +244,22 @@ def registrations_by_class(r: dict[str, Any]) -> Chart:
     )
 
 
-def frequency_all(r: dict[str, Any]) -> Chart:
-    fig, mode = _frequency(
-        "Registraties per cliënt", r["distributions"]["registraties_per_client"], "Aantal registraties per cliënt"
-    )
+def frequency_chart(r: dict[str, Any], p: Protection, key: str, chart_id: str, title: str, what: str) -> Chart:
+    fig, mode = _frequency(title, r["distributions"][key], f"Aantal {what} per cliënt", p.k)
     return Chart(
-        "frequentie_registraties",
-        f"Hoeveel cliënten hoeveel registraties hebben (alle vijf perioden); {TOP_CODE} of meer is één staaf.",
-        f"Staafdiagram van de frequentieverdeling van het aantal registraties per cliënt; "
-        f"het vaakst voorkomende aantal is {mode}.",
+        chart_id,
+        f"Hoeveel cliënten hoeveel {what} hebben (alle vijf perioden). Aantallen zijn samengevoegd tot elke "
+        f"staaf minstens {p.k} cliënten telt, zodat geen staaf voor één cliënt staat.",
+        f"Staafdiagram van de frequentieverdeling van het aantal {what} per cliënt; de hoogste staaf is bij {mode}.",
         *_save(fig),
     )
 
 
-def frequency_e(r: dict[str, Any]) -> Chart:
-    fig, mode = _frequency(
-        "E-registraties per cliënt", r["distributions"]["e_registraties_per_client"], "Aantal E-registraties per cliënt"
-    )
-    return Chart(
-        "frequentie_e_registraties",
-        f"Hoeveel cliënten hoeveel E-registraties (meldingen en assistentie) hebben; {TOP_CODE} of meer is één staaf.",
-        f"Staafdiagram van de frequentieverdeling van het aantal E-registraties per cliënt; het vaakst "
-        f"voorkomende aantal is {mode}.",
-        *_save(fig),
-    )
-
-
-def e_codes(r: dict[str, Any], top: int = 10) -> Chart:
-    codes = list(r["e_codes"].items())
-    shown = codes[:top]
-    rest = sum(v for _, v in codes[top:])
+def e_codes(r: dict[str, Any], p: Protection, top: int = 10) -> Chart:
+    codes = merge_hidden(r["e_codes"], p.e_code)
+    ranked = sorted(((n, k) for k, n in codes.items() if k != SMALL_GROUPS), key=lambda t: (-t[0], t[1]))
+    shown = [(k, n) for n, k in ranked[:top]]
+    rest = sum(n for n, _ in ranked[top:]) + codes.get(SMALL_GROUPS, 0)
     labels = [f"{k} {r['e_code_names'].get(k, '').capitalize()[:38]}" for k, _ in shown]
     values = [v for _, v in shown]
     if rest:
@@ -280,7 +275,7 @@ def e_codes(r: dict[str, Any], top: int = 10) -> Chart:
     )
 
 
-def windows(r: dict[str, Any]) -> Chart:
+def windows(r: dict[str, Any], p: Protection) -> Chart:
     w = r["windows"]
     total = sum(w.values())
     labels = [k[0].upper() + k[1:] for k in w]
@@ -306,9 +301,16 @@ def windows(r: dict[str, Any]) -> Chart:
 
 
 def before_after_by(
-    r: dict[str, Any], key: str, chart_id: str, title: str, caption: str, labels: dict[str, str] | None = None
+    r: dict[str, Any],
+    p: Protection,
+    key: str,
+    hidden: dict,
+    chart_id: str,
+    title: str,
+    caption: str,
+    labels: dict[str, str] | None = None,
 ) -> Chart:
-    groups = r[key]
+    groups = {k: g for k, g in r[key].items() if k not in hidden}
     names = [(labels or {}).get(k, k) for k in groups]
     fig = _grouped(
         title,
@@ -320,15 +322,24 @@ def before_after_by(
     parts = "; ".join(
         f"{n}: {nl_int(g['voor'])} voor, {nl_int(g['na'])} na" for n, g in zip(names, groups.values(), strict=True)
     )
-    return Chart(chart_id, caption, f"Staafdiagram van registraties voor en na het ICO. {parts}.", *_save(fig))
+    return Chart(
+        chart_id,
+        caption + _left_out(hidden, p.k),
+        f"Staafdiagram van registraties voor en na het ICO. {parts}.",
+        *_save(fig),
+    )
 
 
-def classes_by_sex(r: dict[str, Any]) -> Chart:
+def classes_by_sex(r: dict[str, Any], p: Protection) -> Chart:
     by_class = r["class_by_sex"]
-    sexes = [s for s in ("man", "vrouw") if s in r["by_sex"]]
+    sexes = [s for s in ("man", "vrouw") if s in r["by_sex"] and s not in p.sex]
     totals = {s: sum(v.get(s, 0) for v in by_class.values()) for s in sexes}
-    classes = [k for k in r["imk_classes"] if any(by_class[k].get(s, 0) for s in sexes)]
-    series = {SEX_LABELS[s]: [_share(by_class[k].get(s, 0), totals[s]) for k in classes] for s in sexes}
+    classes = [k for k in r["imk_classes"] if k not in p.imk_class and any(by_class[k].get(s, 0) for s in sexes)]
+    hidden = {(k, s) for k in classes for s in sexes if (k, s) in p.class_by_sex}
+    series = {
+        SEX_LABELS[s]: [0.0 if (k, s) in hidden else _share(by_class[k].get(s, 0), totals[s]) for k in classes]
+        for s in sexes
+    }
     fig = _grouped(
         "Soort registraties naar geslacht", classes, series, "Aandeel van de registraties", "IMK-klasse", percent=True
     )
@@ -337,26 +348,51 @@ def classes_by_sex(r: dict[str, Any]) -> Chart:
         if "E" in classes
         else ""
     )
+    note = (
+        (
+            f" Een staaf van 0% bij een klasse staat voor minder dan {p.k} cliënten (of één groep ernaast) en wordt "
+            f"niet getoond."
+        )
+        if hidden
+        else ""
+    )
     return Chart(
         "klassen_geslacht",
-        "Aandeel van elke IMK-klasse in de registraties van mannen en van vrouwen.",
+        "Aandeel van elke IMK-klasse in de registraties van mannen en van vrouwen." + note,
         f"Staafdiagram van het aandeel per IMK-klasse voor mannen en vrouwen; E-registraties: {e_parts}.",
         *_save(fig),
     )
 
 
-def change_groups(r: dict[str, Any]) -> Chart:
-    groups = r["change_groups"]
+def change_groups(r: dict[str, Any], p: Protection) -> Chart:
+    groups = {k: g for k, g in r["change_groups"].items() if k not in p.change_group and g["n"]}
     fig, ax = plt.subplots(figsize=(7.5, 2.8))
     names = [f"{k.capitalize()} (n = {nl_int(g['n'])})" for k, g in groups.items()]
     left = [0.0] * len(groups)
-    colours = [PALETTE[5], PALETTE[6], PALETTE[4], PALETTE[2]]
-    for k, (key, label) in enumerate(CHANGE_LABELS.items()):
-        shares = [_share(g[key], g["n"]) for g in groups.values()]
+    colours = [PALETTE[5], PALETTE[6], PALETTE[4], PALETTE[2], "#B0B0B0"]
+    segments = {**CHANGE_LABELS, "klein": "Kleine groepen samen"}
+    descriptions = {k: [] for k in groups}
+    for i, (key, label) in enumerate(segments.items()):
+        if key == "klein":
+            counts = [sum(g[c] for c in CHANGE_LABELS if c in p.change[k]) for k, g in groups.items()]
+        else:
+            counts = [0 if key in p.change[k] else g[key] for k, g in groups.items()]
+        if not any(counts):
+            continue
+        shares = [_share(n, g["n"]) for n, g in zip(counts, groups.values(), strict=True)]
         bars = ax.barh(
-            names, shares, left=left, label=label, color=colours[k], hatch=HATCHES[k], edgecolor="white", linewidth=0.5
+            names,
+            shares,
+            left=left,
+            label=label,
+            color=colours[i],
+            hatch=HATCHES[i % len(HATCHES)],
+            edgecolor="white",
+            linewidth=0.5,
         )
-        for bar, share in zip(bars, shares, strict=True):
+        for bar, share, k in zip(bars, shares, groups, strict=True):
+            if share:
+                descriptions[k].append(f"{label.lower()} {nl_pct(share, 0)}")
             if share >= 6:
                 ax.annotate(
                     nl_pct(share, 0),
@@ -370,30 +406,36 @@ def change_groups(r: dict[str, Any]) -> Chart:
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: nl_pct(v, 0)))
     ax.set_xlim(0, 100)
     ax.invert_yaxis()
-    ax.legend(frameon=False, ncols=4, loc="upper center", bbox_to_anchor=(0.5, -0.18), fontsize=8.5)
+    ax.legend(frameon=False, ncols=3, loc="upper center", bbox_to_anchor=(0.5, -0.18), fontsize=8.5)
     ax.set_title("Verandering per cliënt na het ICO")
-    parts = "; ".join(
-        f"{k}: " + ", ".join(f"{label.lower()} {nl_pct(_share(g[c], g['n']), 0)}" for c, label in CHANGE_LABELS.items())
-        for k, g in groups.items()
-    )
+    parts = "; ".join(f"{k}: " + ", ".join(d) for k, d in descriptions.items())
+    small = any(p.change[k] for k in groups)
+    note = f" Veranderingsgroepen van minder dan {p.k} cliënten zijn samengenomen (grijs)." if small else ""
     return Chart(
         "veranderingsgroepen",
         "Aandeel van de cliënten bij wie het aantal registraties na het ICO toenam of "
         "met 0-10%, 11-50% of meer dan de helft afnam, voor cliënten met weinig en met veel registraties "
-        "vooraf.",
+        "vooraf." + note + _left_out(p.change_group, p.k),
         f"Gestapeld staafdiagram. {parts}.",
         *_save(fig),
     )
 
 
-def by_period(r: dict[str, Any], key: str, chart_id: str, title: str, caption: str) -> Chart:
-    groups = r[key]
-    series = {p.capitalize(): [g[p] for g in groups.values()] for p in ("voor", "tijdens", "na")}
+def by_period(
+    r: dict[str, Any], p: Protection, key: str, hidden: dict, chart_id: str, title: str, caption: str
+) -> Chart:
+    groups = {k: g for k, g in r[key].items() if k not in hidden}
+    series = {q.capitalize(): [g[q] for g in groups.values()] for q in ("voor", "tijdens", "na")}
     fig = _grouped(
         title, [k.capitalize() for k in groups], series, "Aantal registraties", colours=list(PERIOD_COLOURS.values())
     )
     parts = "; ".join(f"{k}: {g['voor']} voor, {g['tijdens']} tijdens, {g['na']} na" for k, g in groups.items())
-    return Chart(chart_id, caption, f"Staafdiagram per categorie voor, tijdens en na het ICO. {parts}.", *_save(fig))
+    return Chart(
+        chart_id,
+        caption + _left_out(hidden, p.k),
+        f"Staafdiagram per categorie voor, tijdens en na het ICO. {parts}.",
+        *_save(fig),
+    )
 
 
 def event_study_chart(r: dict[str, Any]) -> Chart:
@@ -477,10 +519,12 @@ def effect_chart(r: dict[str, Any]) -> Chart:
     )
 
 
-FIGURES: list[Callable[[dict[str, Any]], Chart]] = [
-    lambda r: group_counts(
+FIGURES: list[Callable[[dict[str, Any], Protection], Chart]] = [
+    lambda r, p: group_counts(
         r,
+        p,
         "by_sex",
+        p.sex,
         "n",
         "clienten_geslacht",
         "Cliënten naar geslacht",
@@ -488,9 +532,11 @@ FIGURES: list[Callable[[dict[str, Any]], Chart]] = [
         "cliënten",
         labels=SEX_LABELS,
     ),
-    lambda r: group_counts(
+    lambda r, p: group_counts(
         r,
+        p,
         "by_age",
+        p.age,
         "n",
         "clienten_leeftijd",
         "Cliënten per leeftijdsgroep",
@@ -498,9 +544,11 @@ FIGURES: list[Callable[[dict[str, Any]], Chart]] = [
         "cliënten",
         AGE_AXIS,
     ),
-    lambda r: group_counts(
+    lambda r, p: group_counts(
         r,
+        p,
         "by_sex",
+        p.sex,
         "totaal",
         "registraties_geslacht",
         "Registraties naar geslacht",
@@ -508,9 +556,11 @@ FIGURES: list[Callable[[dict[str, Any]], Chart]] = [
         "registraties",
         labels=SEX_LABELS,
     ),
-    lambda r: group_counts(
+    lambda r, p: group_counts(
         r,
+        p,
         "by_age",
+        p.age,
         "totaal",
         "registraties_leeftijd",
         "Registraties per leeftijdsgroep",
@@ -519,49 +569,62 @@ FIGURES: list[Callable[[dict[str, Any]], Chart]] = [
         AGE_AXIS,
     ),
     registrations_by_class,
-    frequency_all,
-    frequency_e,
+    lambda r, p: frequency_chart(
+        r, p, "registraties_per_client", "frequentie_registraties", "Registraties per cliënt", "registraties"
+    ),
+    lambda r, p: frequency_chart(
+        r, p, "e_registraties_per_client", "frequentie_e_registraties", "E-registraties per cliënt", "E-registraties"
+    ),
     e_codes,
     windows,
     change_groups,
-    lambda r: before_after_by(
+    lambda r, p: before_after_by(
         r,
+        p,
         "by_sex",
+        p.sex,
         "voor_na_geslacht",
         "Registraties voor en na het ICO naar geslacht",
         "Aantal registraties in de periode vóór en in de periode na het ICO, voor mannen en vrouwen.",
         SEX_LABELS,
     ),
     classes_by_sex,
-    lambda r: before_after_by(
+    lambda r, p: before_after_by(
         r,
+        p,
         "by_age",
+        p.age,
         "voor_na_leeftijd",
         "Registraties voor en na het ICO per leeftijdsgroep",
         "Aantal registraties in de periode vóór en in de periode na het ICO per leeftijdsgroep.",
     ),
-    lambda r: by_period(
+    lambda r, p: by_period(
         r,
+        p,
         "e_categories",
+        p.e_category,
         "e_categorieen",
         "Soorten E-meldingen voor, tijdens en na het ICO",
         "Aantal E-meldingen per categorie voor, tijdens en na het ICO.",
     ),
-    lambda r: by_period(
+    lambda r, p: by_period(
         r,
+        p,
         "severity",
+        p.severity,
         "zwaarte",
         "Zwaarte van de overige registraties",
         "Aantal registraties buiten de E-meldingen per zwaarte (licht, middel, zwaar) voor, tijdens en na het ICO.",
     ),
-    event_study_chart,
-    effect_chart,
+    lambda r, p: event_study_chart(r),
+    lambda r, p: effect_chart(r),
 ]
 
 
-def make_figures(results: dict[str, Any]) -> dict[str, Chart]:
+def make_figures(results: dict[str, Any], protection: Protection | None = None) -> dict[str, Chart]:
     _style()
-    charts = [make(results) for make in FIGURES]
+    protection = protection or Protection(results)
+    charts = [make(results, protection) for make in FIGURES]
     return {c.id: c for c in charts}
 
 

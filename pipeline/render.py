@@ -18,6 +18,7 @@ import jinja2
 from markupsafe import Markup
 
 from pipeline import __version__, report_text
+from pipeline.disclosure import Protection
 from pipeline.figures import Chart, make_figures, write_figures
 from pipeline.formatting import nl_decimal
 from pipeline.narrative import load_chapters
@@ -109,18 +110,18 @@ def _version_text(project: dict[str, Any]) -> str:
     return text
 
 
-def _text(r: dict[str, Any]) -> dict[str, Any]:
+def _text(r: dict[str, Any], p: Protection) -> dict[str, Any]:
     return {
-        "key": report_text.key_sentences(r),
+        "key": report_text.key_sentences(r, p),
         "period": report_text.period_text(r),
         "method": report_text.method_text(r),
         "windows": report_text.windows_text(r),
-        "change": report_text.change_text(r),
-        "sex": report_text.sex_text(r),
+        "change": report_text.change_text(r, p),
+        "sex": report_text.sex_text(r, p),
         "age": report_text.age_text(r),
-        "severity": report_text.severity_text(r),
+        "severity": report_text.severity_text(r, p),
         "limits": report_text.limits(r),
-        "data_quality": report_text.data_quality_text(r),
+        "data_quality": report_text.data_quality_text(r, p),
         "effect": report_text.effect_text(r),
     }
 
@@ -174,7 +175,8 @@ def write_pdf(html: str, target: Path, results: dict[str, Any]) -> None:
         document.write_pdf(target, stylesheets=[shipped], font_config=fonts)
 
 
-def render_html(results: dict[str, Any], tables, charts, chapters) -> str:
+def render_html(results: dict[str, Any], tables, charts, chapters, protection: Protection | None = None) -> str:
+    protection = protection or Protection(results)
     synthetic = results["provenance"]["synthetic"]
     return (
         environment()
@@ -186,7 +188,7 @@ def render_html(results: dict[str, Any], tables, charts, chapters) -> str:
             title=results["settings"]["rapport"]["titel"],
             organisation=results["settings"]["rapport"]["organisatie"],
             toc=TOC,
-            text=_text(results),
+            text=_text(results, protection),
             tables=tables,
             figures={k: _Embedded(c) for k, c in charts.items()},
             chapters=chapters,
@@ -199,15 +201,16 @@ def render_html(results: dict[str, Any], tables, charts, chapters) -> str:
 def render(results: dict[str, Any], out: Path, narrative: Path | None = None, pdf: bool = True) -> list[Path]:
     """Write the report into `out` (a fresh folder); return the files written."""
     out = Path(out)
-    tables = report_tables(results)
-    charts = make_figures(results)
+    protection = Protection(results)
+    tables = report_tables(results, protection)
+    charts = make_figures(results, protection)
     written = write_figures(charts, out / "figures")
     (out / "tables").mkdir(parents=True, exist_ok=True)
     for table in tables.values():
         path = out / "tables" / f"{table.id}.csv"
         path.write_bytes(table.to_csv())
         written.append(path)
-    html = render_html(results, tables, charts, load_chapters(narrative))
+    html = render_html(results, tables, charts, load_chapters(narrative), protection)
     (out / HTML_NAME).write_text(html, encoding="utf-8")
     written.append(out / HTML_NAME)
     if pdf:

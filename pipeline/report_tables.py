@@ -1,4 +1,5 @@
-"""Every table of the report, computed from results.json alone (so the report holds no person-level data)."""
+"""Every table of the report, computed from results.json alone (so the report holds no person-level data),
+with disclosure control: groups of fewer than `min_publicatie` clients are hidden (pipeline/disclosure.py)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from pipeline.align import EXCLUSION_REASONS
+from pipeline.disclosure import Hidden, Protection, safe_bins
 from pipeline.tables import Table
 
 CHANGE_LABELS = {
@@ -15,16 +17,26 @@ CHANGE_LABELS = {
     "afname_50_plus": "Afname 50% of meer",
 }
 SEX_LABELS = {"man": "Man", "vrouw": "Vrouw", "onbekend": "Onbekend"}
-TOP_CODE = 40  # per-client frequencies from this many up are one row or bar: no bar stands for one busy client
+SMALL_GROUPS = "Overige (kleine groepen samen)"
 
 
 def _share(part: float, whole: float) -> float | None:
     return None if not whole else part / whole * 100
 
 
-def key_figures(r: dict[str, Any]) -> Table:
+def _masked(row: list[Any], mark: Hidden | None) -> list[Any]:
+    """A row with every number replaced by the suppression mark; the label stays."""
+    if mark is None:
+        return row
+    return [row[0], *(v if isinstance(v, str) else mark for v in row[1:])]
+
+
+def _notes(p: Protection, *hidden: dict) -> list[str]:
+    return [p.footnote()] if any(hidden) else []
+
+
+def key_figures(r: dict[str, Any], p: Protection) -> Table:
     o = r["overall"]
-    sev = r["severity"]
     rows = [
         ["Cliënten in de vergelijking", o["n"], None],
         ["Registraties in de vijf perioden rond het ICO", r["n_registrations"], None],
@@ -32,16 +44,38 @@ def key_figures(r: dict[str, Any]) -> Table:
         ["Registraties na het ICO", o["na"], None],
         ["Verandering voor → na", o["afname"], o["afname_pct"]],
     ]
-    rows += [[f"Verandering {k} (overige registraties)", g["afname"], g["afname_pct"]] for k, g in sev.items()]
-    return Table("kerncijfers", "Kerncijfers", ["", "Aantal", "Verandering"], ["text", "int", "pct"], rows)
+    rows += [
+        _masked([f"Verandering {k} (overige registraties)", g["afname"], g["afname_pct"]], p.severity.get(k))
+        for k, g in r["severity"].items()
+    ]
+    return Table(
+        "kerncijfers",
+        "Kerncijfers",
+        ["", "Aantal", "Verandering"],
+        ["text", "int", "pct"],
+        rows,
+        notes=_notes(p, p.severity),
+    )
 
 
-def clients_table(r: dict[str, Any], key: str, table_id: str, title: str, first: str, labels=None) -> Table:
+def clients_table(
+    r: dict[str, Any],
+    p: Protection,
+    key: str,
+    hidden: dict[str, Hidden],
+    table_id: str,
+    title: str,
+    first: str,
+    labels: dict[str, str] | None = None,
+) -> Table:
     groups = r[key]
     n_total = sum(g["n"] for g in groups.values())
     reg_total = sum(g["totaal"] for g in groups.values())
     rows = [
-        [(labels or {}).get(k, k), g["n"], _share(g["n"], n_total), g["totaal"], _share(g["totaal"], reg_total)]
+        _masked(
+            [(labels or {}).get(k, k), g["n"], _share(g["n"], n_total), g["totaal"], _share(g["totaal"], reg_total)],
+            hidden.get(k),
+        )
         for k, g in groups.items()
     ]
     rows.append(["Totaal", n_total, _share(n_total, n_total), reg_total, _share(reg_total, reg_total)])
@@ -51,11 +85,12 @@ def clients_table(r: dict[str, Any], key: str, table_id: str, title: str, first:
         [first, "Cliënten", "% cliënten", "Registraties", "% registraties"],
         ["text", "int", "pct", "int", "pct"],
         rows,
+        notes=_notes(p, hidden),
         total_row=True,
     )
 
 
-def windows_table(r: dict[str, Any]) -> Table:
+def windows_table(r: dict[str, Any], p: Protection) -> Table:
     total = sum(r["windows"].values())
     rows = [[w[0].upper() + w[1:], n, _share(n, total)] for w, n in r["windows"].items()]
     rows.append(["Totaal", total, _share(total, total)])
@@ -70,29 +105,35 @@ def windows_table(r: dict[str, Any]) -> Table:
 
 
 def subgroup_table(
-    r: dict[str, Any], key: str, labels: dict[str, str] | None, table_id: str, title: str, first: str
+    r: dict[str, Any],
+    p: Protection,
+    key: str,
+    hidden: dict[str, Hidden],
+    labels: dict[str, str] | None,
+    table_id: str,
+    title: str,
+    first: str,
 ) -> Table:
-    rows, notes = [], []
+    rows, reasons = [], []
     for name, g in r[key].items():
         label = (labels or {}).get(name, name)
         if not g["getoetst"]:
             reason = g.get("reden") or ""
-            if reason not in notes:
-                notes.append(reason)
-            label += "*" * (notes.index(reason) + 1)
-        rows.append(
-            [
-                label,
-                g["n"],
-                g["voor"],
-                g["na"],
-                g["gemiddeld_voor"],
-                g["gemiddeld_na"],
-                g["afname_pct"],
-                g["p"],
-                g["p_holm"],
-            ]
-        )
+            if reason not in reasons:
+                reasons.append(reason)
+            label += "*" * (reasons.index(reason) + 1)
+        row = [
+            label,
+            g["n"],
+            g["voor"],
+            g["na"],
+            g["gemiddeld_voor"],
+            g["gemiddeld_na"],
+            g["afname_pct"],
+            g["p"],
+            g["p_holm"],
+        ]
+        rows.append(_masked(row, hidden.get(name)))
     o = r["overall"]
     rows.append(
         [
@@ -107,24 +148,30 @@ def subgroup_table(
             None,
         ]
     )
+    notes = [
+        "Voor / na: registraties in de periode vóór en na het ICO; gem.: gemiddeld per cliënt; p: "
+        "Wilcoxon-toets, p (Holm): gecorrigeerd voor het aantal getoetste subgroepen."
+    ]
+    notes += ["*" * (i + 1) + " " + n[0].upper() + n[1:] for i, n in enumerate(reasons)]
     return Table(
         table_id,
         title,
         [first, "Cliënten", "Voor", "Na", "Gem. voor", "Gem. na", "Verandering", "p", "p (Holm)"],
         ["text", "int", "int", "int", "dec", "dec", "pct", "p", "p"],
         rows,
-        notes=[
-            "Voor / na: registraties in de periode vóór en na het ICO; gem.: gemiddeld per cliënt; p: "
-            "Wilcoxon-toets, p (Holm): gecorrigeerd voor het aantal getoetste subgroepen."
-        ]
-        + ["*" * (i + 1) + " " + n[0].upper() + n[1:] for i, n in enumerate(notes)],
+        notes=notes + _notes(p, hidden),
         total_row=True,
     )
 
 
-def by_period_table(r: dict[str, Any], key: str, table_id: str, title: str, first: str) -> Table:
+def by_period_table(
+    r: dict[str, Any], p: Protection, key: str, hidden: dict[str, Hidden], table_id: str, title: str, first: str
+) -> Table:
     rows = [
-        [k[0].upper() + k[1:], g["totaal"], g["voor"], g["tijdens"], g["na"], g["afname"], g["afname_pct"]]
+        _masked(
+            [k[0].upper() + k[1:], g["totaal"], g["voor"], g["tijdens"], g["na"], g["afname"], g["afname_pct"]],
+            hidden.get(k),
+        )
         for k, g in r[key].items()
     ]
     return Table(
@@ -133,50 +180,80 @@ def by_period_table(r: dict[str, Any], key: str, table_id: str, title: str, firs
         [first, "Totaal", "Voor", "Tijdens", "Na", "Afname", "% afname"],
         ["text", "int", "int", "int", "int", "int", "pct"],
         rows,
+        notes=_notes(p, hidden),
     )
 
 
-def change_groups_table(r: dict[str, Any]) -> Table:
+def change_groups_table(r: dict[str, Any], p: Protection) -> Table:
     threshold = r["settings"]["veel_vanaf"]
     rows = []
     for group, g in r["change_groups"].items():
         label = f"Weinig (minder dan {threshold} voor)" if group == "weinig" else f"Veel ({threshold} of meer voor)"
+        whole = p.change_group.get(group)
         for key in CHANGE_LABELS:
-            rows.append([label, CHANGE_LABELS[key], g[key], _share(g[key], g["n"])])
-        rows.append([label, "Totaal", g["n"], _share(g["n"], g["n"])])
+            mark = whole or p.change[group].get(key)
+            rows.append([label, CHANGE_LABELS[key], mark or g[key], mark or _share(g[key], g["n"])])
+        rows.append([label, "Totaal", whole or g["n"], whole or _share(g["n"], g["n"])])
+    hidden = [p.change_group, *p.change.values()]
     return Table(
         "veranderingsgroepen",
         "Verandering per cliënt: registraties na het ICO vergeleken met ervoor",
         ["Groep", "Verandering", "Cliënten", "Percentage"],
         ["text", "text", "int", "pct"],
         rows,
+        notes=_notes(p, *hidden),
     )
 
 
-def counts_table(table_id: str, title: str, first: str, counts: dict[str, int], names: dict[str, str]) -> Table:
-    """Counts per code or class with their share of the total."""
+def merge_hidden(counts: dict[str, int], hidden: dict[str, Hidden]) -> dict[str, int]:
+    """Counts with the hidden groups merged into one 'Overige' group, which then holds at least two of them."""
+    shown = {k: n for k, n in counts.items() if k not in hidden}
+    merged = sum(n for k, n in counts.items() if k in hidden)
+    if merged:
+        shown[SMALL_GROUPS] = merged
+    return shown
+
+
+def counts_table(
+    p: Protection,
+    hidden: dict[str, Hidden],
+    table_id: str,
+    title: str,
+    first: str,
+    counts: dict[str, int],
+    names: dict[str, str],
+) -> Table:
+    """Registrations per code or class with their share; codes or classes of few clients are merged."""
+    counts = merge_hidden(counts, hidden)
     total = sum(counts.values())
     rows = [[k, names.get(k, ""), n, _share(n, total)] for k, n in counts.items()]
     rows.append(["Totaal", "", total, _share(total, total)])
+    notes = (
+        [f"{SMALL_GROUPS}: codes of klassen met minder dan {p.k} cliënten, samengenomen zodat niemand herkenbaar is."]
+        if hidden
+        else []
+    )
     return Table(
         table_id,
         title,
         [first, "Omschrijving", "Aantal", "Percentage"],
         ["text", "text", "int", "pct"],
         rows,
+        notes=notes,
         total_row=True,
     )
 
 
-def classes_by_sex_table(r: dict[str, Any]) -> Table:
-    sexes = [s for s in ("man", "vrouw", "onbekend") if s in r["by_sex"]]
+def classes_by_sex_table(r: dict[str, Any], p: Protection) -> Table:
+    sexes = [s for s in ("man", "vrouw", "onbekend") if s in r["by_sex"] and s not in p.sex]
     totals = {s: sum(v.get(s, 0) for v in r["class_by_sex"].values()) for s in sexes}
     rows = []
     for k in r["imk_classes"]:
         row: list[Any] = [k, r["imk_class_names"][k]]
         for s in sexes:
             n = r["class_by_sex"][k].get(s, 0)
-            row += [n, _share(n, totals[s])]
+            mark = p.imk_class.get(k) or p.class_by_sex.get((k, s))
+            row += [mark or n, mark or _share(n, totals[s])]
         rows.append(row)
     columns = ["Klasse", "Omschrijving"]
     for s in sexes:
@@ -187,24 +264,34 @@ def classes_by_sex_table(r: dict[str, Any]) -> Table:
         columns,
         ["text", "text"] + ["int", "pct"] * len(sexes),
         rows,
+        notes=_notes(p, p.class_by_sex, p.sex, p.imk_class),
     )
 
 
-def top_age_per_class(r: dict[str, Any]) -> Table:
-    """The seed's Tabel 2: the age group with the most registrations per IMK class."""
+def top_age_per_class(r: dict[str, Any], p: Protection) -> Table:
+    """The seed's Tabel 2: the age group with the most registrations per IMK class, named only when at least
+    `min_groepsgrootte` registrations and `min_publicatie` clients stand behind it."""
     minimum = r["settings"]["min_groepsgrootte"]
     rows, small = [], False
     for k in r["imk_classes"]:
         counts = r["class_by_age"][k]
         total = sum(counts.values())
-        if total < minimum:
-            rows.append([k, r["imk_class_names"][k] + "*", "–", total])
-            small = True
-            continue
         top = max(counts.values())
         groups = [g for g, n in counts.items() if n == top]
+        too_small = any(p.class_by_age.get((k, g), 0) < p.k or g in p.age for g in groups)
+        if total < minimum or k in p.imk_class or too_small:
+            rows.append([k, r["imk_class_names"][k] + "*", "–", p.imk_class.get(k) or total])
+            small = True
+            continue
         rows.append([k, r["imk_class_names"][k], " en ".join(groups), total])
-    notes = [f"* Minder dan {minimum} registraties: te klein om uit te splitsen naar leeftijd."] if small else []
+    notes = (
+        [
+            f"* Te klein om uit te splitsen naar leeftijd (minder dan {minimum} registraties of minder dan {p.k} "
+            f"cliënten in de grootste leeftijdsgroep)."
+        ]
+        if small
+        else []
+    )
     return Table(
         "leeftijd_per_klasse",
         "Meest voorkomende leeftijdsgroep per IMK-klasse",
@@ -215,28 +302,26 @@ def top_age_per_class(r: dict[str, Any]) -> Table:
     )
 
 
-FREQUENCY_BINS = ((1, 1), (2, 2), (3, 5), (6, 9), (10, 19), (20, 39), (TOP_CODE, None))
-
-
-def frequency_table(r: dict[str, Any], key: str, table_id: str, title: str, what: str) -> Table:
-    """Clients by how many registrations they have, in bins; the figure shows the detail up to TOP_CODE."""
-    freq = {int(k): v for k, v in r["distributions"][key].items()}
-    total = sum(freq.values())
-    rows = []
-    for lo, hi in FREQUENCY_BINS:
-        n = sum(v for k, v in freq.items() if k >= lo and (hi is None or k <= hi))
-        label = f"{lo} of meer" if hi is None else (str(lo) if lo == hi else f"{lo}-{hi}")
-        rows.append([label, n, _share(n, total)])
-    if 0 in freq:
-        rows.insert(0, ["0", freq[0], _share(freq[0], total)])
+def frequency_table(r: dict[str, Any], p: Protection, key: str, table_id: str, title: str, what: str) -> Table:
+    """Clients by how many registrations they have, in bins that each hold none or at least k clients."""
+    bins = safe_bins(r["distributions"][key], p.k)
+    total = sum(n for _, n in bins)
+    rows = [[label, n, _share(n, total)] for label, n in bins]
     rows.append(["Totaal", total, _share(total, total)])
-    return Table(table_id, title, [what, "Cliënten", "Percentage"], ["text", "int", "pct"], rows, total_row=True)
+    return Table(
+        table_id,
+        title,
+        [what, "Cliënten", "Percentage"],
+        ["text", "int", "pct"],
+        rows,
+        total_row=True,
+        notes=[f"Groepen zijn samengevoegd tot elk minstens {p.k} cliënten telt."],
+    )
 
 
-def tests_table(r: dict[str, Any]) -> Table:
-    rows = []
+def tests_table(r: dict[str, Any], p: Protection) -> Table:
     o = r["overall"]
-    rows.append(
+    rows = [
         [
             "Alle cliënten",
             o["n"],
@@ -246,20 +331,19 @@ def tests_table(r: dict[str, Any]) -> Table:
             None,
             o["rank_biserial"],
         ]
-    )
-    for key, labels in (("by_sex", SEX_LABELS), ("by_age", {})):
+    ]
+    for key, labels, hidden in (("by_sex", SEX_LABELS, p.sex), ("by_age", {}, p.age)):
         for name, g in r[key].items():
-            rows.append(
-                [
-                    f"{labels.get(name, name)}",
-                    g["n"],
-                    g["n_ongelijk"],
-                    g["statistic"],
-                    g["p"],
-                    g["p_holm"],
-                    g["rank_biserial"],
-                ]
-            )
+            row = [
+                labels.get(name, name),
+                g["n"],
+                g["n_ongelijk"],
+                g["statistic"],
+                g["p"],
+                g["p_holm"],
+                g["rank_biserial"],
+            ]
+            rows.append(_masked(row, hidden.get(name)))
     s = r["severity_score"]
     rows.append(
         [
@@ -280,13 +364,14 @@ def tests_table(r: dict[str, Any]) -> Table:
         rows,
         notes=[
             "Een streepje: niet getoetst (te kleine groep, geslacht onbekend of alle paren gelijk).",
-            "r is de rank-biseriële correlatie: +1 als alle cliënten na het ICO minder registraties "
-            "hebben, −1 als alle meer hebben.",
+            "r is de rank-biseriële correlatie: +1 als alle cliënten na het ICO minder registraties hebben, −1 als "
+            "alle meer hebben.",
+            *_notes(p, p.sex, p.age),
         ],
     )
 
 
-def severity_score_table(r: dict[str, Any]) -> Table:
+def severity_score_table(r: dict[str, Any], p: Protection) -> Table:
     s = r["severity_score"]
     weights = ", ".join(f"{k} {v:g}" for k, v in s["gewichten"].items())
     return Table(
@@ -313,7 +398,7 @@ RECONCILIATION_LABELS = [
 ]
 
 
-def reconciliation_table(r: dict[str, Any]) -> Table:
+def reconciliation_table(r: dict[str, Any], p: Protection) -> Table:
     rec = r["reconciliation"]
     rows = [[text, rec[key]] for key, text in RECONCILIATION_LABELS if key in rec]
     return Table(
@@ -321,15 +406,25 @@ def reconciliation_table(r: dict[str, Any]) -> Table:
     )
 
 
-def exclusions_table(r: dict[str, Any]) -> Table:
+def exclusions_table(r: dict[str, Any], p: Protection) -> Table:
     dq = r["data_quality"]
     rows = [["Cliënten in de cliëntenlijst", dq["clients_read"]]]
-    rows += [[f"Niet vergeleken: {EXCLUSION_REASONS[k]}", n] for k, n in dq["clients_excluded_followup"].items()]
+    rows += [
+        _masked([f"Niet vergeleken: {EXCLUSION_REASONS[k]}", n], p.excluded.get(k))
+        for k, n in dq["clients_excluded_followup"].items()
+    ]
     rows.append(["Cliënten in de vergelijking", r["n_clients"]])
     rows.append(
         ["  waarvan zonder enige registratie in de perioden (telt mee met nullen)", dq["clients_without_registrations"]]
     )
-    return Table("clienten_verantwoording", "Verantwoording van de cliënten", ["", "Cliënten"], ["text", "int"], rows)
+    return Table(
+        "clienten_verantwoording",
+        "Verantwoording van de cliënten",
+        ["", "Cliënten"],
+        ["text", "int"],
+        rows,
+        notes=_notes(p, p.excluded),
+    )
 
 
 EFFECT_LABELS = {
@@ -344,6 +439,7 @@ EFFECT_LABELS = {
 
 def effect_table(
     r: dict[str, Any],
+    p: Protection,
     key: str = "effect",
     table_id: str = "effect",
     title: str = "Hoe groot is de daling? Drie schattingen",
@@ -375,7 +471,7 @@ def effect_table(
     )
 
 
-def event_study_table(r: dict[str, Any]) -> Table:
+def event_study_table(r: dict[str, Any], p: Protection) -> Table:
     rows = []
     for e in r["event_study"]:
         if e["referentie"] == "start":
@@ -392,47 +488,57 @@ def event_study_table(r: dict[str, Any]) -> Table:
     )
 
 
-TABLES: list[Callable[[dict[str, Any]], Table]] = [
+TABLES: list[Callable[[dict[str, Any], Protection], Table]] = [
     key_figures,
-    lambda r: clients_table(
-        r, "by_sex", "geslacht_verdeling", "Cliënten en registraties naar geslacht", "Geslacht", SEX_LABELS
+    lambda r, p: clients_table(
+        r, p, "by_sex", p.sex, "geslacht_verdeling", "Cliënten en registraties naar geslacht", "Geslacht", SEX_LABELS
     ),
-    lambda r: clients_table(
-        r, "by_age", "leeftijd_verdeling", "Cliënten en registraties per leeftijdsgroep", "Leeftijdsgroep"
+    lambda r, p: clients_table(
+        r, p, "by_age", p.age, "leeftijd_verdeling", "Cliënten en registraties per leeftijdsgroep", "Leeftijdsgroep"
     ),
-    lambda r: counts_table(
-        "imk_klassen", "Registraties per IMK-klasse", "Klasse", r["imk_classes"], r["imk_class_names"]
+    lambda r, p: counts_table(
+        p, p.imk_class, "imk_klassen", "Registraties per IMK-klasse", "Klasse", r["imk_classes"], r["imk_class_names"]
     ),
-    lambda r: frequency_table(
+    lambda r, p: frequency_table(
         r,
+        p,
         "registraties_per_client",
         "frequentie_registraties",
         "Aantal registraties per cliënt",
         "Registraties per cliënt",
     ),
-    lambda r: frequency_table(
+    lambda r, p: frequency_table(
         r,
+        p,
         "e_registraties_per_client",
         "frequentie_e_registraties",
         "Aantal E-registraties per cliënt",
         "E-registraties per cliënt",
     ),
-    lambda r: counts_table("e_codes", "E-registraties per E-code", "Code", r["e_codes"], r["e_code_names"]),
+    lambda r, p: counts_table(
+        p, p.e_code, "e_codes", "E-registraties per E-code", "Code", r["e_codes"], r["e_code_names"]
+    ),
     windows_table,
     change_groups_table,
-    lambda r: subgroup_table(
-        r, "by_sex", SEX_LABELS, "geslacht", "Registraties voor en na het ICO naar geslacht", "Geslacht"
+    lambda r, p: subgroup_table(
+        r, p, "by_sex", p.sex, SEX_LABELS, "geslacht", "Registraties voor en na het ICO naar geslacht", "Geslacht"
     ),
     classes_by_sex_table,
-    lambda r: subgroup_table(
-        r, "by_age", None, "leeftijd", "Registraties voor en na het ICO per leeftijdsgroep", "Leeftijdsgroep"
+    lambda r, p: subgroup_table(
+        r, p, "by_age", p.age, None, "leeftijd", "Registraties voor en na het ICO per leeftijdsgroep", "Leeftijdsgroep"
     ),
     top_age_per_class,
-    lambda r: by_period_table(
-        r, "e_categories", "e_categorieen", "Soorten E-meldingen: aantallen en afname", "E-categorie"
+    lambda r, p: by_period_table(
+        r, p, "e_categories", p.e_category, "e_categorieen", "Soorten E-meldingen: aantallen en afname", "E-categorie"
     ),
-    lambda r: by_period_table(
-        r, "severity", "zwaarte", "Zwaarte van de overige registraties voor, tijdens en na het ICO", "Zwaarte"
+    lambda r, p: by_period_table(
+        r,
+        p,
+        "severity",
+        p.severity,
+        "zwaarte",
+        "Zwaarte van de overige registraties voor, tijdens en na het ICO",
+        "Zwaarte",
     ),
     severity_score_table,
     tests_table,
@@ -443,12 +549,14 @@ TABLES: list[Callable[[dict[str, Any]], Table]] = [
 ]
 
 
-def report_tables(r: dict[str, Any]) -> dict[str, Table]:
-    tables = [make(r) for make in TABLES]
+def report_tables(r: dict[str, Any], p: Protection | None = None) -> dict[str, Table]:
+    p = p or Protection(r)
+    tables = [make(r, p) for make in TABLES]
     if "effect_zonder_tijd_at_risk" in r:
         tables.append(
             effect_table(
                 r,
+                p,
                 "effect_zonder_tijd_at_risk",
                 "effect_zonder_tijd_at_risk",
                 "De drie schattingen zonder correctie voor tijd at risk",

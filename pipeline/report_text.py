@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from pipeline.disclosure import Protection
 from pipeline.formatting import nl_decimal, nl_int, nl_p, nl_pct
 
 MONTHS = (
@@ -67,7 +68,11 @@ def _direction(before: int, after: int, verb_down: str = "daalde", verb_up: str 
     return verb_down if after < before else (verb_up if after > before else "bleef gelijk")
 
 
-def key_sentences(r: dict[str, Any]) -> list[str]:
+def _count_or_small(n: int, p: Protection) -> str:
+    return f"minder dan {p.k}" if 0 < n < p.k else nl_int(n)
+
+
+def key_sentences(r: dict[str, Any], p: Protection) -> list[str]:
     """Kerncijfers: the answer in a few plain sentences, for a reader who reads only the first page."""
     o, s = r["overall"], r["settings"]
     lng = months(s["vensters"]["lang_maanden"])
@@ -78,21 +83,22 @@ def key_sentences(r: dict[str, Any]) -> list[str]:
         f"Het aantal registraties {_direction(o['voor'], o['na'])} van {nl_int(o['voor'])} in de {lng} vóór het ICO "
         f"naar {nl_int(o['na'])} in de {lng} erna{change}."
     )
-    p = o["wilcoxon"]["p"]
-    if p is not None:
+    p_value = o["wilcoxon"]["p"]
+    if p_value is not None:
         out.append(
-            f"Per cliënt vergeleken is dit verschil {_significance(p, alpha)}: gemiddeld "
+            f"Per cliënt vergeleken is dit verschil {_significance(p_value, alpha)}: gemiddeld "
             f"{nl_decimal(o['gemiddeld_voor'])} registraties per cliënt vóór en {nl_decimal(o['gemiddeld_na'])} erna."
         )
     sexes = ", ".join(
         f"{nl_int(g['n'])} {'mannen' if k == 'man' else 'vrouwen' if k == 'vrouw' else 'onbekend'}"
         for k, g in r["by_sex"].items()
+        if k not in p.sex
     )
     out.append(
         f"Het gaat om {nl_int(r['n_clients'])} cliënten ({sexes}) met samen {nl_int(r['n_registrations'])} "
         f"politieregistraties in de perioden rond het ICO."
     )
-    if "zwaar" in r["severity"]:
+    if "zwaar" in r["severity"] and "zwaar" not in p.severity:
         z = r["severity"]["zwaar"]
         out.append(
             f"Zware registraties (buiten de E-meldingen) gingen van {nl_int(z['voor'])} naar {nl_int(z['na'])}"
@@ -105,8 +111,8 @@ def key_sentences(r: dict[str, Any]) -> list[str]:
     rose = sum(g["toegenomen"] for g in groups.values())
     if n:
         out.append(
-            f"Bij {nl_int(halved)} van de {nl_int(n)} cliënten ({nl_pct(_share(halved, n), 0)}) halveerde het "
-            f"aantal registraties of meer; bij {nl_int(rose)} ({nl_pct(_share(rose, n), 0)}) nam het toe."
+            f"Bij {_count_or_small(halved, p)} van de {nl_int(n)} cliënten halveerde het aantal registraties of meer; "
+            f"bij {_count_or_small(rose, p)} nam het toe."
         )
     symmetric = r.get("effect", {}).get("symmetric", {})
     if symmetric.get("irr") is not None:
@@ -151,16 +157,21 @@ def windows_text(r: dict[str, Any]) -> str:
     )
 
 
-def sex_text(r: dict[str, Any]) -> list[str]:
+def sex_text(r: dict[str, Any], p: Protection) -> list[str]:
     out = []
     alpha = r["settings"]["alpha"]
     for key, g in r["by_sex"].items():
         who = {"man": "mannen", "vrouw": "vrouwen"}.get(key, "cliënten met onbekend geslacht")
+        if key in p.sex:
+            out.append(
+                f"Over de {who} staan hier geen aantallen: om niemand herkenbaar te maken worden groepen van "
+                f"minder dan {p.k} cliënten (en zo nodig één groep ernaast) niet getoond."
+            )
+            continue
         text = (
             f"De {nl_int(g['n'])} {who} hadden {nl_int(g['voor'])} registraties vóór het ICO (gemiddeld "
-            f"{nl_decimal(g['gemiddeld_voor'])}, van {g['min_voor']} tot {g['max_voor']} per cliënt) en "
-            f"{nl_int(g['na'])} erna (gemiddeld {nl_decimal(g['gemiddeld_na'])}, van {g['min_na']} tot "
-            f"{g['max_na']})"
+            f"{nl_decimal(g['gemiddeld_voor'])} per cliënt) en {nl_int(g['na'])} erna (gemiddeld "
+            f"{nl_decimal(g['gemiddeld_na'])})"
         )
         if g["afname_pct"] is not None:
             text += f": een verandering van {nl_pct(g['afname_pct'], sign=True)}"
@@ -195,28 +206,32 @@ def age_text(r: dict[str, Any]) -> str:
     return " ".join(parts)
 
 
-def change_text(r: dict[str, Any]) -> list[str]:
+def change_text(r: dict[str, Any], p: Protection) -> list[str]:
     threshold = r["settings"]["veel_vanaf"]
     out = []
     for key, g in r["change_groups"].items():
-        if not g["n"]:
+        if not g["n"] or key in p.change_group:
             continue
         which = f"minder dan {threshold}" if key == "weinig" else f"{threshold} of meer"
+
+        def share(c: str, g: dict = g, key: str = key) -> str:
+            return f"minder dan {p.k} cliënten" if c in p.change[key] else nl_pct(_share(g[c], g["n"]), 0)
+
+        no_after = f"minder dan {p.k}" if 0 < g["geen_na"] < p.k else nl_int(g["geen_na"])
         out.append(
-            f"{nl_int(g['n'])} cliënten hadden vóór het ICO {which} registraties. Bij "
-            f"{nl_pct(_share(g['toegenomen'], g['n']), 0)} van hen nam het aantal na het ICO toe, bij "
-            f"{nl_pct(_share(g['afname_0_10'], g['n']), 0)} daalde het met hooguit 10%, bij "
-            f"{nl_pct(_share(g['afname_11_50'], g['n']), 0)} met 11 tot 50% en bij "
-            f"{nl_pct(_share(g['afname_50_plus'], g['n']), 0)} met de helft of meer; {nl_int(g['geen_na'])} hadden "
-            f"na het ICO geen enkele registratie meer."
+            f"{nl_int(g['n'])} cliënten hadden vóór het ICO {which} registraties. Bij {share('toegenomen')} van hen "
+            f"nam het aantal na het ICO toe, bij {share('afname_0_10')} daalde het met hooguit 10%, bij "
+            f"{share('afname_11_50')} met 11 tot 50% en bij {share('afname_50_plus')} met de helft of meer; "
+            f"{no_after} hadden na het ICO geen enkele registratie meer."
         )
     return out
 
 
-def severity_text(r: dict[str, Any]) -> str:
+def severity_text(r: dict[str, Any], p: Protection) -> str:
     parts = [
         f"{k} van {nl_int(g['voor'])} naar {nl_int(g['na'])} ({nl_pct(g['afname_pct'], sign=True)})"
         for k, g in r["severity"].items()
+        if k not in p.severity
     ]
     s = r["severity_score"]
     alpha = r["settings"]["alpha"]
@@ -278,10 +293,11 @@ def limits(r: dict[str, Any]) -> list[str]:
     return out
 
 
-def data_quality_text(r: dict[str, Any]) -> str:
+def data_quality_text(r: dict[str, Any], p: Protection) -> str:
     rec = r["reconciliation"]
     dq = r["data_quality"]
-    excluded = sum(dq["clients_excluded_followup"].values())
+    excluded_n = sum(dq["clients_excluded_followup"].values())
+    excluded = f"minder dan {p.k}" if 0 < excluded_n < p.k else nl_int(excluded_n)
     text = (
         f"Uit de politie-export zijn {nl_int(rec['rows_read'])} rijen gelezen. Daarvan waren "
         f"{nl_int(rec['duplicates'])} "
@@ -294,7 +310,7 @@ def data_quality_text(r: dict[str, Any]) -> str:
     if "rows_excluded_role" in rec:
         text += f" {nl_int(rec['rows_excluded_role'])} rijen telden niet mee omdat de rol van de cliënt niet meetelt."
     text += (
-        f" Van de {nl_int(dq['clients_read'])} cliënten in de cliëntenlijst zijn er {nl_int(excluded)} niet "
+        f" Van de {nl_int(dq['clients_read'])} cliënten in de cliëntenlijst zijn er {excluded} niet "
         f"vergeleken omdat hun periode vóór of na het ICO niet helemaal binnen de exportperiode valt of het ICO "
         f"nog loopt."
     )

@@ -43,6 +43,7 @@ class Settings:
     title: str
     organisation: str
     anticipation_months: int = 3
+    min_publication: int = 5
     bvh_input: InputSpec = InputSpec()
     clients_input: InputSpec = InputSpec()
 
@@ -75,6 +76,7 @@ class Settings:
             "onbekende_codes": self.unknown_codes,
             "rapport": {"titel": self.title, "organisatie": self.organisation},
             "anticipatie_maanden": self.anticipation_months,
+            "min_publicatie": self.min_publication,
         }
 
 
@@ -119,6 +121,7 @@ def load_settings(path: Path) -> Settings:
     if not isinstance(data, dict):
         raise UserError(f"{path}: expected a YAML mapping of settings")
     top = {
+        "min_publicatie",
         "effect",
         "invoer",
         "rapport",
@@ -137,6 +140,8 @@ def load_settings(path: Path) -> Settings:
 
     bvh_input = _input_spec(path, invoer, "bvh", BVH_COLUMNS)
     clients_input = _input_spec(path, invoer, "clienten", CLIENT_COLUMNS)
+
+    min_publication = _int(path, _require(path, data, "min_publicatie", "the settings"), "min_publicatie", 1)
 
     rapport = _section(path, data, "rapport", {"titel", "organisatie"})
     title = str(_require(path, rapport, "titel", "'rapport'"))
@@ -223,6 +228,7 @@ def load_settings(path: Path) -> Settings:
         title=title,
         organisation=organisation,
         anticipation_months=anticipation,
+        min_publication=min_publication,
         bvh_input=bvh_input,
         clients_input=clients_input,
     )

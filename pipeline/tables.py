@@ -7,6 +7,7 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
+from pipeline.disclosure import Hidden
 from pipeline.formatting import nl_decimal, nl_int, nl_p, nl_pct
 
 # How a column's values are shown: in the report (Dutch format) and in the CSV (numbers Excel can compute with).
@@ -17,6 +18,8 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def _show(value: Any, kind: str) -> str:
     if value is None:
         return "–"
+    if isinstance(value, Hidden):
+        return str(value)
     if kind == "int":
         return nl_int(value)
     if kind == "dec":
@@ -33,6 +36,8 @@ def _show(value: Any, kind: str) -> str:
 def _csv_cell(value: Any, kind: str) -> str:
     if value is None:
         return ""
+    if isinstance(value, Hidden):
+        return str(value)
     if kind == "int":
         return str(round(value))
     if kind in ("dec", "pct"):

@@ -155,8 +155,12 @@ def test_caveats_method_and_rules_are_stated(report):
 def test_tables_show_the_numbers_of_results_json(report):
     _, r, page = report
     age = {row[0].rstrip("*"): row for row in page.tables["leeftijd"][1:]}
+    k = r["settings"]["min_publicatie"]
     for name, g in r["by_age"].items():
         row = age[name]
+        if g["n"] < k:  # disclosure control: a small group shows its mark, never its numbers
+            assert set(row[1:]) == {f"<{k}"}
+            continue
         assert row[1:4] == [nl_int(g["n"]), nl_int(g["voor"]), nl_int(g["na"])]
         assert row[6] == nl_pct(g["afname_pct"])
         assert row[7] == (nl_p(g["p"]).removeprefix("p = ").removeprefix("p ") if g["p"] is not None else "–")
@@ -178,9 +182,11 @@ def test_tables_show_the_numbers_of_results_json(report):
     ]
     change = page.tables["veranderingsgroepen"]
     assert [row[2] for row in change[1:6]] == [
-        nl_int(r["change_groups"]["weinig"][k])
-        for k in ("toegenomen", "afname_0_10", "afname_11_50", "afname_50_plus", "n")
+        nl_int(r["change_groups"]["weinig"][c])
+        for c in ("toegenomen", "afname_0_10", "afname_11_50", "afname_50_plus", "n")
     ]
+    veel = r["change_groups"]["veel"]
+    assert veel["toegenomen"] < k and change[6][2] == f"<{k}" and change[7][2] == "x"  # 2 clients, and a partner
     small = [k for k, g in r["by_age"].items() if not g["getoetst"]]
     assert small and all(age[k][0].endswith("*") for k in small)
     assert "* Niet getoetst i.v.m. te kleine aantallen" in words(page)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 
 from pipeline import report_text
+from pipeline.disclosure import Protection
 
 
 def _with_windows(results: dict, values: list[int]) -> dict:
@@ -16,12 +17,12 @@ def _with_windows(results: dict, values: list[int]) -> dict:
 def test_regression_to_the_mean_is_named_with_the_datas_own_numbers(default_run):
     _, r = default_run
     rising = _with_windows(r, [100, 250, 400, 90, 80])
-    key = " ".join(report_text.key_sentences(rising))
+    key = " ".join(report_text.key_sentences(rising, Protection(rising)))
     assert "regressie naar het gemiddelde" in key and "100 → 250 → 400" in key
     only_before = _with_windows(r, [100, 250, 200, 90, 80])
-    assert "(100 → 250)" in " ".join(report_text.key_sentences(only_before))
+    assert "(100 → 250)" in " ".join(report_text.key_sentences(only_before, Protection(only_before)))
     flat = _with_windows(r, [300, 250, 200, 190, 180])
-    assert "regressie" not in " ".join(report_text.key_sentences(flat))
+    assert "regressie" not in " ".join(report_text.key_sentences(flat, Protection(flat)))
     assert any("Regressie naar het gemiddelde" in p for p in report_text.limits(flat))
 
 
@@ -38,7 +39,7 @@ def test_direction_and_significance_words(default_run):
     up = copy.deepcopy(r)
     up["overall"] |= {"voor": 100, "na": 130, "afname_pct": 30.0}
     up["overall"]["wilcoxon"]["p"] = 0.2
-    sentences = report_text.key_sentences(up)
+    sentences = report_text.key_sentences(up, Protection(up))
     assert sentences[0].startswith("Het aantal registraties steeg van 100") and "(+30,0%)" in sentences[0]
     assert "niet statistisch significant (p = 0,200)" in sentences[1]
 
