@@ -49,7 +49,7 @@ CLASSIFIED := $(P)/classified.parquet
 RESULTS := $(P)/results.json
 REPORT := $(OUT)/rendementsanalyse.html
 
-.PHONY: help all report test lint synth simulate key lock clean distclean
+.PHONY: help all report test lint synth simulate bench key lock clean distclean
 
 help: ## show this help
 	@echo "Rendementsanalyse ICO. Targets:"
@@ -78,6 +78,10 @@ $(STAMP): pyproject.toml $(LOCK)
 	$(PY) -m pip install --quiet --disable-pip-version-check -c $(LOCK) -e '.[dev]'
 	touch $@
 
+bench: $(STAMP) ## benchmark 10 thousand to 10 million registrations against DuckDB (about 10 min); benchmarks/RESULTS.md
+	$(PY) -m pip install --quiet --disable-pip-version-check -c $(LOCK) -e '.[dev,bench]'
+	$(PY) scripts/bench.py
+
 simulate: $(STAMP) ## the simulation study of the effect estimates (a few minutes); updates README.md
 	$(PY) scripts/simulate.py
 
@@ -94,7 +98,7 @@ key: ## make a new random key file for pseudonymise, outside the repository (KEY
 lock: ## refresh requirements.lock from a clean environment with the newest allowed versions
 	rm -rf .venv-lock
 	$(PYTHON) -m venv .venv-lock
-	.venv-lock/bin/python -m pip install --quiet --disable-pip-version-check '.[dev]'
+	.venv-lock/bin/python -m pip install --quiet --disable-pip-version-check '.[dev,bench]'
 	{ echo "# Exact versions used by make report and make test; refresh with: make lock"; \
 	  .venv-lock/bin/python -m pip freeze --exclude-editable | grep -v '^rendementsanalyse'; } > $(LOCK)
 	rm -rf .venv-lock build *.egg-info

@@ -81,29 +81,31 @@ def align(bvh: pd.DataFrame, clients: pd.DataFrame, settings: Settings) -> tuple
     role_counts = (
         np.ones(len(rows), dtype=bool) if settings.roles is None else rows["rol"].isin(settings.roles).to_numpy()
     )
-    duplicate = np.zeros(len(rows), dtype=bool)
-    keyed = rows.loc[role_counts, ["client_id", "registratienummer"]]
-    duplicate[np.flatnonzero(role_counts)] = keyed.duplicated(keep="first").to_numpy()
+    # the client's position in the client list (-1: not in it); rows are looked up, not joined
+    position = pd.Index(clients["client_id"]).get_indexer(rows["client_id"])
+    known = position >= 0
 
-    bounds = rows[["client_id"]].merge(
-        clients[["client_id", "ico_start", "ico_eind", *BOUNDS, "vergeleken"]],
-        on="client_id",
-        how="left",
-        validate="many_to_one",
-    )
-    known = bounds["vergeleken"].notna().to_numpy()
-    compared = bounds["vergeleken"].fillna(False).to_numpy(dtype=bool)
+    # one registration per (client, registration number), the first in file order among counting roles
+    person = np.where(known, position, len(clients) + pd.factorize(rows["client_id"])[0])
+    number = pd.factorize(rows["registratienummer"])[0]
+    key = pd.Series(person.astype(np.int64) * (number.max() + 1) + number)
+    duplicate = np.zeros(len(rows), dtype=bool)
+    duplicate[role_counts] = key[role_counts].duplicated(keep="first").to_numpy()
+
+    take = np.where(known, position, 0)
+    bounds = pd.DataFrame({c: clients[c].to_numpy()[take] for c in ("ico_start", "ico_eind", *BOUNDS)})
+    compared = known & clients["vergeleken"].to_numpy(dtype=bool)[take]
     window = assign_windows(rows["datum"], bounds, settings.windows)
     in_window = np.asarray(window.codes) >= 0
 
     status = np.select(
         [~role_counts, duplicate, ~known, ~compared, ~in_window],
-        list(STATUSES[:-1]),
-        default=STATUSES[-1],
+        list(range(len(STATUSES) - 1)),
+        default=len(STATUSES) - 1,
     )
-    used = status == STATUSES[-1]
+    used = status == len(STATUSES) - 1
     rows = rows.assign(
-        status=pd.Categorical(status, categories=list(STATUSES)),
+        status=pd.Categorical.from_codes(status, categories=list(STATUSES)),
         venster=pd.Categorical.from_codes(
             np.where(used, window.codes, -1), categories=list(settings.windows), ordered=True
         ),

@@ -50,41 +50,49 @@ def change_class(before: pd.Series, after: pd.Series, settings: Settings) -> pd.
     return pd.Series(labels, index=before.index)
 
 
+def _tally(rows: np.ndarray, columns: np.ndarray, n_rows: int, n_columns: int, weights=None) -> np.ndarray:
+    """rows x columns table of counts (or weight sums) from two code arrays; codes < 0 are left out."""
+    keep = (rows >= 0) & (columns >= 0)
+    flat = rows[keep] * n_columns + columns[keep]
+    w = None if weights is None else np.asarray(weights, dtype=float)[keep]
+    return np.bincount(flat, weights=w, minlength=n_rows * n_columns).reshape(n_rows, n_columns)
+
+
 def client_counts(used: pd.DataFrame, clients: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     """One row per compared client: counts per window and period, E counts, severity scores, groups.
 
     Clients of the comparison with no registration count with zeros (SPEC §3).
     """
-    compared = clients.loc[clients["vergeleken"]].set_index("client_id")
+    compared = clients.loc[clients["vergeleken"]].set_index("client_id").sort_index()
     index = compared.index
-    by_window = pd.crosstab(used["client_id"], used["venster"], dropna=False).reindex(index, fill_value=0)
-    by_window = by_window.reindex(columns=list(settings.windows), fill_value=0)
-    periods = period_of(used["venster"].array)
-    by_period = pd.crosstab(used["client_id"], periods, dropna=False).reindex(index, fill_value=0)
-    by_period = by_period.reindex(columns=list(PERIODS), fill_value=0)
+    n = len(index)
+    client = index.get_indexer(used["client_id"])
+    window = np.asarray(used["venster"].cat.codes)
+    period = np.asarray(period_of(used["venster"].array).codes)
     is_e = (used["klasse"] == E_CLASS).to_numpy()
-    e_period = pd.crosstab(used.loc[is_e, "client_id"], periods[is_e], dropna=False)
-    e_period = e_period.reindex(index=index, columns=list(PERIODS), fill_value=0)
-    score = used.groupby([used["client_id"], periods], observed=False)["gewicht"].sum().unstack()
-    score = score.reindex(index=index, columns=list(PERIODS)).fillna(0.0)
+
+    by_window = _tally(client, window, n, len(settings.windows))
+    by_period = _tally(client, period, n, len(PERIODS))
+    e_period = _tally(np.where(is_e, client, -1), period, n, len(PERIODS))
+    score = _tally(client, period, n, len(PERIODS), used["gewicht"].to_numpy())
 
     out = pd.DataFrame(index=index)
-    for w in settings.windows:
-        out[w] = by_window[w].astype("int64")
-    for p in PERIODS:
-        out[p] = by_period[p].astype("int64")
-    out["totaal"] = out[list(PERIODS)].sum(axis=1)
+    for i, w in enumerate(settings.windows):
+        out[w] = by_window[:, i].astype("int64")
+    for i, p in enumerate(PERIODS):
+        out[p] = by_period[:, i].astype("int64")
+    out["totaal"] = by_period.sum(axis=1).astype("int64")
     out["e_totaal"] = e_period.sum(axis=1).astype("int64")
-    for p in PERIODS:
-        out[f"e_{p}"] = e_period[p].astype("int64")
-    out["score_voor"] = score["voor"].astype(float)
-    out["score_na"] = score["na"].astype(float)
+    for i, p in enumerate(PERIODS):
+        out[f"e_{p}"] = e_period[:, i].astype("int64")
+    out["score_voor"] = score[:, PERIODS.index("voor")]
+    out["score_na"] = score[:, PERIODS.index("na")]
     out["geslacht"] = compared["geslacht"]
     out["leeftijd"] = compared["leeftijd"]
     out["leeftijdsgroep"] = age_groups(compared["leeftijd"], settings)
     out["verandergroep"] = np.where(out["voor"] >= settings.veel_threshold, "veel", "weinig")
     out["verandering"] = change_class(out["voor"], out["na"], settings)
-    return out.sort_index()
+    return out
 
 
 def _mean(values: pd.Series) -> float | None:

@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import scipy.stats
 import statsmodels.api as sm
 
 from pipeline.settings import Settings
@@ -83,35 +84,55 @@ def _content_clusters(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
 
 
 def _irr(frame: pd.DataFrame, covariates: list[str]) -> dict[str, Any]:
-    """Rate ratio for 'after' from a Poisson GEE (independence working correlation, clustered on the client,
-    robust standard errors) with log(days at risk) as offset."""
+    """Rate ratio for 'after' from a Poisson GEE with independence working correlation, clustered on the client,
+    with robust (sandwich) standard errors and log(days at risk) as offset.
+
+    Computed so that it scales with the number of covariate patterns and clients, not cells: the point estimate
+    is statsmodels' Poisson GLM on the cells summed per covariate pattern (the Poisson likelihood depends on the
+    data only through those sums, so the estimate is the same); the sandwich's bread is that fit's information
+    matrix, its meat the per-client sums of the score. tests/test_effect.py checks the result against
+    statsmodels' GEE on the cells themselves.
+    """
     frame = frame.loc[frame["dagen"] > 0]
-    # a fixed order that depends on content only: the fit's floating-point sums must not depend on the order of
-    # the input rows or on the ids
-    frame = frame.assign(cluster=_content_clusters(frame, ["after", "y", "dagen", *covariates]))
-    frame = frame.sort_values(["cluster", *covariates, "y", "dagen"], kind="stable")
     out: dict[str, Any] = {"irr": None, "ci_low": None, "ci_high": None, "p": None}
     before, after = frame.loc[frame["after"] == 0, "y"].sum(), frame.loc[frame["after"] == 1, "y"].sum()
     if before == 0 or after == 0 or frame["client_id"].nunique() < 2:
         out["reden"] = "te weinig registraties of cliënten om een verhouding te schatten"
         return out
+    # a fixed order that depends on content only: floating-point sums must not depend on row order or ids
+    frame = frame.assign(cluster=_content_clusters(frame, ["after", "y", "dagen", *covariates]))
+    frame = frame.sort_values(["cluster", *covariates, "y", "dagen"], kind="stable")
+
+    patterns = frame.groupby(covariates, sort=True).agg(y=("y", "sum"), dagen=("dagen", "sum")).reset_index()
     factors = [c for c in covariates if c != "after"]
-    exog = pd.get_dummies(frame[covariates], columns=factors, drop_first=True, dtype=float)
-    exog = exog.loc[:, exog.std(ddof=0).gt(0)]
-    exog.insert(0, "const", 1.0)
-    model = sm.GEE(
-        frame["y"].to_numpy(dtype=float),
-        exog,
-        groups=frame["cluster"].to_numpy(),
-        family=sm.families.Poisson(),
-        cov_struct=sm.cov_struct.Independence(),
-        offset=np.log(frame["dagen"].to_numpy(dtype=float)),
-    )
+    design = pd.get_dummies(patterns[covariates], columns=factors, drop_first=True, dtype=float)
+    design = design.loc[:, design.std(ddof=0).gt(0)]
+    design.insert(0, "const", 1.0)
     with warnings.catch_warnings(record=True) as caught, np.errstate(all="ignore"):
         warnings.simplefilter("always")
-        result = model.fit(maxiter=200)
-        low, high = result.conf_int(alpha=1 - CONFIDENCE).loc["after"]
-        values = [np.exp(result.params["after"]), np.exp(low), np.exp(high), result.pvalues["after"]]
+        fit = sm.GLM(
+            patterns["y"].to_numpy(dtype=float),
+            design,
+            family=sm.families.Poisson(),
+            offset=np.log(patterns["dagen"].to_numpy(dtype=float)),
+        ).fit(maxiter=200)
+        x_pattern = design.to_numpy()
+        beta = fit.params.to_numpy()
+        bread = np.linalg.pinv(x_pattern.T @ (fit.mu[:, None] * x_pattern))
+        # each cell's pattern, fitted mean and residual; per-client sums of the score x * (y - mu)
+        which = frame[covariates].merge(patterns[covariates].reset_index(), on=covariates, how="left")["index"]
+        x_cells = x_pattern[which.to_numpy()]
+        mu = frame["dagen"].to_numpy(dtype=float) * np.exp(x_cells @ beta)
+        residual = frame["y"].to_numpy(dtype=float) - mu
+        clusters = frame["cluster"].to_numpy()
+        scores = np.column_stack(
+            [np.bincount(clusters, weights=x_cells[:, j] * residual) for j in range(x_cells.shape[1])]
+        )
+        cov = bread @ (scores.T @ scores) @ bread
+        j = list(design.columns).index("after")
+        b, se = beta[j], float(np.sqrt(cov[j, j]))
+        z = scipy.stats.norm.ppf(0.5 + CONFIDENCE / 2)
+        values = [np.exp(b), np.exp(b - z * se), np.exp(b + z * se), 2 * scipy.stats.norm.sf(abs(b) / se)]
     if not np.isfinite(values).all():
         out["reden"] = "de schatting convergeerde niet"
         return out
@@ -130,6 +151,21 @@ def _interval_counts(regs: pd.DataFrame, intervals: pd.DataFrame) -> pd.Series:
     pairs = regs[["client_id", "datum"]].merge(intervals.reset_index(), on="client_id", how="inner")
     inside = (pairs["datum"] >= pairs["lo"]) & (pairs["datum"] <= pairs["hi"])
     return pairs.loc[inside].groupby("index").size().reindex(intervals.index, fill_value=0)
+
+
+def _cell_counts(regs: pd.DataFrame, cells: pd.DataFrame) -> pd.Series:
+    """Registrations per client x calendar-month cell: a client has at most one cell per month (its 'before' and
+    'after' spans are months apart), so each registration is looked up by (client, month), not joined to every
+    cell of its client."""
+    month = (regs["datum"].dt.year * 12 + regs["datum"].dt.month - 1).to_numpy()
+    key = pd.MultiIndex.from_arrays([cells["client_id"].to_numpy(), cells["maand"].to_numpy()])
+    cell = key.get_indexer(pd.MultiIndex.from_arrays([regs["client_id"].to_numpy(), month]))
+    found = cell >= 0
+    dates = regs["datum"].to_numpy()[found]
+    cell = cell[found]
+    inside = (dates >= cells["lo"].to_numpy()[cell]) & (dates <= cells["hi"].to_numpy()[cell])
+    counts = np.bincount(cell[inside], minlength=len(cells))
+    return pd.Series(counts, index=cells.index)
 
 
 def _window_bounds(compared: pd.DataFrame) -> dict[str, tuple[pd.Series, pd.Series]]:
@@ -203,7 +239,7 @@ def _panel(regs: pd.DataFrame, clients: pd.DataFrame, settings: Settings, detent
     cells["lo"] = np.maximum(cells["lo"].to_numpy(), month_start.to_numpy())
     cells["hi"] = np.minimum(cells["hi"].to_numpy(), month_end.to_numpy())
     cells = cells.reset_index(drop=True)
-    cells["y"] = _interval_counts(regs, cells)
+    cells["y"] = _cell_counts(regs, cells)
     cells["dagen"] = days_at_risk(cells, detention, deaths)
     cohort = clients.set_index("client_id")["ico_start"].dt.to_period("Q").astype(str)
     cells["cohort"] = cells["client_id"].map(cohort)

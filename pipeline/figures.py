@@ -170,7 +170,8 @@ def _grouped(
     if xlabel:
         ax.set_xlabel(xlabel)
     ax.margins(y=0.15)
-    ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.set_title(title)
     return fig
 
@@ -406,7 +407,8 @@ def change_groups(r: dict[str, Any], p: Protection) -> Chart:
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: nl_pct(v, 0)))
     ax.set_xlim(0, 100)
     ax.invert_yaxis()
-    ax.legend(frameon=False, ncols=3, loc="upper center", bbox_to_anchor=(0.5, -0.18), fontsize=8.5)
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(frameon=False, ncols=3, loc="upper center", bbox_to_anchor=(0.5, -0.18), fontsize=8.5)
     ax.set_title("Verandering per cliënt na het ICO")
     parts = "; ".join(f"{k}: " + ", ".join(d) for k, d in descriptions.items())
     small = any(p.change[k] for k in groups)

@@ -20,19 +20,29 @@ SEX_VALUES = {
 }
 
 
+def _per_distinct(text: pd.Series, convert) -> tuple[np.ndarray, pd.Series]:
+    """Apply `convert` once per distinct text: exports repeat the same dates and codes many times."""
+    codes, uniques = pd.factorize(text.astype("str"), use_na_sentinel=True)
+    return codes, convert(pd.Series(uniques))
+
+
 def parse_dates(text: pd.Series) -> pd.Series:
     """Dates as datetime64; NaT where the text is empty or not a real date in one of DATE_FORMATS."""
-    text = text.astype("str").str.strip()
-    # Parse each distinct text once: exports repeat the same dates many times.
-    uniques = pd.Series(text.unique())
-    parsed = pd.Series(pd.NaT, index=uniques.index, dtype="datetime64[us]")
-    for fmt in DATE_FORMATS:
-        todo = parsed.isna()
-        if not todo.any():
-            break
-        parsed[todo] = pd.to_datetime(uniques[todo], format=fmt, errors="coerce").astype("datetime64[us]")
-    lookup = pd.Series(parsed.to_numpy(), index=uniques.to_numpy())
-    return pd.Series(lookup.reindex(text.to_numpy()).to_numpy(), index=text.index, dtype="datetime64[us]")
+
+    def convert(uniques: pd.Series) -> pd.Series:
+        uniques = uniques.str.strip()
+        parsed = pd.Series(pd.NaT, index=uniques.index, dtype="datetime64[us]")
+        for fmt in DATE_FORMATS:
+            todo = parsed.isna()
+            if not todo.any():
+                break
+            parsed[todo] = pd.to_datetime(uniques[todo], format=fmt, errors="coerce").astype("datetime64[us]")
+        return parsed
+
+    codes, parsed = _per_distinct(text, convert)
+    values = parsed.to_numpy()[codes]
+    values[codes < 0] = np.datetime64("NaT")
+    return pd.Series(values, index=text.index, dtype="datetime64[us]")
 
 
 def parse_ages(text: pd.Series) -> pd.Series:
@@ -48,6 +58,5 @@ def normalise_sex(text: pd.Series) -> pd.Series:
 
 
 def normalise_codes(text: pd.Series) -> pd.Series:
-    uniques = pd.Series(text.astype("str").unique())
-    lookup = dict(zip(uniques, uniques.map(normalise_code), strict=True))
-    return text.astype("str").map(lookup).astype("str")
+    codes, normalised = _per_distinct(text, lambda uniques: uniques.map(normalise_code))
+    return pd.Series(normalised.to_numpy(dtype=object)[codes], index=text.index, dtype="str")

@@ -55,15 +55,37 @@ def _separator(header: str) -> str:
     return ";" if header.count(";") > header.count(",") else ","
 
 
-def _read_csv(path: Path, data: bytes) -> pd.DataFrame:
-    text = _decode(path, data)
-    header = next((line for line in text.splitlines() if line.strip()), "")
+def _cells_fast(text: str, sep: str, header: str) -> pd.DataFrame | None:
+    """All lines as rows of text cells by pyarrow's multi-threaded reader, or None when the file is anything but
+    plain (a line with another number of fields, a line of spaces): then the careful reader takes over."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    width = len(next(csv.reader([header], delimiter=sep)))
+    names = [f"c{i}" for i in range(width)]
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            read_options=pacsv.ReadOptions(column_names=names),
+            parse_options=pacsv.ParseOptions(delimiter=sep, ignore_empty_lines=False, newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowInvalid:
+        return None
+    return table.to_pandas().fillna("")
+
+
+def _cells_careful(path: Path, text: str, sep: str) -> pd.DataFrame:
     try:
         # header=None: the header is read as a row, so a data row with more fields than the header is an error
         # (with a header, pandas would silently turn the extra fields into an index and lose columns)
         cells = pd.read_csv(
             io.StringIO(text),
-            sep=_separator(header),
+            sep=sep,
             header=None,
             dtype=str,
             keep_default_na=False,
@@ -77,7 +99,16 @@ def _read_csv(path: Path, data: bytes) -> pd.DataFrame:
         raise UserError(f"{path}: cannot read the file as CSV ({reason}); check quotes and separators") from None
     except pd.errors.EmptyDataError:
         raise UserError(f"{path}: the file is empty") from None
-    cells = cells.fillna("")
+    return cells.fillna("")
+
+
+def _read_csv(path: Path, data: bytes) -> pd.DataFrame:
+    text = _decode(path, data)
+    header = next((line for line in text.splitlines() if line.strip()), "")
+    sep = _separator(header)
+    cells = _cells_fast(text, sep, header)
+    if cells is None:
+        cells = _cells_careful(path, text, sep)
     first = int((cells != "").any(axis=1).idxmax())  # the header is the first line that is not blank
     frame = cells.iloc[first + 1 :].copy()
     frame.columns = list(cells.iloc[first])
@@ -136,8 +167,13 @@ def read_table(path: Path, sheet: str | None = None, rename: Mapping[str, str] |
         frame = _read_csv(path, data)
 
     frame = frame.fillna("").astype("str")
-    # rows where every cell is empty are not data (a blank line, an emptied spreadsheet row)
-    frame = frame.loc[(frame.apply(lambda c: c.str.strip()) != "").any(axis=1)]
+    # rows where every cell is empty are not data (a blank line, an emptied spreadsheet row); a cell of only
+    # spaces counts as empty, so those few rows are looked at again
+    filled = (frame != "").sum(axis=1)
+    maybe_blank = filled <= 1
+    if maybe_blank.any():
+        spaces = frame.loc[maybe_blank].apply(lambda c: c.str.strip() != "").any(axis=1)
+        frame = frame.loc[~maybe_blank | spaces.reindex(frame.index, fill_value=True)]
     if frame.empty:
         raise UserError(f"{path}: the file has no rows below its header")
 

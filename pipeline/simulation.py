@@ -8,6 +8,7 @@ rate is multiplied by the true rate ratio (1: no effect). The exports go through
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import replace as dataclass_replace
 from pathlib import Path
 
 import numpy as np
@@ -97,3 +98,31 @@ def run_once(truth: Truth, seed: int, folder: Path, settings: Settings, mapping:
     rows, aligned = align(b, c, settings)
     results, _ = analyse(classify(rows, mapping, settings), aligned, mapping, settings)
     return results["effect"]
+
+
+def write_large_export(folder: Path, n_rows: int, seed: int = 7, per_client: int = 20) -> tuple[Path, Path]:
+    """A large export for benchmarks: about `n_rows` registrations, one client per `per_client` of them,
+    simulated in chunks of clients so that memory stays small (ten million rows included)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    n_clients = max(n_rows // per_client, 10)
+    truth = Truth(irr=0.8, rate_per_month=0.54)
+    clients_path, bvh_path = folder / "clients.csv", folder / "bvh.csv"
+    chunk = 10_000
+    with (
+        open(clients_path, "w", encoding="utf-8", newline="") as c_out,
+        open(bvh_path, "w", encoding="utf-8", newline="") as b_out,
+    ):
+        numbered = 0
+        for first in range(0, n_clients, chunk):
+            size = min(chunk, n_clients - first)
+            clients, export = simulate(dataclass_replace(truth, n_clients=size), seed + first)
+            ids = {f"S{i:05d}": f"C{first + i:07d}" for i in range(size)}
+            clients["client_id"] = clients["client_id"].map(ids)
+            export["client_id"] = export["client_id"].map(ids)
+            export["registratienummer"] = "PL-" + pd.Series(
+                np.arange(numbered, numbered + len(export)), index=export.index
+            ).astype(str).str.zfill(9)
+            numbered += len(export)
+            clients.to_csv(c_out, index=False, header=first == 0, lineterminator="\n")
+            export.to_csv(b_out, index=False, header=first == 0, lineterminator="\n")
+    return clients_path, bvh_path

@@ -153,3 +153,36 @@ def test_anticipation_is_a_setting(settings, mapping):
     r5 = _run(clients, bvh, wider, mapping)["effect"]["comparison"]
     assert r3["anticipatie_maanden"] == 3 and r5["anticipatie_maanden"] == 5
     assert r5["dagen_voor"] < r3["dagen_voor"]
+
+
+def test_the_fast_sandwich_equals_statsmodels_gee(settings):
+    """The estimate of _irr (GLM on covariate patterns plus per-client score sums) is the Poisson GEE with
+    independence working correlation and robust standard errors, as statsmodels computes it on every cell."""
+    import statsmodels.api as sm
+
+    from pipeline.effect import _irr, _panel
+    from pipeline.simulation import simulate
+
+    clients, export = simulate(Truth(irr=0.7, n_clients=150), seed=2)
+    c, b = typed(clients.astype(str).to_dict("records"), export.to_dict("records"))
+    rows, aligned = align(b, c, settings)
+    panel = _panel(rows.loc[rows["status"].isin(USABLE), ["client_id", "datum"]], aligned, settings, None, None)
+    ours = _irr(panel, ["after", "maand", "cohort"])
+    frame = panel.loc[panel["dagen"] > 0]
+    exog = pd.get_dummies(
+        frame[["after", "maand", "cohort"]], columns=["maand", "cohort"], drop_first=True, dtype=float
+    )
+    exog = exog.loc[:, exog.std(ddof=0).gt(0)]
+    exog.insert(0, "const", 1.0)
+    gee = sm.GEE(
+        frame["y"].to_numpy(float),
+        exog,
+        groups=pd.factorize(frame["client_id"])[0],
+        family=sm.families.Poisson(),
+        cov_struct=sm.cov_struct.Independence(),
+        offset=np.log(frame["dagen"].to_numpy(float)),
+    ).fit()
+    low, high = np.exp(gee.conf_int().loc["after"])
+    assert ours["irr"] == pytest.approx(np.exp(gee.params["after"]), rel=1e-9)
+    assert (ours["ci_low"], ours["ci_high"]) == (pytest.approx(low, rel=1e-9), pytest.approx(high, rel=1e-9))
+    assert ours["p"] == pytest.approx(gee.pvalues["after"], rel=1e-6)
