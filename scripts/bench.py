@@ -19,8 +19,6 @@ import time
 from importlib.metadata import version
 from pathlib import Path
 
-import pandas as pd
-
 from pipeline.align import align
 from pipeline.classify import classify
 from pipeline.mapping import load_mapping
@@ -172,5 +170,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    pd.options.mode.copy_on_write = True
     main()
