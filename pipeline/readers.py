@@ -184,8 +184,3 @@ def read_table(path: Path, sheet: str | None = None, rename: Mapping[str, str] |
         raise UserError(f"{path}: column {repeated[0]!r} occurs more than once in the header")
     frame.columns = columns
     return RawTable(frame=frame, path=path)
-
-
-def read_csv_text(path: Path) -> RawTable:
-    """A canonical CSV (or any supported file) with no renaming: for tests and simple callers."""
-    return read_table(path)

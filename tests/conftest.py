@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from pipeline.mapping import ImkMapping, load_mapping
-from pipeline.readers import RawTable, read_csv_text
+from pipeline.readers import RawTable
 from pipeline.settings import Settings, load_settings
 from pipeline.validate import validate
 
@@ -33,7 +33,7 @@ def mapping() -> ImkMapping:
 
 
 def raw(text: str, name: str = "input.csv") -> RawTable:
-    """A RawTable from CSV text, as read_csv_text would give it."""
+    """A RawTable from CSV text, as read_table would give it."""
     frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
     frame.columns = [c.strip().lower() for c in frame.columns]
     return RawTable(frame=frame.astype("str"), path=Path(name))
@@ -57,9 +57,6 @@ def typed(clients: list[dict], bvh: list[dict]) -> tuple[pd.DataFrame, pd.DataFr
     """Validated, typed frames from lists of row dicts (text values as in a file)."""
     return validate(raw(csv_text(clients, CLIENT_COLUMNS), "clients.csv"), raw(csv_text(bvh, BVH_COLUMNS), "bvh.csv"))
 
-
-def read(path: Path) -> RawTable:
-    return read_csv_text(path)
 
 
 def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:

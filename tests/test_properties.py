@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from pipeline.align import align
 from pipeline.analyse import analyse
 from pipeline.classify import classify
-from pipeline.readers import read_csv_text
+from pipeline.readers import read_table
 from pipeline.validate import validate
 from tests import reference
 from tests.conftest import MAPPING
@@ -115,7 +115,7 @@ def _write(folder: Path, clients: list[dict], registrations: list[dict]) -> tupl
 
 
 def _pipeline(cpath: Path, bpath: Path, settings, mapping) -> dict:
-    clients, bvh = validate(read_csv_text(cpath), read_csv_text(bpath))
+    clients, bvh = validate(read_table(cpath), read_table(bpath))
     rows, aligned = align(bvh, clients, settings)
     return analyse(classify(rows, mapping, settings), aligned, mapping, settings)[0]
 

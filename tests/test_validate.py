@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from pipeline.errors import UserError
-from pipeline.readers import read_csv_text
+from pipeline.readers import read_table
 from pipeline.validate import validate
 from tests.conftest import raw, write
 
@@ -108,19 +108,19 @@ def test_unreadable_files(tmp_path, text, message):
     path = tmp_path / "clients.csv"
     path.write_bytes(text)
     with pytest.raises(UserError, match=message):
-        read_csv_text(path)
+        read_table(path)
 
 
 def test_reader_strips_and_lowercases_headers(tmp_path):
     path = write(tmp_path, "bvh.csv", "Client_ID , Registratienummer,DATUM,IMK code\nA,1,2020-01-01,E33\n")
-    assert list(read_csv_text(path).frame.columns) == ["client_id", "registratienummer", "datum", "imk_code"]
+    assert list(read_table(path).frame.columns) == ["client_id", "registratienummer", "datum", "imk_code"]
 
 
 def test_semicolon_windows_1252_and_day_first_dates(tmp_path):
     text = "client_id;geslacht;leeftijd;ico_start;ico_eind\nA;V;30;31-08-2020;30/09/2020\nB;m;40;2020-01-02;\n"
     path = tmp_path / "clients.csv"
     path.write_bytes(text.replace("A;", "Ä;").encode("cp1252"))
-    clients, _ = validate(read_csv_text(path), raw(GOOD_BVH))
+    clients, _ = validate(read_table(path), raw(GOOD_BVH))
     assert clients["client_id"].tolist() == ["Ä", "B"]
     assert clients["ico_start"].tolist() == [pd.Timestamp("2020-08-31"), pd.Timestamp("2020-01-02")]
     assert clients["ico_eind"].iloc[0] == pd.Timestamp("2020-09-30")
@@ -129,4 +129,4 @@ def test_semicolon_windows_1252_and_day_first_dates(tmp_path):
 def test_bom_is_not_part_of_the_first_header(tmp_path):
     path = tmp_path / "clients.csv"
     path.write_bytes(b"\xef\xbb\xbf" + GOOD_CLIENTS.encode("utf-8"))
-    assert read_csv_text(path).frame.columns[0] == "client_id"
+    assert read_table(path).frame.columns[0] == "client_id"
