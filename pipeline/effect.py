@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 import scipy.stats
 import statsmodels.api as sm
+from statsmodels.tools.sm_exceptions import PerfectSeparationError
 
 from pipeline.settings import Settings
 
@@ -93,8 +94,17 @@ def _irr(frame: pd.DataFrame, covariates: list[str]) -> dict[str, Any]:
     matrix, its meat the per-client sums of the score. tests/test_effect.py checks the result against
     statsmodels' GEE on the cells themselves.
     """
-    frame = frame.loc[frame["dagen"] > 0]
     out: dict[str, Any] = {"irr": None, "ci_low": None, "ci_high": None, "p": None}
+    frame = frame.loc[frame["dagen"] > 0]
+    factors = [c for c in covariates if c != "after"]
+    # a level of a factor without a single registration has an effect of minus infinity: such levels say nothing
+    # about the ratio and are left out, as fixed-effects Poisson estimators do
+    while factors:
+        kept = len(frame)
+        for factor in factors:
+            frame = frame.loc[frame.groupby(factor)["y"].transform("sum") > 0]
+        if len(frame) == kept:
+            break
     before, after = frame.loc[frame["after"] == 0, "y"].sum(), frame.loc[frame["after"] == 1, "y"].sum()
     if before == 0 or after == 0 or frame["client_id"].nunique() < 2:
         out["reden"] = "te weinig registraties of cliënten om een verhouding te schatten"
@@ -102,12 +112,27 @@ def _irr(frame: pd.DataFrame, covariates: list[str]) -> dict[str, Any]:
     # a fixed order that depends on content only: floating-point sums must not depend on row order or ids
     frame = frame.assign(cluster=_content_clusters(frame, ["after", "y", "dagen", *covariates]))
     frame = frame.sort_values(["cluster", *covariates, "y", "dagen"], kind="stable")
-
     patterns = frame.groupby(covariates, sort=True).agg(y=("y", "sum"), dagen=("dagen", "sum")).reset_index()
-    factors = [c for c in covariates if c != "after"]
     design = pd.get_dummies(patterns[covariates], columns=factors, drop_first=True, dtype=float)
     design = design.loc[:, design.std(ddof=0).gt(0)]
     design.insert(0, "const", 1.0)
+    try:
+        values, caught = _sandwich_fit(frame, patterns, design, covariates)
+    except (ValueError, np.linalg.LinAlgError, PerfectSeparationError):
+        out["reden"] = "de schatting convergeerde niet"
+        return out
+    if not np.isfinite(values).all():
+        out["reden"] = "de schatting convergeerde niet"
+        return out
+    out |= dict(zip(("irr", "ci_low", "ci_high", "p"), (float(v) for v in values), strict=True))
+    problems = sorted({type(w.message).__name__ for w in caught if "Convergence" in type(w.message).__name__})
+    if problems:
+        out["waarschuwing"] = ", ".join(problems)
+    return out
+
+
+def _sandwich_fit(frame: pd.DataFrame, patterns: pd.DataFrame, design: pd.DataFrame, covariates: list[str]):
+    """(irr, ci_low, ci_high, p) for 'after', and the warnings the fit raised."""
     with warnings.catch_warnings(record=True) as caught, np.errstate(all="ignore"):
         warnings.simplefilter("always")
         fit = sm.GLM(
@@ -133,14 +158,7 @@ def _irr(frame: pd.DataFrame, covariates: list[str]) -> dict[str, Any]:
         b, se = beta[j], float(np.sqrt(cov[j, j]))
         z = scipy.stats.norm.ppf(0.5 + CONFIDENCE / 2)
         values = [np.exp(b), np.exp(b - z * se), np.exp(b + z * se), 2 * scipy.stats.norm.sf(abs(b) / se)]
-    if not np.isfinite(values).all():
-        out["reden"] = "de schatting convergeerde niet"
-        return out
-    out |= dict(zip(("irr", "ci_low", "ci_high", "p"), (float(v) for v in values), strict=True))
-    problems = sorted({type(w.message).__name__ for w in caught if "Convergence" in type(w.message).__name__})
-    if problems:
-        out["waarschuwing"] = ", ".join(problems)
-    return out
+    return values, caught
 
 
 # --- the three estimates ----------------------------------------------------------------------------------

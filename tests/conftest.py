@@ -58,7 +58,6 @@ def typed(clients: list[dict], bvh: list[dict]) -> tuple[pd.DataFrame, pd.DataFr
     return validate(raw(csv_text(clients, CLIENT_COLUMNS), "clients.csv"), raw(csv_text(bvh, BVH_COLUMNS), "bvh.csv"))
 
 
-
 def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=cwd, capture_output=True, text=True)
 
