@@ -27,18 +27,26 @@ P := data/processed
 
 PIPE := $(PY) -m pipeline
 
-# The code each stage runs (its own module and what it imports), so editing one re-runs only what follows.
-COMMON := pipeline/__init__.py pipeline/__main__.py pipeline/cli.py pipeline/workflow.py pipeline/errors.py \
-          pipeline/outputs.py pipeline/paths.py pipeline/yamlfile.py pipeline/settings.py pipeline/mapping.py \
-          $(STAMP)
-VALIDATE_CODE := pipeline/validate.py pipeline/readers.py pipeline/parsing.py pipeline/provenance.py \
-                 $(wildcard schemas/*.py)
-ALIGN_CODE := pipeline/align.py
-CLASSIFY_CODE := pipeline/classify.py
-ANALYSE_CODE := pipeline/analyse.py pipeline/stats.py pipeline/effect.py pipeline/provenance.py
-RENDER_CODE := pipeline/render.py pipeline/report_tables.py pipeline/report_text.py pipeline/tables.py \
-               pipeline/figures.py pipeline/formatting.py pipeline/narrative.py \
-               $(wildcard templates/*.html templates/*.css templates/narrative/*.md templates/fonts/*)
+# The code each stage runs is read from its imports (pipeline/tools/makedeps.py, standard library only, so it
+# runs before .venv exists) into $(CODE_DEPS): VALIDATE_CODE, ALIGN_CODE, CLASSIFY_CODE, ANALYSE_CODE and
+# RENDER_CODE, each the entry point, the command line and every module the stage's command can load. Make
+# remakes the fragment whenever a module is added, removed or edited, and reads it again, so no list is kept
+# by hand and editing any module reruns exactly the stages that import it.
+SOURCES := $(sort $(shell find pipeline schemas -name '*.py' -not -path '*/__pycache__/*'))
+CODE_DEPS := $(P)/make-code.mk
+$(CODE_DEPS): $(SOURCES)
+	@$(PYTHON) pipeline/tools/makedeps.py --out $@
+include $(CODE_DEPS)
+# a module removed or renamed since the fragment was written: remake it, it may name a file that is gone
+ifneq ($(strip $(CODE_DEPS_SOURCES)),$(strip $(SOURCES)))
+$(CODE_DEPS): FORCE
+endif
+.PHONY: FORCE
+FORCE:
+
+# What else a stage reads besides its code: the installed packages; the report's templates and fonts.
+COMMON := $(STAMP)
+TEMPLATE_FILES := $(wildcard templates/*.html templates/*.css templates/narrative/*.md templates/fonts/*)
 
 # Each stage's target is the file it writes last; its other outputs are written before it (validate:
 # clients.parquet, bvh.parquet; align: aligned.parquet; analyse: client_counts.parquet). One target per stage
@@ -49,11 +57,11 @@ CLASSIFIED := $(P)/classified.parquet
 RESULTS := $(P)/results.json
 REPORT := $(OUT)/rendementsanalyse.html
 
-.PHONY: help all report test lint synth simulate bench key lock clean distclean
+.PHONY: help all report test test-fast lint schema synth simulate bench key lock clean distclean
 
 help: ## show this help
 	@echo "Rendementsanalyse ICO. Targets:"
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z]+):.*## (.*)/  make \1\t\2/' | expand -t 22
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  make \1\t\2/' | expand -t 22
 	@echo "Inputs (override as VAR=path): BVH=$(BVH) CLIENTS=$(CLIENTS) CONFIG=$(CONFIG) MAPPING=$(MAPPING)"
 	@echo "                               NARRATIVE=$(NARRATIVE) OUT=$(OUT)"
 
@@ -67,8 +75,15 @@ test: $(STAMP) ## set up .venv if needed, run ruff and the tests
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest
 
+test-fast: $(STAMP) ## the unit and property tests only (under a minute or two): the loop while you edit
+	$(PY) -m ruff check .
+	$(PY) -m pytest -m "not slow" -q
+
 lint: $(STAMP) ## ruff only
 	$(PY) -m ruff check .
+
+schema: $(STAMP) ## write schemas/results.schema.json from the typed results model (schemas/results.py)
+	$(PY) -m pipeline.tools.results_schema
 
 synth: $(STAMP) ## regenerate the synthetic default in data/raw/synthetic/
 	$(PIPE) synth
@@ -116,10 +131,10 @@ $(CLASSIFIED): $(ALIGNED) $(CONFIG) $(MAPPING) $(CLASSIFY_CODE) $(COMMON)
 $(RESULTS): $(CLASSIFIED) $(ALIGNED) $(VALIDATED) $(CONFIG) $(MAPPING) $(ANALYSE_CODE) $(COMMON)
 	$(PIPE) analyse --config $(CONFIG) --mapping $(MAPPING) --processed $(P)
 
-# the analyst's chapters (pipeline/narrative.py CHAPTERS); a missing one falls back to its default
+# the analyst's chapters (pipeline/report/narrative.py CHAPTERS); a missing one falls back to its default
 CHAPTER_FILES := $(wildcard $(addprefix $(NARRATIVE)/,inleiding.md methode.md interviews.md conclusies.md))
 
-$(REPORT): $(RESULTS) $(CLASSIFIED) $(RENDER_CODE) $(CHAPTER_FILES) $(COMMON)
+$(REPORT): $(RESULTS) $(CLASSIFIED) $(RENDER_CODE) $(TEMPLATE_FILES) $(CHAPTER_FILES) $(COMMON)
 	$(PIPE) render --results $(P)/results.json --out $(OUT) --narrative $(NARRATIVE)
 
 clean: ## remove stage outputs and reports (not the virtual environment)

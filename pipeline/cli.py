@@ -6,21 +6,14 @@ Exit status: 0 done, 2 bad input or settings (a message, no traceback), 1 an int
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 import traceback
 from pathlib import Path
 
 from pipeline import paths
 from pipeline.errors import UserError
-from pipeline.workflow import (
-    Reporter,
-    run_all,
-    stage_align,
-    stage_analyse,
-    stage_classify,
-    stage_render,
-    stage_validate,
-)
+from pipeline.workflow.common import Reporter
 
 EXIT_USER_ERROR = 2
 EXIT_INTERNAL_ERROR = 1
@@ -95,35 +88,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# The module that carries out each command, imported only when that command runs, so a stage's process loads
+# just the code of that stage. pipeline/tools/makedeps.py reads this table to give each Make target its code.
+COMMANDS = {
+    "run": "pipeline.workflow.run",
+    "validate": "pipeline.workflow.validate",
+    "align": "pipeline.workflow.align",
+    "classify": "pipeline.workflow.classify",
+    "analyse": "pipeline.workflow.analyse",
+    "render": "pipeline.workflow.render",
+    "pseudonymise": "pipeline.workflow.pseudonymise",
+    "synth": "pipeline.workflow.synth",
+}
+
+
 def dispatch(args: argparse.Namespace) -> None:
-    rep = Reporter(quiet=args.quiet)
-    if args.command == "run":
-        run_all(args.bvh, args.clients, args.config, args.mapping, args.out, args.narrative, rep, args.detention)
-        if not args.quiet:
-            print(
-                f"Report written to {args.out / 'rendementsanalyse.html'} (results: {args.out / 'results.json'})",
-                file=sys.stderr,
-            )
-    elif args.command == "validate":
-        stage_validate(args.bvh, args.clients, args.detention, args.config, args.processed, rep)
-    elif args.command == "align":
-        stage_align(args.config, args.processed, rep)
-    elif args.command == "classify":
-        stage_classify(args.config, args.mapping, args.processed, rep)
-    elif args.command == "analyse":
-        stage_analyse(args.config, args.mapping, args.processed, rep)
-    elif args.command == "render":
-        stage_render(args.results, args.out, args.narrative, rep)
-    elif args.command == "pseudonymise":
-        from pipeline.pseudonymise import pseudonymise_file
-
-        rows = pseudonymise_file(args.key_file, args.input, args.out, args.columns, args.sheet)
-        if not args.quiet:
-            print(f"pseudonymised {', '.join(args.columns)} in {rows} rows: {args.out}", file=sys.stderr)
-    elif args.command == "synth":
-        from pipeline.synth import write_synthetic
-
-        write_synthetic(args.out, seed=args.seed)
+    importlib.import_module(COMMANDS[args.command]).command(args, Reporter(quiet=args.quiet))
 
 
 def main(argv: list[str] | None = None) -> int:

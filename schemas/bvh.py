@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pandera.pandas as pa
 
-from pipeline.mapping import CODE_PATTERN
-from pipeline.parsing import normalise_codes
 from schemas.checks import a_date, not_empty
+from schemas.parsing import CODE_PATTERN, normalise_codes
 
 BVH_COLUMNS = ("client_id", "registratienummer", "datum", "imk_code", "imk_omschrijving", "rol")
 

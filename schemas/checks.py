@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
-from pipeline.parsing import parse_ages, parse_dates
+from schemas.parsing import parse_ages, parse_dates
 
 
 def not_empty() -> pa.Check:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
-from pipeline.parsing import SEX_VALUES, normalise_sex, parse_dates
 from schemas.checks import a_date, not_empty, unique_text, whole_number_between
+from schemas.parsing import SEX_VALUES, normalise_sex, parse_dates
 
 CLIENT_COLUMNS = ("client_id", "geslacht", "leeftijd", "ico_start", "ico_eind", "ico_type", "overleden")
 END_BEFORE_START = "ico_eind must not lie before ico_start"

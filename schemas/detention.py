@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
-from pipeline.parsing import parse_dates
 from schemas.checks import a_date, not_empty
+from schemas.parsing import parse_dates
 
 DETENTION_COLUMNS = ("client_id", "van", "tot")
 END_BEFORE_START = "tot must not lie before van"

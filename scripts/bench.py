@@ -19,14 +19,14 @@ import time
 from importlib.metadata import version
 from pathlib import Path
 
-from pipeline.align import align
-from pipeline.classify import classify
-from pipeline.mapping import load_mapping
+from pipeline.config.mapping import load_mapping
+from pipeline.config.settings import Settings, load_settings
+from pipeline.io.readers import read_table
 from pipeline.paths import DEFAULT_CONFIG, DEFAULT_MAPPING
-from pipeline.readers import read_table
-from pipeline.settings import Settings, load_settings
-from pipeline.simulation import write_large_export
-from pipeline.validate import validate
+from pipeline.stages.align import align
+from pipeline.stages.classify import classify
+from pipeline.stages.validate import validate
+from pipeline.tools.simulation import write_large_export
 
 STAGES = ("validate", "align", "classify", "analyse", "render")
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"

@@ -20,13 +20,14 @@ from pathlib import Path
 import numpy as np
 import pyfixest as pf
 
-from pipeline.align import align
-from pipeline.effect import USABLE, _irr, _panel
+from pipeline.config.settings import load_settings
+from pipeline.io.readers import read_table
 from pipeline.paths import DEFAULT_CONFIG
-from pipeline.readers import read_table
-from pipeline.settings import load_settings
-from pipeline.simulation import Truth, simulate
-from pipeline.validate import validate
+from pipeline.stages.align import align
+from pipeline.stages.effect import _irr, _panel
+from pipeline.stages.validate import validate
+from pipeline.tools.simulation import Truth, simulate
+from schemas.vocabulary import USABLE
 
 
 def main() -> None:

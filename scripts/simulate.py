@@ -15,10 +15,10 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.mapping import load_mapping
+from pipeline.config.mapping import load_mapping
+from pipeline.config.settings import load_settings
 from pipeline.paths import DEFAULT_CONFIG, DEFAULT_MAPPING
-from pipeline.settings import load_settings
-from pipeline.simulation import Truth, run_once
+from pipeline.tools.simulation import Truth, run_once
 
 ESTIMATES = {"naive": "eenvoudig (na vs voor)", "symmetric": "symmetrisch", "comparison": "met vergelijkingsgroep"}
 START, END = "<!-- simulation:start -->", "<!-- simulation:end -->"

@@ -11,10 +11,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.mapping import ImkMapping, load_mapping
-from pipeline.readers import RawTable
-from pipeline.settings import Settings, load_settings
-from pipeline.validate import validate
+from pipeline.config.mapping import ImkMapping, load_mapping
+from pipeline.config.settings import Settings, load_settings
+from pipeline.io.readers import RawTable
+from pipeline.stages.validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "config" / "analysis.yaml"
@@ -63,9 +63,25 @@ def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="session")
-def default_run(tmp_path_factory) -> tuple[Path, dict]:
-    """The whole pipeline on the synthetic default, once per test session: (output folder, results)."""
+def default_process(tmp_path_factory) -> tuple[Path, dict, subprocess.CompletedProcess]:
+    """The whole pipeline on the synthetic default, once per test session: (output folder, results, the run)."""
     out = tmp_path_factory.mktemp("run") / "reports"
     done = run_cli("run", "--out", str(out))
     assert done.returncode == 0, done.stderr
-    return out, json.loads((out / "results.json").read_text(encoding="utf-8"))
+    return out, json.loads((out / "results.json").read_text(encoding="utf-8")), done
+
+
+@pytest.fixture(scope="session")
+def default_run(default_process) -> tuple[Path, dict]:
+    """(output folder, results) of the one shared run on the synthetic default; tests must not change them."""
+    return default_process[0], default_process[1]
+
+
+# Fixtures that run the whole pipeline: a test that uses one is slow wherever it is (make test-fast skips it).
+WHOLE_PIPELINE_FIXTURES = {"default_run", "default_process", "small_groups_run", "built_copy", "report"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if WHOLE_PIPELINE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

@@ -166,6 +166,7 @@ def compute(clients_path: Path, bvh_path: Path, code_table: dict[str, dict], van
     for name in ("weinig", "veel"):
         members = [c for c in compared if (c["voor"] >= 10) == (name == "veel")]
         tally = {"n": len(members), "toegenomen": 0, "afname_0_10": 0, "afname_11_50": 0, "afname_50_plus": 0}
+        tally["geen_na"] = sum(1 for c in members if c["na"] == 0)
         for c in members:
             if c["na"] > c["voor"]:
                 tally["toegenomen"] += 1

@@ -7,7 +7,7 @@ import dataclasses
 import pandas as pd
 import pytest
 
-from pipeline.align import align, reconciliation
+from pipeline.stages.align import align, reconciliation
 from tests.conftest import typed
 
 

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 import scipy.stats
 
-from pipeline.align import align
-from pipeline.analyse import analyse
-from pipeline.classify import classify
-from pipeline.stats import rank_biserial, wilcoxon
+from pipeline.stages.align import align
+from pipeline.stages.analyse import analyse
+from pipeline.stages.classify import classify
+from pipeline.stages.stats import rank_biserial, wilcoxon
 from tests.conftest import typed
 
 START, END = "2020-08-31", "2020-09-30"
@@ -39,7 +39,8 @@ def build(specs, settings, mapping):
         )
     c, b = typed(clients, bvh)
     rows, aligned = align(b, c, settings)
-    return analyse(classify(rows, mapping, settings), aligned, mapping, settings)
+    results, per_client = analyse(classify(rows, mapping, settings), aligned, mapping, settings)
+    return results.to_dict(), per_client  # the results as results.json has them
 
 
 def counts(voor: int, na: int, code: str = "E33") -> dict:

@@ -13,13 +13,13 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from pipeline.align import align
-from pipeline.analyse import analyse
-from pipeline.classify import classify
 from pipeline.cli import main
 from pipeline.errors import UserError
-from pipeline.readers import read_table
-from pipeline.validate import validate
+from pipeline.io.readers import read_table
+from pipeline.stages.align import align
+from pipeline.stages.analyse import analyse
+from pipeline.stages.classify import classify
+from pipeline.stages.validate import validate
 from tests.conftest import CONFIG, MAPPING
 
 CORPUS = Path(__file__).parent / "bad_inputs"
@@ -148,7 +148,7 @@ def test_random_corruptions_give_a_clean_error_or_a_result(settings, mapping, tm
     except UserError as exc:
         assert exc.render().strip()
         return
-    rec = results["reconciliation"]
+    rec = results.to_dict()["reconciliation"]
     assert (
         rec["rows_read"]
         == len(bvh)

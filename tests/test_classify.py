@@ -6,10 +6,10 @@ import dataclasses
 
 import pytest
 
-from pipeline.align import align
-from pipeline.classify import classify
 from pipeline.errors import UserError
-from pipeline.mapping import normalise_code
+from pipeline.stages.align import align
+from pipeline.stages.classify import classify
+from schemas.parsing import normalise_code
 from tests.conftest import typed
 
 

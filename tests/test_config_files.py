@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 import yaml
 
+from pipeline.config.mapping import load_mapping
+from pipeline.config.settings import load_settings
 from pipeline.errors import UserError
-from pipeline.mapping import load_mapping
-from pipeline.settings import load_settings
 from tests.conftest import CONFIG, MAPPING, ROOT
 
 MINIMAL = """\

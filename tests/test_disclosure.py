@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.disclosure import Hidden, safe_bins, suppress, suppress_matrix
+from pipeline.report.disclosure import Hidden, safe_bins, suppress, suppress_matrix
 
 
 def test_primary_and_secondary_suppression():

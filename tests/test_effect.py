@@ -9,11 +9,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline.align import align
-from pipeline.analyse import analyse
-from pipeline.classify import classify
-from pipeline.effect import USABLE, days_at_risk, estimates
-from pipeline.simulation import Truth, run_once
+from pipeline.stages.align import align
+from pipeline.stages.analyse import analyse
+from pipeline.stages.classify import classify
+from pipeline.stages.effect import days_at_risk, estimates
+from pipeline.tools.simulation import Truth, run_once
+from schemas.vocabulary import USABLE
 from tests.conftest import typed
 
 T = pd.Timestamp
@@ -55,7 +56,7 @@ def _regs(cid: str, dates: list[str]) -> list[dict]:
 def _run(clients, bvh, settings, mapping, detention=None):
     c, b = typed(clients, bvh)
     rows, aligned = align(b, c, settings)
-    return analyse(classify(rows, mapping, settings), aligned, mapping, settings, detention)[0]
+    return analyse(classify(rows, mapping, settings), aligned, mapping, settings, detention)[0].to_dict()
 
 
 def test_naive_and_symmetric_on_counts_worked_out_by_hand(settings, mapping):
@@ -119,7 +120,7 @@ def test_event_study_months_and_keys(settings, mapping):
 
 def test_estimates_do_not_depend_on_row_order(settings):
     rng = np.random.default_rng(3)
-    from pipeline.simulation import simulate
+    from pipeline.tools.simulation import simulate
 
     clients, export = simulate(Truth(irr=0.7, n_clients=120), seed=5)
     c = clients.astype(str)
@@ -160,8 +161,8 @@ def test_the_fast_sandwich_equals_statsmodels_gee(settings):
     independence working correlation and robust standard errors, as statsmodels computes it on every cell."""
     import statsmodels.api as sm
 
-    from pipeline.effect import _irr, _panel
-    from pipeline.simulation import simulate
+    from pipeline.stages.effect import _irr, _panel
+    from pipeline.tools.simulation import simulate
 
     clients, export = simulate(Truth(irr=0.7, n_clients=150), seed=2)
     c, b = typed(clients.astype(str).to_dict("records"), export.to_dict("records"))

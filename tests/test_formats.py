@@ -10,13 +10,13 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from pipeline.align import align
-from pipeline.analyse import analyse
-from pipeline.classify import classify
-from pipeline.outputs import to_json
-from pipeline.readers import read_table
-from pipeline.settings import InputSpec
-from pipeline.validate import validate
+from pipeline.config.settings import InputSpec
+from pipeline.io.outputs import to_json
+from pipeline.io.readers import read_table
+from pipeline.stages.align import align
+from pipeline.stages.analyse import analyse
+from pipeline.stages.classify import classify
+from pipeline.stages.validate import validate
 from tests.conftest import SYNTHETIC
 
 CLIENTS = pd.read_csv(SYNTHETIC / "clients.csv", dtype=str, keep_default_na=False)
@@ -38,7 +38,7 @@ def _results(settings, mapping, clients_path, bvh_path) -> str:
     )
     rows, aligned = align(bvh, clients, settings)
     results, _ = analyse(classify(rows, mapping, settings), aligned, mapping, settings)
-    return to_json(results)
+    return to_json(results.to_dict())
 
 
 def _redate(frame: pd.DataFrame, columns: list[str], fmt: str) -> pd.DataFrame:

@@ -1,4 +1,4 @@
-from pipeline.formatting import MINUS, nl_decimal, nl_int, nl_p, nl_pct
+from pipeline.report.formatting import MINUS, nl_decimal, nl_int, nl_p, nl_pct
 
 
 def test_dutch_numbers():

@@ -13,7 +13,10 @@ import pytest
 from pypdf import PdfReader
 
 from pipeline.cli import main
+from pipeline.report.figures import bar_id
 from tests.conftest import ROOT, SYNTHETIC
+
+pytestmark = pytest.mark.slow  # runs the whole pipeline; `make test-fast` leaves it out
 
 KEY = "0123456789abcdef0123456789abcdef"
 
@@ -82,7 +85,10 @@ def test_figures_leave_small_groups_out(small_groups_run):
     ages = next(a for a in alts if "18-25" in a)
     sexes = next(a for a in alts if "Man" in a)
     assert "86+" not in ages and "Onbekend" not in sexes
-    assert "<svg" in svg
+    # the figure files themselves: a bar for every shown group, none for the hidden ones
+    assert f'id="{bar_id("18-25")}"' in svg and f'id="{bar_id("86+")}"' not in svg
+    sex_svg = (out / "figures" / "clienten_geslacht.svg").read_text(encoding="utf-8")
+    assert f'id="{bar_id("Man")}"' in sex_svg and f'id="{bar_id("Onbekend")}"' not in sex_svg
 
 
 def test_no_published_output_holds_a_client_id(small_groups_run, default_run):

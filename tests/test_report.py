@@ -11,10 +11,13 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from pipeline.formatting import nl_decimal, nl_int, nl_p, nl_pct
-from pipeline.narrative import CHAPTERS, load_chapters
-from pipeline.render import render_html
-from pipeline.report_tables import report_tables
+from pipeline.report.formatting import nl_decimal, nl_int, nl_p, nl_pct
+from pipeline.report.narrative import CHAPTERS, load_chapters
+from pipeline.report.render import render_html
+from pipeline.report.tables import report_tables
+from schemas.results import Results
+
+pytestmark = pytest.mark.slow  # runs the whole pipeline; `make test-fast` leaves it out
 
 
 class Page(HTMLParser):
@@ -273,8 +276,9 @@ def test_data_from_the_export_cannot_inject_html(default_run):
     code = next(iter(evil["e_codes"]))
     evil["e_code_names"][code] = "<script>alert(1)</script>"
     evil["imk_class_names"]["E"] = "<b onmouseover=x>E</b>"
-    from pipeline.figures import make_figures
+    from pipeline.report.figures import make_figures
 
+    evil = Results.model_validate(evil)
     html = render_html(evil, report_tables(evil), make_figures(evil), load_chapters(None))
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
     assert "<b onmouseover" not in html

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import copy
 
-from pipeline import report_text
-from pipeline.disclosure import Protection
+import pytest
+
+from pipeline.report import text as report_text
+from pipeline.report.disclosure import Protection
+from schemas.results import Results
+
+pytestmark = pytest.mark.slow  # runs the whole pipeline; `make test-fast` leaves it out
 
 
-def _with_windows(results: dict, values: list[int]) -> dict:
+def _with_windows(results: dict, values: list[int]) -> Results:
     r = copy.deepcopy(results)
     r["windows"] = dict(zip(r["windows"], values, strict=True))
-    return r
+    return Results.model_validate(r)
 
 
 def test_regression_to_the_mean_is_named_with_the_datas_own_numbers(default_run):
@@ -28,10 +33,10 @@ def test_regression_to_the_mean_is_named_with_the_datas_own_numbers(default_run)
 
 def test_covid_caveat_only_when_the_period_overlaps(default_run):
     _, r = default_run
-    assert any("COVID-19" in p for p in report_text.limits(r))
+    assert any("COVID-19" in p for p in report_text.limits(Results.model_validate(r)))
     later = copy.deepcopy(r)
     later["settings"]["periode"] = {"van": "2023-01-01", "tot": "2025-12-31"}
-    assert not any("COVID-19" in p for p in report_text.limits(later))
+    assert not any("COVID-19" in p for p in report_text.limits(Results.model_validate(later)))
 
 
 def test_direction_and_significance_words(default_run):
@@ -39,6 +44,7 @@ def test_direction_and_significance_words(default_run):
     up = copy.deepcopy(r)
     up["overall"] |= {"voor": 100, "na": 130, "afname_pct": 30.0}
     up["overall"]["wilcoxon"]["p"] = 0.2
+    up = Results.model_validate(up)
     sentences = report_text.key_sentences(up, Protection(up))
     assert sentences[0].startswith("Het aantal registraties steeg van 100") and "(+30,0%)" in sentences[0]
     assert "niet statistisch significant (p = 0,200)" in sentences[1]

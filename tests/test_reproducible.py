@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -11,8 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.provenance import describe_data
+from pipeline import __version__
+from pipeline.io.provenance import describe_data
 from tests.conftest import ROOT, SYNTHETIC, run_cli
+
+pytestmark = pytest.mark.slow  # runs the whole pipeline; `make test-fast` leaves it out
 
 
 def _files(folder: Path) -> dict[Path, bytes]:
@@ -37,9 +41,12 @@ def test_provenance_names_the_real_sha256(default_run):
         assert p["inputs"][key]["sha256"] == hashlib.sha256((SYNTHETIC / name).read_bytes()).hexdigest()
     for key, path in (("settings", "config/analysis.yaml"), ("mapping", "config/imk_mapping.yaml")):
         assert p[key]["sha256"] == hashlib.sha256((ROOT / path).read_bytes()).hexdigest()
-    assert p["synthetic"] is True and p["generator"] == {"generator": "pipeline.synth", "seed": 20231130}
+    assert p["synthetic"] is True and p["generator"] == {"generator": "pipeline.tools.synth", "seed": 20231130}
     assert set(p["software"]) >= {"python", "pandas", "numpy", "scipy", "statsmodels", "weasyprint"}
-    assert p["project"]["version"] and len(p["project"]["git_commit"] or "x" * 40) == 40
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    # in a checkout the report names the very commit it was made with; outside one it says it has none
+    assert p["project"]["git_commit"] == (head.stdout.strip() if head.returncode == 0 else None)
+    assert p["project"]["version"] == __version__
     html = (out / "rendementsanalyse.html").read_text(encoding="utf-8")
     assert all(p[k]["sha256"] in html for k in ("settings", "mapping"))
     assert all(p["inputs"][k]["sha256"] in html for k in ("bvh", "clients"))
@@ -81,9 +88,15 @@ def _touch(path: Path) -> tuple[float, float]:
     return stat.st_atime, stat.st_mtime
 
 
+def _module_name(path: str) -> str:
+    parts = Path(path).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
 @pytest.fixture(scope="module")
-def built_copy(tmp_path_factory) -> Path:
-    """A copy of the project's tracked files sharing its .venv, with `make report` run once."""
+def built_copy(tmp_path_factory) -> tuple[Path, dict[str, set[str]]]:
+    """A copy of the project's tracked files sharing its .venv, with `make report` run once; and, for each stage,
+    the project modules its run really loaded (tests/import_trace.py)."""
     if not (ROOT / ".venv" / ".installed").exists():
         pytest.skip("needs the project's .venv (make test creates it)")
     project = tmp_path_factory.mktemp("project")
@@ -94,15 +107,22 @@ def built_copy(tmp_path_factory) -> Path:
         (project / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / name, project / name)
     os.symlink(ROOT / ".venv", project / ".venv")
-    done = _make(project, "report")
+    log = project / "imports.jsonl"
+    done = _make(project, "report", f"PIPE=.venv/bin/python tests/import_trace.py {log}")
     assert done.returncode == 0, done.stdout + done.stderr
-    assert [s for s in STAGES if f"-m pipeline {s} " in done.stdout] == list(STAGES)
-    return project
+    assert [s for s in STAGES if f"import_trace.py {log} {s} " in done.stdout] == list(STAGES)
+    loaded: dict[str, set[str]] = {}
+    for line in log.read_text(encoding="utf-8").splitlines():
+        entry = json.loads(line)
+        loaded[entry["command"]] = set(entry["modules"])
+    assert set(loaded) == set(STAGES)
+    return project, loaded
 
 
 def test_nothing_changed_runs_nothing(built_copy):
-    assert _make(built_copy, "-q", "reports/rendementsanalyse.html").returncode == 0
-    assert _would_run(built_copy) == []
+    project, _ = built_copy
+    assert _make(project, "-q", "reports/rendementsanalyse.html").returncode == 0
+    assert _would_run(project) == []
 
 
 @pytest.mark.parametrize(
@@ -111,19 +131,67 @@ def test_nothing_changed_runs_nothing(built_copy):
         ("config/imk_mapping.yaml", ["classify", "analyse", "render"]),
         ("templates/report.html", ["render"]),
         ("narrative/README.md", []),
-        ("pipeline/analyse.py", ["analyse", "render"]),
+        ("pipeline/stages/analyse.py", ["analyse", "render"]),
+        ("pipeline/report/figures.py", ["render"]),
+        ("pipeline/report/disclosure.py", list(STAGES)),  # validatie.csv is written as a table of the report
+        ("pipeline/tools/synth.py", []),
+        ("schemas/clients.py", list(STAGES)),
         ("config/analysis.yaml", list(STAGES)),
         ("data/raw/synthetic/bvh.csv", list(STAGES)),
     ],
 )
 def test_an_edit_reruns_only_what_depends_on_it(built_copy, changed, expected):
-    path = built_copy / changed
+    project, _ = built_copy
+    path = project / changed
     original = _touch(path)
     try:
-        assert _would_run(built_copy) == expected
+        assert _would_run(project) == expected
     finally:
         os.utime(path, original)
-    assert _would_run(built_copy) == []
+    assert _would_run(project) == []
+
+
+def test_editing_any_module_reruns_every_stage_that_loads_it(built_copy):
+    """The oracle is what each stage's run really loaded, not the import reading that builds the graph."""
+    project, loaded = built_copy
+    modules = sorted(
+        p.relative_to(project).as_posix() for d in ("pipeline", "schemas") for p in (project / d).rglob("*.py")
+    )
+    assert "pipeline/report/disclosure.py" in modules and "schemas/parsing.py" in modules
+    missed = {}
+    for module in modules:
+        path = project / module
+        original = _touch(path)
+        try:
+            would_run = _would_run(project)
+        finally:
+            os.utime(path, original)
+        importers = [s for s in STAGES if _module_name(module) in loaded[s]]
+        if not set(importers) <= set(would_run):
+            missed[module] = sorted(set(importers) - set(would_run))
+    assert missed == {}
+    assert _would_run(project) == []
+
+
+def test_a_new_module_joins_the_graph(built_copy):
+    """A module added later and imported by a stage is in that stage's code without editing the Makefile."""
+    project, _ = built_copy
+    new = project / "pipeline" / "stages" / "extra_rule.py"
+    align = project / "pipeline" / "stages" / "align.py"
+    before = align.read_text(encoding="utf-8")
+    touch_all = ["make", "-o", ".venv/.installed", "-t", "report"]
+    try:
+        new.write_text('"""A rule added later."""\n', encoding="utf-8")
+        align.write_text(before + "\nfrom pipeline.stages import extra_rule  # noqa: E402, F401\n", encoding="utf-8")
+        subprocess.run(touch_all, cwd=project, check=True, capture_output=True)  # as if the edit had been run
+        assert _would_run(project) == []
+        _touch(new)
+        assert _would_run(project) == ["align", "classify", "analyse", "render"]
+    finally:
+        new.unlink(missing_ok=True)
+        align.write_text(before, encoding="utf-8")
+        subprocess.run(touch_all, cwd=project, check=True, capture_output=True)
+    assert _would_run(project) == []
 
 
 def test_make_is_strict():

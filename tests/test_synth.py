@@ -7,8 +7,8 @@ import json
 
 import pandas as pd
 
-from pipeline.provenance import sha256, synthetic_manifest
-from pipeline.synth import write_synthetic
+from pipeline.io.provenance import sha256, synthetic_manifest
+from pipeline.tools.synth import write_synthetic
 from tests.conftest import MAPPING, SYNTHETIC
 
 

@@ -14,13 +14,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pipeline.align import align
-from pipeline.analyse import analyse
-from pipeline.classify import classify
-from pipeline.mapping import ImkMapping
-from pipeline.readers import read_table
-from pipeline.settings import Settings
-from pipeline.validate import validate
+from pipeline.config.mapping import ImkMapping
+from pipeline.config.settings import Settings
+from pipeline.io.readers import read_table
+from pipeline.stages.align import align
+from pipeline.stages.analyse import analyse
+from pipeline.stages.classify import classify
+from pipeline.stages.validate import validate
 
 CODES = ("E33", "E11", "E41", "E38", "F010", "D10", "A50", "I121")
 DIPS = {"2020-04": 0.6, "2020-05": 0.6, "2020-12": 0.75, "2021-01": 0.75, "2021-02": 0.75, "2021-03": 0.8}
@@ -97,7 +97,7 @@ def run_once(truth: Truth, seed: int, folder: Path, settings: Settings, mapping:
     c, b = validate(read_table(folder / "clients.csv"), read_table(folder / "bvh.csv"))
     rows, aligned = align(b, c, settings)
     results, _ = analyse(classify(rows, mapping, settings), aligned, mapping, settings)
-    return results["effect"]
+    return results.to_dict()["effect"]
 
 
 def write_large_export(folder: Path, n_rows: int, seed: int = 7, per_client: int = 20) -> tuple[Path, Path]:

@@ -7,16 +7,23 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pipeline.align import EXCLUSION_REASONS, reconciliation
-from pipeline.effect import USABLE, estimates, event_study
-from pipeline.mapping import E_CLASS, ImkMapping
-from pipeline.settings import Settings
-from pipeline.stats import holm, rank_biserial, wilcoxon
+from pipeline.config.mapping import ImkMapping
+from pipeline.config.settings import Settings
+from pipeline.stages.align import reconciliation
+from pipeline.stages.effect import estimates, event_study
+from pipeline.stages.stats import holm, rank_biserial, wilcoxon
+from schemas.results import Results
+from schemas.vocabulary import (
+    CHANGE_CLASSES,
+    CHANGE_GROUPS,
+    E_CLASS,
+    EXCLUSION_REASONS,
+    PERIODS,
+    SEXES,
+    SEXES_TESTED,
+    USABLE,
+)
 
-PERIODS = ("voor", "tijdens", "na")
-CHANGE_GROUPS = ("weinig", "veel")
-CHANGE_CLASSES = ("toegenomen", "afname_0_10", "afname_11_50", "afname_50_plus")
-SEXES_TESTED = ("man", "vrouw")  # SPEC §5: the sex subgroups; 'onbekend' is shown, never tested
 NOT_TESTED_SMALL = "niet getoetst i.v.m. te kleine aantallen"
 NOT_TESTED_SEX_UNKNOWN = "niet getoetst: geslacht onbekend"
 
@@ -263,8 +270,8 @@ def analyse(
     mapping: ImkMapping,
     settings: Settings,
     detention: pd.DataFrame | None = None,
-) -> tuple[dict, pd.DataFrame]:
-    """(results in the shape of SPEC §6, the per-client table behind them)."""
+) -> tuple[Results, pd.DataFrame]:
+    """(the typed results of SPEC §6, the per-client table behind them)."""
     used = rows.loc[rows["status"] == "used"].reset_index(drop=True)
     counts = client_counts(used, clients, settings)
     windows = used["venster"].value_counts().reindex(list(settings.windows), fill_value=0)
@@ -276,7 +283,7 @@ def analyse(
         overall["wilcoxon"]["reden"] = test["reden"]
     overall["rank_biserial"] = rank_biserial(counts["voor"].to_numpy(), counts["na"].to_numpy())
 
-    by_sex = _subgroups(counts, "geslacht", ["man", "vrouw", "onbekend"], _sex_reason(settings), settings)
+    by_sex = _subgroups(counts, "geslacht", list(SEXES), _sex_reason(settings), settings)
     by_age = _subgroups(counts, "leeftijdsgroep", list(settings.age_labels), _small(settings), settings)
     _apply_holm(by_sex, by_age)
 
@@ -331,7 +338,7 @@ def analyse(
             "registraties_per_client": _frequencies(counts["totaal"]),
             "e_registraties_per_client": _frequencies(counts["e_totaal"]),
         },
-        "class_by_sex": _class_breakdown(used, counts, "geslacht", ["man", "vrouw", "onbekend"]),
+        "class_by_sex": _class_breakdown(used, counts, "geslacht", list(SEXES)),
         "class_by_age": _class_breakdown(used, counts, "leeftijdsgroep", list(settings.age_labels)),
         # the clients behind every breakdown, for disclosure control of what is published
         "clients_per": {
@@ -339,7 +346,7 @@ def analyse(
             "e_code": _clients_per(used.loc[is_e], "imk_code"),
             "e_category": _clients_per(used.loc[is_e], "e_categorie"),
             "severity": _clients_per(used.loc[~is_e], "zwaarte"),
-            "class_by_sex": _class_breakdown(used, counts, "geslacht", ["man", "vrouw", "onbekend"], True),
+            "class_by_sex": _class_breakdown(used, counts, "geslacht", list(SEXES), True),
             "class_by_age": _class_breakdown(used, counts, "leeftijdsgroep", list(settings.age_labels), True),
         },
         "ico_periode": {
@@ -362,4 +369,4 @@ def analyse(
         "settings": settings.as_dict(),
     }
     results |= _effects(rows, clients, settings, detention)
-    return results, counts
+    return Results.model_validate(results), counts

@@ -29,11 +29,11 @@ import scipy.sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from pipeline import paths
-from pipeline.mapping import load_mapping
-from pipeline.outputs import atomic_file
+from pipeline.config.mapping import load_mapping
+from pipeline.io.outputs import atomic_file
 
 DEFAULT_SEED = 20231130
-GENERATOR = "pipeline.synth"
+GENERATOR = "pipeline.tools.synth"
 
 # --- the targets: the report's chapter 3 (SPEC §7) ----------------------------------------------------------
 SEXES = ("man", "vrouw")

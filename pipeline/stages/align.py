@@ -6,19 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pipeline.settings import Settings
-
-# The fate of every input row, in the fixed order of SPEC §6: a row takes the first status that applies.
-# 'excluded_role' only occurs when the settings restrict the roles that count; such rows are set aside
-# before duplicates are looked for, so a registration counts when any of its counting roles is present.
-STATUSES = ("excluded_role", "duplicate", "unknown_client", "excluded_followup", "outside_windows", "used")
-
-# Why a client is left out of the comparison (SPEC §3).
-EXCLUSION_REASONS = {
-    "open_ico": "ICO nog niet afgesloten (geen einddatum)",
-    "before_period": "venster vóór het ICO begint vóór het begin van de exportperiode",
-    "after_period": "venster na het ICO loopt door na het einde van de exportperiode",
-}
+from pipeline.config.settings import Settings
+from schemas.vocabulary import EXCLUSION_REASONS, STATUSES
 
 BOUNDS = ("lang_voor", "kort_voor", "kort_na", "lang_na")
 

@@ -9,8 +9,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from pipeline.errors import Problem, UserError
-from pipeline.parsing import normalise_codes, normalise_sex, parse_ages, parse_dates
-from pipeline.readers import RawTable
+from pipeline.io.readers import RawTable
 from schemas import (
     BVH_COLUMNS,
     BVH_SCHEMA,
@@ -19,6 +18,7 @@ from schemas import (
     DETENTION_SCHEMA,
     FRAME_CHECK_COLUMNS,
 )
+from schemas.parsing import normalise_codes, normalise_sex, parse_ages, parse_dates
 
 SOURCE_ROW = "bron_rij"  # the row number in the input file, kept so later stages can point back to it
 

@@ -17,13 +17,15 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from pipeline import __version__, report_text
-from pipeline.disclosure import Protection
-from pipeline.figures import Chart, make_figures, write_figures
-from pipeline.formatting import nl_decimal
-from pipeline.narrative import load_chapters
+from pipeline import __version__
 from pipeline.paths import TEMPLATES
-from pipeline.report_tables import report_tables
+from pipeline.report import text as report_text
+from pipeline.report.disclosure import Protection
+from pipeline.report.figures import Chart, make_figures, write_figures
+from pipeline.report.formatting import nl_decimal
+from pipeline.report.narrative import load_chapters
+from pipeline.report.tables import report_tables
+from schemas.results import Project, Results
 
 HTML_NAME = "rendementsanalyse.html"
 PDF_NAME = "rendementsanalyse.pdf"
@@ -61,56 +63,56 @@ class _Embedded:
         self.data_uri = "data:image/svg+xml;base64," + base64.b64encode(chart.svg).decode("ascii")
 
 
-def _settings_list(r: dict[str, Any]) -> list[tuple[str, str]]:
-    s = r["settings"]
+def _settings_list(r: Results) -> list[tuple[str, str]]:
+    s = r.settings
     return [
-        ("Exportperiode", f"{report_text.nl_date(s['periode']['van'])} t/m {report_text.nl_date(s['periode']['tot'])}"),
-        ("Perioden rond het ICO", f"{s['vensters']['lang_maanden']} en {s['vensters']['kort_maanden']} maanden"),
-        ("Leeftijdsgroepen", ", ".join(s["leeftijdsgroepen"])),
-        ("Significantieniveau", nl_decimal(s["alpha"], 2)),
-        ("Kleinste getoetste groep", f"{s['min_groepsgrootte']} cliënten"),
-        ("Grens 'veel registraties'", f"{s['veel_vanaf']} of meer vóór het ICO"),
+        ("Exportperiode", f"{report_text.nl_date(s.periode.van)} t/m {report_text.nl_date(s.periode.tot)}"),
+        ("Perioden rond het ICO", f"{s.vensters.lang_maanden} en {s.vensters.kort_maanden} maanden"),
+        ("Leeftijdsgroepen", ", ".join(s.leeftijdsgroepen)),
+        ("Significantieniveau", nl_decimal(s.alpha, 2)),
+        ("Kleinste getoetste groep", f"{s.min_groepsgrootte} cliënten"),
+        ("Grens 'veel registraties'", f"{s.veel_vanaf} of meer vóór het ICO"),
         (
             "Grenzen afname",
-            f"tot en met {nl_decimal(s['kleine_afname_tot'] * 100, 0)}% en vanaf "
-            f"{nl_decimal(s['grote_afname_vanaf'] * 100, 0)}%",
+            f"tot en met {nl_decimal(s.kleine_afname_tot * 100, 0)}% en vanaf "
+            f"{nl_decimal(s.grote_afname_vanaf * 100, 0)}%",
         ),
-        ("Rollen die meetellen", s["rollen"] if isinstance(s["rollen"], str) else ", ".join(s["rollen"])),
-        ("Onbekende IMK-codes", s["onbekende_codes"]),
-        ("Gewichten zwaarte", ", ".join(f"{k} {v:g}" for k, v in r["severity_score"]["gewichten"].items())),
+        ("Rollen die meetellen", s.rollen if isinstance(s.rollen, str) else ", ".join(s.rollen)),
+        ("Onbekende IMK-codes", s.onbekende_codes),
+        ("Gewichten zwaarte", ", ".join(f"{k} {v:g}" for k, v in r.severity_score.gewichten.items())),
     ]
 
 
-def _colophon(r: dict[str, Any]) -> list[tuple[str, str]]:
-    p = r["provenance"]
-    i = p["inputs"]
+def _colophon(r: Results) -> list[tuple[str, str]]:
+    p = r.provenance
+    i = p.inputs
     rows = [
-        ("Politie-export", f"{i['bvh']['file']} (SHA-256 {i['bvh']['sha256']})"),
-        ("Cliëntenlijst", f"{i['clients']['file']} (SHA-256 {i['clients']['sha256']})"),
+        ("Politie-export", f"{i.bvh.file} (SHA-256 {i.bvh.sha256})"),
+        ("Cliëntenlijst", f"{i.clients.file} (SHA-256 {i.clients.sha256})"),
     ]
-    if p["synthetic"]:
-        generator = p["generator"]
-        rows.append(("Synthetische gegevens", f"gemaakt door {generator['generator']} met seed {generator['seed']}"))
+    if p.synthetic:
+        generator = p.generator
+        rows.append(("Synthetische gegevens", f"gemaakt door {generator.generator} met seed {generator.seed}"))
     rows += [
-        ("Instellingen", f"{p['settings']['file']} (SHA-256 {p['settings']['sha256']})"),
-        ("IMK-indeling", f"{p['mapping']['file']} (SHA-256 {p['mapping']['sha256']})"),
-        ("Versie", _version_text(p["project"])),
-        ("Software", ", ".join(f"{k} {v}" for k, v in p["software"].items())),
+        ("Instellingen", f"{p.settings.file} (SHA-256 {p.settings.sha256})"),
+        ("IMK-indeling", f"{p.mapping.file} (SHA-256 {p.mapping.sha256})"),
+        ("Versie", _version_text(p.project)),
+        ("Software", ", ".join(f"{k} {v}" for k, v in p.software.items())),
         ("Reproduceerbaar", "dezelfde gegevens, instellingen en software geven hetzelfde rapport, tot op de byte."),
     ]
     return rows
 
 
-def _version_text(project: dict[str, Any]) -> str:
-    text = f"rendementsanalyse {project['version']}"
-    if project.get("git_commit"):
-        text += f", commit {project['git_commit'][:12]}"
-        if project.get("git_dirty"):
+def _version_text(project: Project) -> str:
+    text = f"rendementsanalyse {project.version}"
+    if project.git_commit:
+        text += f", commit {project.git_commit[:12]}"
+        if project.git_dirty:
             text += " met niet-vastgelegde wijzigingen"
     return text
 
 
-def _text(r: dict[str, Any], p: Protection) -> dict[str, Any]:
+def _text(r: Results, p: Protection) -> dict[str, Any]:
     return {
         "key": report_text.key_sentences(r, p),
         "period": report_text.period_text(r),
@@ -150,13 +152,13 @@ def _font_faces() -> str:
 
 
 @contextlib.contextmanager
-def _source_date(results: dict[str, Any]) -> Iterator[None]:
+def _source_date(results: Results) -> Iterator[None]:
     """WeasyPrint stamps the PDF with SOURCE_DATE_EPOCH when set: take it from the data (the end of the export
     period), never from the clock, so the same inputs give the same bytes."""
     if "SOURCE_DATE_EPOCH" in os.environ:
         yield
         return
-    end = dt.datetime.fromisoformat(results["settings"]["periode"]["tot"]).replace(tzinfo=dt.UTC)
+    end = dt.datetime.fromisoformat(results.settings.periode.tot).replace(tzinfo=dt.UTC)
     os.environ["SOURCE_DATE_EPOCH"] = str(int(end.timestamp()))
     try:
         yield
@@ -164,7 +166,7 @@ def _source_date(results: dict[str, Any]) -> Iterator[None]:
         del os.environ["SOURCE_DATE_EPOCH"]
 
 
-def write_pdf(html: str, target: Path, results: dict[str, Any]) -> None:
+def write_pdf(html: str, target: Path, results: Results) -> None:
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
@@ -175,9 +177,9 @@ def write_pdf(html: str, target: Path, results: dict[str, Any]) -> None:
         document.write_pdf(target, stylesheets=[shipped], font_config=fonts)
 
 
-def render_html(results: dict[str, Any], tables, charts, chapters, protection: Protection | None = None) -> str:
+def render_html(results: Results, tables, charts, chapters, protection: Protection | None = None) -> str:
     protection = protection or Protection(results)
-    synthetic = results["provenance"]["synthetic"]
+    synthetic = results.provenance.synthetic
     return (
         environment()
         .get_template("report.html")
@@ -185,8 +187,8 @@ def render_html(results: dict[str, Any], tables, charts, chapters, protection: P
             css=Markup(_css(synthetic)),  # the project's own stylesheet, not data: not escaped
             version=__version__,
             synthetic=synthetic,
-            title=results["settings"]["rapport"]["titel"],
-            organisation=results["settings"]["rapport"]["organisatie"],
+            title=results.settings.rapport.titel,
+            organisation=results.settings.rapport.organisatie,
             toc=TOC,
             text=_text(results, protection),
             tables=tables,
@@ -198,7 +200,7 @@ def render_html(results: dict[str, Any], tables, charts, chapters, protection: P
     )
 
 
-def render(results: dict[str, Any], out: Path, narrative: Path | None = None, pdf: bool = True) -> list[Path]:
+def render(results: Results, out: Path, narrative: Path | None = None, pdf: bool = True) -> list[Path]:
     """Write the report into `out` (a fresh folder); return the files written."""
     out = Path(out)
     protection = Protection(results)

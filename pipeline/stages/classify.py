@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from pipeline.config.mapping import ImkMapping
+from pipeline.config.settings import Settings
 from pipeline.errors import Problem, UserError
-from pipeline.mapping import E_CLASS, ImkMapping
-from pipeline.settings import Settings
+from schemas.vocabulary import E_CLASS
 
 CLASS_COLUMNS = ("klasse", "klasse_naam", "e_categorie", "zwaarte", "gewicht")
 

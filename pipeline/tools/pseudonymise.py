@@ -15,7 +15,7 @@ import io
 from pathlib import Path
 
 from pipeline.errors import UserError
-from pipeline.readers import EXCEL_SUFFIXES, canonical_column
+from pipeline.io.readers import EXCEL_SUFFIXES, canonical_column
 
 PREFIX = "P"
 DIGITS = 32  # 128 bits of the HMAC: collisions are out of the question for any client list

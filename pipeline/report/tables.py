@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from pipeline.align import EXCLUSION_REASONS
-from pipeline.disclosure import Hidden, Protection, safe_bins
-from pipeline.tables import Table
+from pipeline.report.disclosure import Hidden, Protection, safe_bins
+from pipeline.report.table import Table
+from schemas.results import Results
+from schemas.vocabulary import EXCLUSION_REASONS, SEXES
 
 CHANGE_LABELS = {
     "toegenomen": "Toegenomen",
@@ -35,18 +36,18 @@ def _notes(p: Protection, *hidden: dict) -> list[str]:
     return [p.footnote()] if any(hidden) else []
 
 
-def key_figures(r: dict[str, Any], p: Protection) -> Table:
-    o = r["overall"]
+def key_figures(r: Results, p: Protection) -> Table:
+    o = r.overall
     rows = [
-        ["Cliënten in de vergelijking", o["n"], None],
-        ["Registraties in de vijf perioden rond het ICO", r["n_registrations"], None],
-        ["Registraties vóór het ICO", o["voor"], None],
-        ["Registraties na het ICO", o["na"], None],
-        ["Verandering voor → na", o["afname"], o["afname_pct"]],
+        ["Cliënten in de vergelijking", o.n, None],
+        ["Registraties in de vijf perioden rond het ICO", r.n_registrations, None],
+        ["Registraties vóór het ICO", o.voor, None],
+        ["Registraties na het ICO", o.na, None],
+        ["Verandering voor → na", o.afname, o.afname_pct],
     ]
     rows += [
-        _masked([f"Verandering {k} (overige registraties)", g["afname"], g["afname_pct"]], p.severity.get(k))
-        for k, g in r["severity"].items()
+        _masked([f"Verandering {k} (overige registraties)", g.afname, g.afname_pct], p.severity.get(k))
+        for k, g in r.severity.items()
     ]
     return Table(
         "kerncijfers",
@@ -59,7 +60,7 @@ def key_figures(r: dict[str, Any], p: Protection) -> Table:
 
 
 def clients_table(
-    r: dict[str, Any],
+    r: Results,
     p: Protection,
     key: str,
     hidden: dict[str, Hidden],
@@ -68,12 +69,12 @@ def clients_table(
     first: str,
     labels: dict[str, str] | None = None,
 ) -> Table:
-    groups = r[key]
-    n_total = sum(g["n"] for g in groups.values())
-    reg_total = sum(g["totaal"] for g in groups.values())
+    groups = getattr(r, key)
+    n_total = sum(g.n for g in groups.values())
+    reg_total = sum(g.totaal for g in groups.values())
     rows = [
         _masked(
-            [(labels or {}).get(k, k), g["n"], _share(g["n"], n_total), g["totaal"], _share(g["totaal"], reg_total)],
+            [(labels or {}).get(k, k), g.n, _share(g.n, n_total), g.totaal, _share(g.totaal, reg_total)],
             hidden.get(k),
         )
         for k, g in groups.items()
@@ -90,9 +91,9 @@ def clients_table(
     )
 
 
-def windows_table(r: dict[str, Any], p: Protection) -> Table:
-    total = sum(r["windows"].values())
-    rows = [[w[0].upper() + w[1:], n, _share(n, total)] for w, n in r["windows"].items()]
+def windows_table(r: Results, p: Protection) -> Table:
+    total = sum(r.windows.values())
+    rows = [[w[0].upper() + w[1:], n, _share(n, total)] for w, n in r.windows.items()]
     rows.append(["Totaal", total, _share(total, total)])
     return Table(
         "vensters",
@@ -105,7 +106,7 @@ def windows_table(r: dict[str, Any], p: Protection) -> Table:
 
 
 def subgroup_table(
-    r: dict[str, Any],
+    r: Results,
     p: Protection,
     key: str,
     hidden: dict[str, Hidden],
@@ -115,36 +116,36 @@ def subgroup_table(
     first: str,
 ) -> Table:
     rows, reasons = [], []
-    for name, g in r[key].items():
+    for name, g in getattr(r, key).items():
         label = (labels or {}).get(name, name)
-        if not g["getoetst"]:
-            reason = g.get("reden") or ""
+        if not g.getoetst:
+            reason = g.reden or ""
             if reason not in reasons:
                 reasons.append(reason)
             label += "*" * (reasons.index(reason) + 1)
         row = [
             label,
-            g["n"],
-            g["voor"],
-            g["na"],
-            g["gemiddeld_voor"],
-            g["gemiddeld_na"],
-            g["afname_pct"],
-            g["p"],
-            g["p_holm"],
+            g.n,
+            g.voor,
+            g.na,
+            g.gemiddeld_voor,
+            g.gemiddeld_na,
+            g.afname_pct,
+            g.p,
+            g.p_holm,
         ]
         rows.append(_masked(row, hidden.get(name)))
-    o = r["overall"]
+    o = r.overall
     rows.append(
         [
             "Totaal",
-            o["n"],
-            o["voor"],
-            o["na"],
-            o["gemiddeld_voor"],
-            o["gemiddeld_na"],
-            o["afname_pct"],
-            o["wilcoxon"]["p"],
+            o.n,
+            o.voor,
+            o.na,
+            o.gemiddeld_voor,
+            o.gemiddeld_na,
+            o.afname_pct,
+            o.wilcoxon.p,
             None,
         ]
     )
@@ -165,14 +166,14 @@ def subgroup_table(
 
 
 def by_period_table(
-    r: dict[str, Any], p: Protection, key: str, hidden: dict[str, Hidden], table_id: str, title: str, first: str
+    r: Results, p: Protection, key: str, hidden: dict[str, Hidden], table_id: str, title: str, first: str
 ) -> Table:
     rows = [
         _masked(
-            [k[0].upper() + k[1:], g["totaal"], g["voor"], g["tijdens"], g["na"], g["afname"], g["afname_pct"]],
+            [k[0].upper() + k[1:], g.totaal, g.voor, g.tijdens, g.na, g.afname, g.afname_pct],
             hidden.get(k),
         )
-        for k, g in r[key].items()
+        for k, g in getattr(r, key).items()
     ]
     return Table(
         table_id,
@@ -184,16 +185,16 @@ def by_period_table(
     )
 
 
-def change_groups_table(r: dict[str, Any], p: Protection) -> Table:
-    threshold = r["settings"]["veel_vanaf"]
+def change_groups_table(r: Results, p: Protection) -> Table:
+    threshold = r.settings.veel_vanaf
     rows = []
-    for group, g in r["change_groups"].items():
+    for group, g in r.change_groups.items():
         label = f"Weinig (minder dan {threshold} voor)" if group == "weinig" else f"Veel ({threshold} of meer voor)"
         whole = p.change_group.get(group)
         for key in CHANGE_LABELS:
             mark = whole or p.change[group].get(key)
-            rows.append([label, CHANGE_LABELS[key], mark or g[key], mark or _share(g[key], g["n"])])
-        rows.append([label, "Totaal", whole or g["n"], whole or _share(g["n"], g["n"])])
+            rows.append([label, CHANGE_LABELS[key], mark or getattr(g, key), mark or _share(getattr(g, key), g.n)])
+        rows.append([label, "Totaal", whole or g.n, whole or _share(g.n, g.n)])
     hidden = [p.change_group, *p.change.values()]
     return Table(
         "veranderingsgroepen",
@@ -244,14 +245,14 @@ def counts_table(
     )
 
 
-def classes_by_sex_table(r: dict[str, Any], p: Protection) -> Table:
-    sexes = [s for s in ("man", "vrouw", "onbekend") if s in r["by_sex"] and s not in p.sex]
-    totals = {s: sum(v.get(s, 0) for v in r["class_by_sex"].values()) for s in sexes}
+def classes_by_sex_table(r: Results, p: Protection) -> Table:
+    sexes = [s for s in SEXES if s in r.by_sex and s not in p.sex]
+    totals = {s: sum(v.get(s, 0) for v in r.class_by_sex.values()) for s in sexes}
     rows = []
-    for k in r["imk_classes"]:
-        row: list[Any] = [k, r["imk_class_names"][k]]
+    for k in r.imk_classes:
+        row: list[Any] = [k, r.imk_class_names[k]]
         for s in sexes:
-            n = r["class_by_sex"][k].get(s, 0)
+            n = r.class_by_sex[k].get(s, 0)
             mark = p.imk_class.get(k) or p.class_by_sex.get((k, s))
             row += [mark or n, mark or _share(n, totals[s])]
         rows.append(row)
@@ -268,22 +269,22 @@ def classes_by_sex_table(r: dict[str, Any], p: Protection) -> Table:
     )
 
 
-def top_age_per_class(r: dict[str, Any], p: Protection) -> Table:
+def top_age_per_class(r: Results, p: Protection) -> Table:
     """The seed's Tabel 2: the age group with the most registrations per IMK class, named only when at least
     `min_groepsgrootte` registrations and `min_publicatie` clients stand behind it."""
-    minimum = r["settings"]["min_groepsgrootte"]
+    minimum = r.settings.min_groepsgrootte
     rows, small = [], False
-    for k in r["imk_classes"]:
-        counts = r["class_by_age"][k]
+    for k in r.imk_classes:
+        counts = r.class_by_age[k]
         total = sum(counts.values())
         top = max(counts.values())
         groups = [g for g, n in counts.items() if n == top]
         too_small = any(p.class_by_age.get((k, g), 0) < p.k or g in p.age for g in groups)
         if total < minimum or k in p.imk_class or too_small:
-            rows.append([k, r["imk_class_names"][k] + "*", "–", p.imk_class.get(k) or total])
+            rows.append([k, r.imk_class_names[k] + "*", "–", p.imk_class.get(k) or total])
             small = True
             continue
-        rows.append([k, r["imk_class_names"][k], " en ".join(groups), total])
+        rows.append([k, r.imk_class_names[k], " en ".join(groups), total])
     notes = (
         [
             f"* Te klein om uit te splitsen naar leeftijd (minder dan {minimum} registraties of minder dan {p.k} "
@@ -302,9 +303,9 @@ def top_age_per_class(r: dict[str, Any], p: Protection) -> Table:
     )
 
 
-def frequency_table(r: dict[str, Any], p: Protection, key: str, table_id: str, title: str, what: str) -> Table:
+def frequency_table(r: Results, p: Protection, key: str, table_id: str, title: str, what: str) -> Table:
     """Clients by how many registrations they have, in bins that each hold none or at least k clients."""
-    bins = safe_bins(r["distributions"][key], p.k)
+    bins = safe_bins(getattr(r.distributions, key), p.k)
     total = sum(n for _, n in bins)
     rows = [[label, n, _share(n, total)] for label, n in bins]
     rows.append(["Totaal", total, _share(total, total)])
@@ -319,41 +320,41 @@ def frequency_table(r: dict[str, Any], p: Protection, key: str, table_id: str, t
     )
 
 
-def tests_table(r: dict[str, Any], p: Protection) -> Table:
-    o = r["overall"]
+def tests_table(r: Results, p: Protection) -> Table:
+    o = r.overall
     rows = [
         [
             "Alle cliënten",
-            o["n"],
-            o["wilcoxon"]["n_ongelijk"],
-            o["wilcoxon"]["statistic"],
-            o["wilcoxon"]["p"],
+            o.n,
+            o.wilcoxon.n_ongelijk,
+            o.wilcoxon.statistic,
+            o.wilcoxon.p,
             None,
-            o["rank_biserial"],
+            o.rank_biserial,
         ]
     ]
     for key, labels, hidden in (("by_sex", SEX_LABELS, p.sex), ("by_age", {}, p.age)):
-        for name, g in r[key].items():
+        for name, g in getattr(r, key).items():
             row = [
                 labels.get(name, name),
-                g["n"],
-                g["n_ongelijk"],
-                g["statistic"],
-                g["p"],
-                g["p_holm"],
-                g["rank_biserial"],
+                g.n,
+                g.n_ongelijk,
+                g.statistic,
+                g.p,
+                g.p_holm,
+                g.rank_biserial,
             ]
             rows.append(_masked(row, hidden.get(name)))
-    s = r["severity_score"]
+    s = r.severity_score
     rows.append(
         [
             "Zwaartescore, alle cliënten",
-            s["wilcoxon"]["n"],
-            s["wilcoxon"]["n_ongelijk"],
-            s["wilcoxon"]["statistic"],
-            s["wilcoxon"]["p"],
+            s.wilcoxon.n,
+            s.wilcoxon.n_ongelijk,
+            s.wilcoxon.statistic,
+            s.wilcoxon.p,
             None,
-            s["rank_biserial"],
+            s.rank_biserial,
         ]
     )
     return Table(
@@ -371,17 +372,17 @@ def tests_table(r: dict[str, Any], p: Protection) -> Table:
     )
 
 
-def severity_score_table(r: dict[str, Any], p: Protection) -> Table:
-    s = r["severity_score"]
-    weights = ", ".join(f"{k} {v:g}" for k, v in s["gewichten"].items())
+def severity_score_table(r: Results, p: Protection) -> Table:
+    s = r.severity_score
+    weights = ", ".join(f"{k} {v:g}" for k, v in s.gewichten.items())
     return Table(
         "zwaartescore",
         "Zwaartescore (som van de gewichten van de registraties) voor en na het ICO",
         ["", "Voor", "Na", "Verandering"],
         ["text", "dec", "dec", "pct"],
         [
-            ["Totaal", s["voor"], s["na"], s["afname_pct"]],
-            ["Gemiddeld per cliënt", s["gemiddeld_voor"], s["gemiddeld_na"], None],
+            ["Totaal", s.voor, s.na, s.afname_pct],
+            ["Gemiddeld per cliënt", s.gemiddeld_voor, s.gemiddeld_na, None],
         ],
         notes=[f"Gewichten: {weights}; E-meldingen tellen als licht."],
     )
@@ -398,24 +399,24 @@ RECONCILIATION_LABELS = [
 ]
 
 
-def reconciliation_table(r: dict[str, Any], p: Protection) -> Table:
-    rec = r["reconciliation"]
-    rows = [[text, rec[key]] for key, text in RECONCILIATION_LABELS if key in rec]
+def reconciliation_table(r: Results, p: Protection) -> Table:
+    rec = r.reconciliation
+    rows = [[text, getattr(rec, key)] for key, text in RECONCILIATION_LABELS if getattr(rec, key) is not None]
     return Table(
         "verantwoording", "Verantwoording van elke rij uit de politie-export", ["", "Rijen"], ["text", "int"], rows
     )
 
 
-def exclusions_table(r: dict[str, Any], p: Protection) -> Table:
-    dq = r["data_quality"]
-    rows = [["Cliënten in de cliëntenlijst", dq["clients_read"]]]
+def exclusions_table(r: Results, p: Protection) -> Table:
+    dq = r.data_quality
+    rows = [["Cliënten in de cliëntenlijst", dq.clients_read]]
     rows += [
         _masked([f"Niet vergeleken: {EXCLUSION_REASONS[k]}", n], p.excluded.get(k))
-        for k, n in dq["clients_excluded_followup"].items()
+        for k, n in dq.clients_excluded_followup.items()
     ]
-    rows.append(["Cliënten in de vergelijking", r["n_clients"]])
+    rows.append(["Cliënten in de vergelijking", r.n_clients])
     rows.append(
-        ["  waarvan zonder enige registratie in de perioden (telt mee met nullen)", dq["clients_without_registrations"]]
+        ["  waarvan zonder enige registratie in de perioden (telt mee met nullen)", dq.clients_without_registrations]
     )
     return Table(
         "clienten_verantwoording",
@@ -438,7 +439,7 @@ EFFECT_LABELS = {
 
 
 def effect_table(
-    r: dict[str, Any],
+    r: Results,
     p: Protection,
     key: str = "effect",
     table_id: str = "effect",
@@ -446,9 +447,9 @@ def effect_table(
 ) -> Table:
     rows = []
     for name, (label, what) in EFFECT_LABELS.items():
-        e = r[key][name]
-        change = None if e["irr"] is None else (e["irr"] - 1) * 100
-        rows.append([label, what, e["irr"], e["ci_low"], e["ci_high"], change, e["n_clients"]])
+        e = getattr(getattr(r, key), name)
+        change = None if e.irr is None else (e.irr - 1) * 100
+        rows.append([label, what, e.irr, e.ci_low, e.ci_high, change, e.n_clients])
     return Table(
         table_id,
         title,
@@ -471,14 +472,14 @@ def effect_table(
     )
 
 
-def event_study_table(r: dict[str, Any], p: Protection) -> Table:
+def event_study_table(r: Results, p: Protection) -> Table:
     rows = []
-    for e in r["event_study"]:
-        if e["referentie"] == "start":
-            label = f"{-e['maand']} mnd vóór de start" if e["maand"] < 0 else f"tijdens, maand {e['maand'] + 1}"
+    for e in r.event_study:
+        if e.referentie == "start":
+            label = f"{-e.maand} mnd vóór de start" if e.maand < 0 else f"tijdens, maand {e.maand + 1}"
         else:
-            label = f"{e['maand']} mnd na het einde"
-        rows.append([label, e["registraties"], e["clients"], e["per_client"]])
+            label = f"{e.maand} mnd na het einde"
+        rows.append([label, e.registraties, e.clients, e.per_client])
     return Table(
         "maand_voor_maand",
         "Registraties per maand rond het ICO",
@@ -488,7 +489,7 @@ def event_study_table(r: dict[str, Any], p: Protection) -> Table:
     )
 
 
-TABLES: list[Callable[[dict[str, Any], Protection], Table]] = [
+TABLES: list[Callable[[Results, Protection], Table]] = [
     key_figures,
     lambda r, p: clients_table(
         r, p, "by_sex", p.sex, "geslacht_verdeling", "Cliënten en registraties naar geslacht", "Geslacht", SEX_LABELS
@@ -497,7 +498,7 @@ TABLES: list[Callable[[dict[str, Any], Protection], Table]] = [
         r, p, "by_age", p.age, "leeftijd_verdeling", "Cliënten en registraties per leeftijdsgroep", "Leeftijdsgroep"
     ),
     lambda r, p: counts_table(
-        p, p.imk_class, "imk_klassen", "Registraties per IMK-klasse", "Klasse", r["imk_classes"], r["imk_class_names"]
+        p, p.imk_class, "imk_klassen", "Registraties per IMK-klasse", "Klasse", r.imk_classes, r.imk_class_names
     ),
     lambda r, p: frequency_table(
         r,
@@ -515,9 +516,7 @@ TABLES: list[Callable[[dict[str, Any], Protection], Table]] = [
         "Aantal E-registraties per cliënt",
         "E-registraties per cliënt",
     ),
-    lambda r, p: counts_table(
-        p, p.e_code, "e_codes", "E-registraties per E-code", "Code", r["e_codes"], r["e_code_names"]
-    ),
+    lambda r, p: counts_table(p, p.e_code, "e_codes", "E-registraties per E-code", "Code", r.e_codes, r.e_code_names),
     windows_table,
     change_groups_table,
     lambda r, p: subgroup_table(
@@ -549,7 +548,7 @@ TABLES: list[Callable[[dict[str, Any], Protection], Table]] = [
 ]
 
 
-def report_tables(r: dict[str, Any], p: Protection | None = None) -> dict[str, Table]:
+def report_tables(r: Results, p: Protection | None = None) -> dict[str, Table]:
     p = p or Protection(r)
     tables = [make(r, p) for make in TABLES]
     if "effect_zonder_tijd_at_risk" in r:

@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pydantic
 
 from pipeline.errors import Problem, UserError
-from pipeline.tables import Table
+from pipeline.report.table import Table
+from schemas.results import Results
 
 REPORT_MARKER = "results.json"  # a folder holding this is one of ours and may be replaced
 PROBLEMS = "validatie.csv"  # every validation problem, for the analyst's spreadsheet
@@ -38,6 +40,24 @@ def to_json(data: Any) -> str:
 def write_json(path: Path, data: Any) -> None:
     with atomic_file(path) as tmp:
         tmp.write_text(to_json(data), encoding="utf-8")
+
+
+def write_results(path: Path, results: Results) -> None:
+    """results.json: the serialisation of the typed model (schemas/results.schema.json)."""
+    write_json(path, results.to_dict())
+
+
+def read_results(path: Path) -> Results:
+    """results.json read back into the typed model; a file that does not fit it is refused with its errors."""
+    path = Path(path)
+    try:
+        return Results.model_validate_json(path.read_bytes())
+    except pydantic.ValidationError as exc:
+        where = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or '(top)'}: {e['msg']}" for e in exc.errors()[:10])
+        raise UserError(
+            f"{path}: not a results.json of this version ({exc.error_count()} problem(s): {where}); "
+            "run the analyse stage again"
+        ) from None
 
 
 def write_parquet(path: Path, frame: pd.DataFrame) -> None:

@@ -13,6 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from schemas.results import Results
+from schemas.vocabulary import CHANGE_CLASSES
+
 SECONDARY = "x"
 
 
@@ -108,30 +111,25 @@ def safe_bins(freq: Mapping[Any, int], k: int) -> list[tuple[str, int]]:
     return out
 
 
-CHANGE_CLASSES = ("toegenomen", "afname_0_10", "afname_11_50", "afname_50_plus")
-
-
 class Protection:
     """Every suppression decision for one report, made once from results.json so that the tables, the figures
     and the sentences hide exactly the same groups."""
 
-    def __init__(self, r: dict[str, Any]) -> None:
-        k = self.k = int(r["settings"].get("min_publicatie", 5))
-        per = r["clients_per"]
-        self.sex = suppress({g: v["n"] for g, v in r["by_sex"].items()}, k)
-        self.age = suppress({g: v["n"] for g, v in r["by_age"].items()}, k)
-        self.imk_class = suppress(per["imk_class"], k)
-        self.e_code = suppress(per["e_code"], k)
-        self.e_category = suppress(per["e_category"], k)
-        self.severity = suppress(per["severity"], k)
-        groups = r["change_groups"]
-        self.change_group = suppress({g: v["n"] for g, v in groups.items()}, k)
-        self.change = {g: suppress({c: v[c] for c in CHANGE_CLASSES}, k) for g, v in groups.items()}
-        self.class_by_sex = suppress_matrix(per["class_by_sex"], k)
-        self.class_by_age = {
-            (klasse, age): n for klasse, ages in per["class_by_age"].items() for age, n in ages.items()
-        }
-        self.excluded = suppress(r["data_quality"]["clients_excluded_followup"], k)
+    def __init__(self, r: Results) -> None:
+        k = self.k = r.settings.min_publicatie
+        per = r.clients_per
+        self.sex = suppress({g: v.n for g, v in r.by_sex.items()}, k)
+        self.age = suppress({g: v.n for g, v in r.by_age.items()}, k)
+        self.imk_class = suppress(per.imk_class, k)
+        self.e_code = suppress(per.e_code, k)
+        self.e_category = suppress(per.e_category, k)
+        self.severity = suppress(per.severity, k)
+        groups = r.change_groups
+        self.change_group = suppress({g: v.n for g, v in groups.items()}, k)
+        self.change = {g: suppress({c: getattr(v, c) for c in CHANGE_CLASSES}, k) for g, v in groups.items()}
+        self.class_by_sex = suppress_matrix(per.class_by_sex, k)
+        self.class_by_age = {(klasse, age): n for klasse, ages in per.class_by_age.items() for age, n in ages.items()}
+        self.excluded = suppress(r.data_quality.clients_excluded_followup, k)
 
     def footnote(self) -> str:
         return (

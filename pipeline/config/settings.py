@@ -10,8 +10,8 @@ from typing import Any
 
 import pandas as pd
 
+from pipeline.config.yamlfile import load_yaml, reject_unknown_keys
 from pipeline.errors import UserError
-from pipeline.yamlfile import load_yaml, reject_unknown_keys
 
 UNKNOWN_CODE_ACTIONS = ("stoppen", "terugval")
 
@@ -235,7 +235,7 @@ def load_settings(path: Path) -> Settings:
 
 
 def _input_spec(path: Path, invoer: dict, key: str, canonical: tuple[str, ...]) -> InputSpec:
-    from pipeline.readers import canonical_column
+    from pipeline.io.readers import canonical_column
 
     spec = invoer.get(key) or {}
     if not isinstance(spec, dict):

@@ -29,10 +29,8 @@ import scipy.stats
 import statsmodels.api as sm
 from statsmodels.tools.sm_exceptions import PerfectSeparationError
 
-from pipeline.settings import Settings
+from pipeline.config.settings import Settings
 
-# Rows that are registrations of a known client, counted once: everything the windows could hold.
-USABLE = ("used", "outside_windows", "excluded_followup")
 CONFIDENCE = 0.95
 
 

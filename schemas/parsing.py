@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
-from pipeline.mapping import normalise_code
+# A class letter, one to five digits, sometimes a closing letter (SPEC §2).
+CODE_PATTERN = re.compile(r"^[A-Z][0-9]{1,5}[A-Z]?$")
+_SPACES = re.compile(r"\s+")
 
 # Tried in this order, each in full: a value matches one format or none. Day-first only; never month-first.
 DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y")
@@ -55,6 +59,11 @@ def normalise_sex(text: pd.Series) -> pd.Series:
     """'M', 'man', ' Man ' -> 'man'; unknown spellings are kept (lower case) for the schema to reject."""
     lowered = text.astype("str").str.strip().str.lower()
     return lowered.map(SEX_VALUES).fillna(lowered).astype("str")
+
+
+def normalise_code(code: str) -> str:
+    """'e 33' -> 'E33'; leading zeros are kept ('F010' stays 'F010')."""
+    return _SPACES.sub("", str(code)).upper()
 
 
 def normalise_codes(text: pd.Series) -> pd.Series:

@@ -7,8 +7,8 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline.disclosure import Hidden
-from pipeline.formatting import nl_decimal, nl_int, nl_p, nl_pct
+from pipeline.report.disclosure import Hidden
+from pipeline.report.formatting import nl_decimal, nl_int, nl_p, nl_pct
 
 # How a column's values are shown: in the report (Dutch format) and in the CSV (numbers Excel can compute with).
 KINDS = ("text", "int", "dec", "dec2", "pct", "p")

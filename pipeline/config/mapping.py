@@ -9,19 +9,12 @@ from typing import Any
 
 import pandas as pd
 
+from pipeline.config.yamlfile import load_yaml, reject_unknown_keys
 from pipeline.errors import UserError
-from pipeline.yamlfile import load_yaml, reject_unknown_keys
+from schemas.parsing import CODE_PATTERN, normalise_code
+from schemas.vocabulary import E_CLASS
 
 # The class of the E-meldingen ('meldingen en assistentie'): the only class with E-categories, always licht.
-E_CLASS = "E"
-# A class letter, one to five digits, sometimes a closing letter (SPEC §2).
-CODE_PATTERN = re.compile(r"^[A-Z][0-9]{1,5}[A-Z]?$")
-_SPACES = re.compile(r"\s+")
-
-
-def normalise_code(code: str) -> str:
-    """'e 33' -> 'E33'; leading zeros are kept ('F010' stays 'F010')."""
-    return _SPACES.sub("", str(code)).upper()
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,11 @@ Files are byte-identical run after run: fixed SVG hash salt and no dates or soft
 from __future__ import annotations
 
 import io
+import re
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import matplotlib
 
@@ -23,10 +23,11 @@ from matplotlib import font_manager
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from pipeline.disclosure import Protection, safe_bins
-from pipeline.formatting import nl_decimal, nl_int, nl_pct
 from pipeline.paths import TEMPLATES
-from pipeline.report_tables import CHANGE_LABELS, SEX_LABELS, SMALL_GROUPS, merge_hidden
+from pipeline.report.disclosure import Protection, safe_bins
+from pipeline.report.formatting import nl_decimal, nl_int, nl_pct
+from pipeline.report.tables import CHANGE_LABELS, SEX_LABELS, SMALL_GROUPS, merge_hidden
+from schemas.results import Estimate, Results
 
 FONT_DIR = TEMPLATES / "fonts"
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
@@ -105,6 +106,16 @@ def _share(part: float, whole: float) -> float:
     return part / whole * 100 if whole else 0.0
 
 
+def bar_id(label: str) -> str:
+    """The SVG id of a group's bar ('staaf-18-25'), so the file says which groups it draws (text is paths)."""
+    return "staaf-" + (re.sub(r"[^A-Za-z0-9]+", "-", label).strip("-") or "leeg")
+
+
+def _name_bars(bars, labels: list[str]) -> None:
+    for bar, label in zip(bars, labels, strict=True):
+        bar.set_gid(bar_id(label))
+
+
 def _simple_bars(
     title: str,
     labels: list[str],
@@ -119,12 +130,14 @@ def _simple_bars(
     fig, ax = plt.subplots(figsize=(7, 3.4 if not horizontal else max(2.5, 0.38 * len(labels) + 1)))
     if horizontal:
         bars = ax.barh(labels[::-1], values[::-1], color=PALETTE[0])
+        _name_bars(bars, labels[::-1])
         _label_bars(ax, bars, texts[::-1], horizontal=True)
         _integers(ax, "x")
         ax.set_xlabel(ylabel)
         ax.margins(x=0.18)
     else:
         bars = ax.bar(labels, values, color=PALETTE[0])
+        _name_bars(bars, labels)
         _label_bars(ax, bars, texts)
         _integers(ax)
         ax.set_ylabel(ylabel)
@@ -201,7 +214,7 @@ def _left_out(hidden: dict, k: int) -> str:
 
 
 def group_counts(
-    r: dict[str, Any],
+    r: Results,
     p: Protection,
     key: str,
     hidden: dict,
@@ -214,9 +227,9 @@ def group_counts(
     labels: dict[str, str] | None = None,
 ) -> Chart:
     """A bar per group (sex or age group) of one count: clients or registrations; small groups left out."""
-    groups = {k: g for k, g in r[key].items() if k not in hidden}
+    groups = {k: g for k, g in getattr(r, key).items() if k not in hidden}
     names = [(labels or {}).get(k, k) for k in groups]
-    values = [g[field] for g in groups.values()]
+    values = [getattr(g, field) for g in groups.values()]
     fig = _simple_bars(title, names, values, xlabel, f"Aantal {what}")
     parts = ", ".join(f"{n}: {nl_int(v)}" for n, v in zip(names, values, strict=True))
     return Chart(
@@ -230,9 +243,9 @@ def group_counts(
 AGE_AXIS = "Leeftijd bij de start van het ICO"
 
 
-def registrations_by_class(r: dict[str, Any], p: Protection) -> Chart:
-    classes = merge_hidden(r["imk_classes"], p.imk_class)
-    labels = [f"{k} {r['imk_class_names'][k]}" if k in r["imk_class_names"] else k for k in classes]
+def registrations_by_class(r: Results, p: Protection) -> Chart:
+    classes = merge_hidden(r.imk_classes, p.imk_class)
+    labels = [f"{k} {r.imk_class_names[k]}" if k in r.imk_class_names else k for k in classes]
     fig = _simple_bars(
         "Registraties per IMK-klasse", labels, list(classes.values()), "", "Aantal registraties", horizontal=True
     )
@@ -245,8 +258,8 @@ def registrations_by_class(r: dict[str, Any], p: Protection) -> Chart:
     )
 
 
-def frequency_chart(r: dict[str, Any], p: Protection, key: str, chart_id: str, title: str, what: str) -> Chart:
-    fig, mode = _frequency(title, r["distributions"][key], f"Aantal {what} per cliënt", p.k)
+def frequency_chart(r: Results, p: Protection, key: str, chart_id: str, title: str, what: str) -> Chart:
+    fig, mode = _frequency(title, getattr(r.distributions, key), f"Aantal {what} per cliënt", p.k)
     return Chart(
         chart_id,
         f"Hoeveel cliënten hoeveel {what} hebben (alle vijf perioden). Aantallen zijn samengevoegd tot elke "
@@ -256,12 +269,12 @@ def frequency_chart(r: dict[str, Any], p: Protection, key: str, chart_id: str, t
     )
 
 
-def e_codes(r: dict[str, Any], p: Protection, top: int = 10) -> Chart:
-    codes = merge_hidden(r["e_codes"], p.e_code)
+def e_codes(r: Results, p: Protection, top: int = 10) -> Chart:
+    codes = merge_hidden(r.e_codes, p.e_code)
     ranked = sorted(((n, k) for k, n in codes.items() if k != SMALL_GROUPS), key=lambda t: (-t[0], t[1]))
     shown = [(k, n) for n, k in ranked[:top]]
     rest = sum(n for n, _ in ranked[top:]) + codes.get(SMALL_GROUPS, 0)
-    labels = [f"{k} {r['e_code_names'].get(k, '').capitalize()[:38]}" for k, _ in shown]
+    labels = [f"{k} {r.e_code_names.get(k, '').capitalize()[:38]}" for k, _ in shown]
     values = [v for _, v in shown]
     if rest:
         labels.append("Overige E-codes")
@@ -276,8 +289,8 @@ def e_codes(r: dict[str, Any], p: Protection, top: int = 10) -> Chart:
     )
 
 
-def windows(r: dict[str, Any], p: Protection) -> Chart:
-    w = r["windows"]
+def windows(r: Results, p: Protection) -> Chart:
+    w = r.windows
     total = sum(w.values())
     labels = [k[0].upper() + k[1:] for k in w]
     fig, ax = plt.subplots(figsize=(7.5, 3.8))
@@ -302,7 +315,7 @@ def windows(r: dict[str, Any], p: Protection) -> Chart:
 
 
 def before_after_by(
-    r: dict[str, Any],
+    r: Results,
     p: Protection,
     key: str,
     hidden: dict,
@@ -311,17 +324,17 @@ def before_after_by(
     caption: str,
     labels: dict[str, str] | None = None,
 ) -> Chart:
-    groups = {k: g for k, g in r[key].items() if k not in hidden}
+    groups = {k: g for k, g in getattr(r, key).items() if k not in hidden}
     names = [(labels or {}).get(k, k) for k in groups]
     fig = _grouped(
         title,
         names,
-        {"Voor": [g["voor"] for g in groups.values()], "Na": [g["na"] for g in groups.values()]},
+        {"Voor": [g.voor for g in groups.values()], "Na": [g.na for g in groups.values()]},
         "Aantal registraties",
         colours=[PERIOD_COLOURS["voor"], PERIOD_COLOURS["na"]],
     )
     parts = "; ".join(
-        f"{n}: {nl_int(g['voor'])} voor, {nl_int(g['na'])} na" for n, g in zip(names, groups.values(), strict=True)
+        f"{n}: {nl_int(g.voor)} voor, {nl_int(g.na)} na" for n, g in zip(names, groups.values(), strict=True)
     )
     return Chart(
         chart_id,
@@ -331,11 +344,11 @@ def before_after_by(
     )
 
 
-def classes_by_sex(r: dict[str, Any], p: Protection) -> Chart:
-    by_class = r["class_by_sex"]
-    sexes = [s for s in ("man", "vrouw") if s in r["by_sex"] and s not in p.sex]
+def classes_by_sex(r: Results, p: Protection) -> Chart:
+    by_class = r.class_by_sex
+    sexes = [s for s in ("man", "vrouw") if s in r.by_sex and s not in p.sex]
     totals = {s: sum(v.get(s, 0) for v in by_class.values()) for s in sexes}
-    classes = [k for k in r["imk_classes"] if k not in p.imk_class and any(by_class[k].get(s, 0) for s in sexes)]
+    classes = [k for k in r.imk_classes if k not in p.imk_class and any(by_class[k].get(s, 0) for s in sexes)]
     hidden = {(k, s) for k in classes for s in sexes if (k, s) in p.class_by_sex}
     series = {
         SEX_LABELS[s]: [0.0 if (k, s) in hidden else _share(by_class[k].get(s, 0), totals[s]) for k in classes]
@@ -365,22 +378,22 @@ def classes_by_sex(r: dict[str, Any], p: Protection) -> Chart:
     )
 
 
-def change_groups(r: dict[str, Any], p: Protection) -> Chart:
-    groups = {k: g for k, g in r["change_groups"].items() if k not in p.change_group and g["n"]}
+def change_groups(r: Results, p: Protection) -> Chart:
+    groups = {k: g for k, g in r.change_groups.items() if k not in p.change_group and g.n}
     fig, ax = plt.subplots(figsize=(7.5, 2.8))
-    names = [f"{k.capitalize()} (n = {nl_int(g['n'])})" for k, g in groups.items()]
+    names = [f"{k.capitalize()} (n = {nl_int(g.n)})" for k, g in groups.items()]
     left = [0.0] * len(groups)
     colours = [PALETTE[5], PALETTE[6], PALETTE[4], PALETTE[2], "#B0B0B0"]
     segments = {**CHANGE_LABELS, "klein": "Kleine groepen samen"}
     descriptions = {k: [] for k in groups}
     for i, (key, label) in enumerate(segments.items()):
         if key == "klein":
-            counts = [sum(g[c] for c in CHANGE_LABELS if c in p.change[k]) for k, g in groups.items()]
+            counts = [sum(getattr(g, c) for c in CHANGE_LABELS if c in p.change[k]) for k, g in groups.items()]
         else:
-            counts = [0 if key in p.change[k] else g[key] for k, g in groups.items()]
+            counts = [0 if key in p.change[k] else getattr(g, key) for k, g in groups.items()]
         if not any(counts):
             continue
-        shares = [_share(n, g["n"]) for n, g in zip(counts, groups.values(), strict=True)]
+        shares = [_share(n, g.n) for n, g in zip(counts, groups.values(), strict=True)]
         bars = ax.barh(
             names,
             shares,
@@ -423,15 +436,13 @@ def change_groups(r: dict[str, Any], p: Protection) -> Chart:
     )
 
 
-def by_period(
-    r: dict[str, Any], p: Protection, key: str, hidden: dict, chart_id: str, title: str, caption: str
-) -> Chart:
-    groups = {k: g for k, g in r[key].items() if k not in hidden}
-    series = {q.capitalize(): [g[q] for g in groups.values()] for q in ("voor", "tijdens", "na")}
+def by_period(r: Results, p: Protection, key: str, hidden: dict, chart_id: str, title: str, caption: str) -> Chart:
+    groups = {k: g for k, g in getattr(r, key).items() if k not in hidden}
+    series = {q.capitalize(): [getattr(g, q) for g in groups.values()] for q in ("voor", "tijdens", "na")}
     fig = _grouped(
         title, [k.capitalize() for k in groups], series, "Aantal registraties", colours=list(PERIOD_COLOURS.values())
     )
-    parts = "; ".join(f"{k}: {g['voor']} voor, {g['tijdens']} tijdens, {g['na']} na" for k, g in groups.items())
+    parts = "; ".join(f"{k}: {g.voor} voor, {g.tijdens} tijdens, {g.na} na" for k, g in groups.items())
     return Chart(
         chart_id,
         caption + _left_out(hidden, p.k),
@@ -440,23 +451,23 @@ def by_period(
     )
 
 
-def event_study_chart(r: dict[str, Any]) -> Chart:
-    es = r["event_study"]
+def event_study_chart(r: Results) -> Chart:
+    es = r.event_study
     labels, colours, hatches = [], [], []
     for e in es:
-        if e["referentie"] == "start" and e["maand"] < 0:
-            labels.append(f"{e['maand']}".replace("-", "\u2212"))
+        if e.referentie == "start" and e.maand < 0:
+            labels.append(f"{e.maand}".replace("-", "\u2212"))
             colours.append(PERIOD_COLOURS["voor"])
             hatches.append("")
-        elif e["referentie"] == "start":
-            labels.append(f"T{e['maand'] + 1}")
+        elif e.referentie == "start":
+            labels.append(f"T{e.maand + 1}")
             colours.append(PERIOD_COLOURS["tijdens"])
             hatches.append("///")
         else:
-            labels.append(f"+{e['maand']}")
+            labels.append(f"+{e.maand}")
             colours.append(PERIOD_COLOURS["na"])
             hatches.append("...")
-    values = [e["per_client"] or 0.0 for e in es]
+    values = [e.per_client or 0.0 for e in es]
     fig, ax = plt.subplots(figsize=(8.5, 3.8))
     bars = ax.bar(range(len(es)), values, color=colours, edgecolor="white", linewidth=0.5)
     for bar, hatch in zip(bars, hatches, strict=True):
@@ -477,28 +488,28 @@ def event_study_chart(r: dict[str, Any]) -> Chart:
     )
 
 
-def _interval_words(e: dict[str, Any]) -> str:
-    if e["irr"] is None:
+def _interval_words(e: Estimate) -> str:
+    if e.irr is None:
         return "niet te schatten"
-    return f"{nl_decimal(e['irr'], 2)} (95%-interval {nl_decimal(e['ci_low'], 2)} tot {nl_decimal(e['ci_high'], 2)})"
+    return f"{nl_decimal(e.irr, 2)} (95%-interval {nl_decimal(e.ci_low, 2)} tot {nl_decimal(e.ci_high, 2)})"
 
 
-def effect_chart(r: dict[str, Any]) -> Chart:
-    from pipeline.report_tables import EFFECT_LABELS
+def effect_chart(r: Results) -> Chart:
+    from pipeline.report.tables import EFFECT_LABELS
 
     names = [EFFECT_LABELS[k][0] for k in EFFECT_LABELS]
-    estimates = [r["effect"][k] for k in EFFECT_LABELS]
+    estimates = [getattr(r.effect, k) for k in EFFECT_LABELS]
     fig, ax = plt.subplots(figsize=(7.5, 2.6))
     for i, e in enumerate(estimates):
         y = len(estimates) - 1 - i
-        if e["irr"] is None:
+        if e.irr is None:
             ax.annotate("niet te schatten", (1.0, y), ha="center", va="center", fontsize=8.5)
             continue
-        ax.plot([e["ci_low"], e["ci_high"]], [y, y], color=PALETTE[0], linewidth=2.5, solid_capstyle="butt")
-        ax.plot([e["irr"]], [y], marker="o", markersize=8, color=PALETTE[5], markeredgecolor="black")
+        ax.plot([e.ci_low, e.ci_high], [y, y], color=PALETTE[0], linewidth=2.5, solid_capstyle="butt")
+        ax.plot([e.irr], [y], marker="o", markersize=8, color=PALETTE[5], markeredgecolor="black")
         ax.annotate(
-            f"{nl_decimal(e['irr'], 2)} ({nl_decimal(e['ci_low'], 2)}–{nl_decimal(e['ci_high'], 2)})",
-            (e["ci_high"], y),
+            f"{nl_decimal(e.irr, 2)} ({nl_decimal(e.ci_low, 2)}–{nl_decimal(e.ci_high, 2)})",
+            (e.ci_high, y),
             xytext=(6, 0),
             textcoords="offset points",
             va="center",
@@ -508,7 +519,7 @@ def effect_chart(r: dict[str, Any]) -> Chart:
     ax.set_yticks(range(len(names)), names[::-1])
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: nl_decimal(v, 1)))
     ax.set_xlabel("Verhouding registraties per dag na / vóór het ICO (1 = geen verandering)")
-    highs = [e["ci_high"] for e in estimates if e["ci_high"] is not None]
+    highs = [e.ci_high for e in estimates if e.ci_high is not None]
     ax.set_xlim(0, max([1.3, *[h * 1.35 for h in highs]]))
     ax.set_title("Drie schattingen van de verandering, met 95%-interval")
     parts = "; ".join(f"{n}: {_interval_words(e)}" for n, e in zip(names, estimates, strict=True))
@@ -521,7 +532,7 @@ def effect_chart(r: dict[str, Any]) -> Chart:
     )
 
 
-FIGURES: list[Callable[[dict[str, Any], Protection], Chart]] = [
+FIGURES: list[Callable[[Results, Protection], Chart]] = [
     lambda r, p: group_counts(
         r,
         p,
@@ -623,7 +634,7 @@ FIGURES: list[Callable[[dict[str, Any], Protection], Chart]] = [
 ]
 
 
-def make_figures(results: dict[str, Any], protection: Protection | None = None) -> dict[str, Chart]:
+def make_figures(results: Results, protection: Protection | None = None) -> dict[str, Chart]:
     _style()
     protection = protection or Protection(results)
     charts = [make(results, protection) for make in FIGURES]

@@ -1,0 +1,1 @@
+"""The file edges: reading exports, writing outputs atomically, and the provenance of both."""

@@ -1,0 +1,56 @@
+"""Stage 4 at its file edges: the classified rows in, results.json (with its provenance) out."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from pipeline import paths
+from pipeline.config.mapping import ImkMapping, load_mapping
+from pipeline.config.settings import Settings, load_settings
+from pipeline.io.outputs import write_parquet, write_results
+from pipeline.io.provenance import describe_run
+from pipeline.stages.analyse import analyse
+from pipeline.workflow.common import Reporter, count_text
+from schemas.results import Provenance, Results
+
+
+def step_analyse(
+    rep: Reporter,
+    rows: pd.DataFrame,
+    clients: pd.DataFrame,
+    mapping: ImkMapping,
+    settings: Settings,
+    provenance: dict[str, Any],
+    detention: pd.DataFrame | None = None,
+) -> tuple[Results, pd.DataFrame]:
+    """The results, with the provenance of the data, settings and mapping they came from."""
+
+    def summary(result: tuple[Results, pd.DataFrame]) -> str:
+        res = result[0]
+        return f"{count_text(res.n_clients)} clients compared, {count_text(res.n_registrations)} registrations used"
+
+    results, counts = rep.stage("analyse", lambda: analyse(rows, clients, mapping, settings, detention), summary)
+    return results.model_copy(update={"provenance": Provenance.model_validate(provenance)}), counts
+
+
+def stage_analyse(config: Path, mapping: Path, processed: Path, rep: Reporter) -> None:
+    results, counts = step_analyse(
+        rep,
+        pd.read_parquet(processed / paths.CLASSIFIED),
+        pd.read_parquet(processed / paths.ALIGNED_CLIENTS),
+        load_mapping(mapping),
+        load_settings(config),
+        describe_run(json.loads((processed / paths.INPUTS).read_text(encoding="utf-8")), config, mapping),
+        pd.read_parquet(processed / paths.DETENTION) if (processed / paths.DETENTION).exists() else None,
+    )
+    write_parquet(processed / paths.CLIENT_COUNTS, counts.reset_index())
+    write_results(processed / paths.RESULTS, results)
+
+
+def command(args: argparse.Namespace, rep: Reporter) -> None:
+    stage_analyse(args.config, args.mapping, args.processed, rep)

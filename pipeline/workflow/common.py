@@ -1,0 +1,31 @@
+"""What every command shares: the progress lines. Standard library only: the command line imports it."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+def count_text(n: int) -> str:
+    """A count as the Dutch write it: 1.032."""
+    return f"{n:,}".replace(",", ".")
+
+
+@dataclass
+class Reporter:
+    """One line per stage on stderr, with its row counts and seconds."""
+
+    quiet: bool = False
+
+    def stage(self, name: str, work: Callable[[], T], summary: Callable[[T], str]) -> T:
+        began = time.perf_counter()
+        result = work()
+        if not self.quiet:
+            seconds = time.perf_counter() - began
+            print(f"{name:<9} {summary(result)} ({seconds:.2f} s)", file=sys.stderr)
+        return result

@@ -1,0 +1,32 @@
+"""Stage 5 at its file edges: results.json in, the report folder out, swapped in whole or not at all."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline import paths
+from pipeline.io.outputs import atomic_folder, read_results, write_results, write_row_fates
+from pipeline.report.render import render
+from pipeline.workflow.common import Reporter
+from schemas.results import Results
+
+
+def step_render(rep: Reporter, results: Results, out: Path, narrative: Path | None, rows: pd.DataFrame | None) -> None:
+    with atomic_folder(out) as staging:
+        rep.stage("render", lambda: render(results, staging, narrative), lambda files: f"{len(files)} files")
+        write_results(staging / paths.RESULTS, results)
+        if rows is not None:
+            write_row_fates(staging / paths.ROW_FATES, rows)
+
+
+def stage_render(results: Path, out: Path, narrative: Path | None, rep: Reporter) -> None:
+    classified = Path(results).parent / paths.CLASSIFIED
+    rows = pd.read_parquet(classified, columns=["bron_rij", "status"]) if classified.exists() else None
+    step_render(rep, read_results(Path(results)), out, narrative, rows)
+
+
+def command(args: argparse.Namespace, rep: Reporter) -> None:
+    stage_render(args.results, args.out, args.narrative, rep)

@@ -1,0 +1,78 @@
+"""Stage 1 at its file edges: read both exports (and detention periods), validate, write typed Parquet."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+import pandas as pd
+
+from pipeline import paths
+from pipeline.config.settings import Settings, load_settings
+from pipeline.errors import UserError
+from pipeline.io.outputs import PROBLEMS, write_json, write_parquet, write_problems
+from pipeline.io.provenance import describe_data
+from pipeline.io.readers import read_table
+from pipeline.stages.validate import validate, validate_detention
+from pipeline.workflow.common import Reporter, count_text
+
+T = TypeVar("T")
+
+
+def step_validate(
+    rep: Reporter, bvh: Path, clients: Path, settings: Settings, problems_to: Path
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Both inputs typed; on failure every problem is also written to `problems_to` (validatie.csv)."""
+
+    def work() -> tuple[pd.DataFrame, pd.DataFrame]:
+        clients_raw = read_table(clients, settings.clients_input.sheet, dict(settings.clients_input.columns))
+        bvh_raw = read_table(bvh, settings.bvh_input.sheet, dict(settings.bvh_input.columns))
+        return validate(clients_raw, bvh_raw)
+
+    def summary(result: tuple[pd.DataFrame, pd.DataFrame]) -> str:
+        return f"{count_text(len(result[0]))} clients, {count_text(len(result[1]))} registration rows"
+
+    return reporting_problems(problems_to, lambda: rep.stage("validate", work, summary))
+
+
+def step_detention(rep: Reporter, detention: Path | None, problems_to: Path) -> pd.DataFrame | None:
+    """The optional detention periods (time at risk), validated like the other inputs."""
+    if detention is None:
+        return None
+    return reporting_problems(
+        problems_to,
+        lambda: rep.stage(
+            "detention", lambda: validate_detention(read_table(detention)), lambda r: f"{count_text(len(r))} periods"
+        ),
+    )
+
+
+def reporting_problems(problems_to: Path, work: Callable[[], T]) -> T:
+    """Run `work`; when it stops on bad input, list every problem in `problems_to` (validatie.csv) as well."""
+    try:
+        return work()
+    except UserError as exc:
+        if exc.problems:
+            write_problems(problems_to, exc.problems)
+            exc.message += f"\nAll {len(exc.problems)} problem(s) are listed in {problems_to}"
+        raise
+
+
+def stage_validate(
+    bvh: Path, clients: Path, detention: Path | None, config: Path, processed: Path, rep: Reporter
+) -> None:
+    clients_frame, bvh_frame = step_validate(rep, bvh, clients, load_settings(config), processed / PROBLEMS)
+    detention_frame = step_detention(rep, detention, processed / PROBLEMS)
+    write_parquet(processed / paths.VALIDATED_CLIENTS, clients_frame)
+    write_parquet(processed / paths.VALIDATED_BVH, bvh_frame)
+    if detention_frame is None:
+        (processed / paths.DETENTION).unlink(missing_ok=True)  # no stale periods from an earlier run
+    else:
+        write_parquet(processed / paths.DETENTION, detention_frame)
+    write_json(processed / paths.INPUTS, describe_data(bvh, clients, detention))
+
+
+def command(args: argparse.Namespace, rep: Reporter) -> None:
+    stage_validate(args.bvh, args.clients, args.detention, args.config, args.processed, rep)

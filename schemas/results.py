@@ -1,0 +1,330 @@
+"""The results of one run, typed: built by the analyse stage, read by the report, serialised as results.json.
+
+`results.json` is read by other tools (SPEC §6 and §8), so this model is its contract and
+`schemas/results.schema.json` (generated from it: `make schema`) is the published JSON Schema. The keys of
+SPEC §6 keep their names. Key convention for everything else: Dutch snake_case in the data's own words
+(`registraties_voor`, `geen_na`, `min_publicatie`); English only for statistical terms that are English in the
+field (`irr`, `ci_low`, `ci_high`, `p`, `p_holm`, `rank_biserial`, `statistic`) and for the keys SPEC §6 fixed in
+English (`n_clients`, `reconciliation`, `by_sex`, ...); maps keyed by data values (windows, groups, codes)
+use the value as it appears in the report ("6 mnd voor", "18-25", "E33"). Counts are integers, shares and
+ratios floats, undefined values null; a key that does not apply to a run is absent, never invented.
+
+Only the standard library and pydantic: the schemas depend on nothing of the pipeline.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_ID = "https://rendementsanalyse.invalid/schemas/results.schema.json"
+
+
+class _Model(BaseModel):
+    """Strict about shape: an unknown key is an error, so the schema names every key a run can write."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- the counts and tests of SPEC §5 -------------------------------------------------------------------------
+
+
+class Wilcoxon(_Model):
+    statistic: float | None
+    p: float | None
+    n: int = Field(description="pairs")
+    n_ongelijk: int = Field(description="pairs with voor != na: the pairs the test uses")
+    reden: str | None = Field(None, description="why p is null, when it is")
+
+
+class Counts(_Model):
+    """A group's registrations before, during and after, and their change."""
+
+    voor: int
+    tijdens: int
+    na: int
+    totaal: int
+    afname: int = Field(description="na - voor: negative for a fall")
+    afname_pct: float | None = Field(description="(na - voor) / voor x 100; null when voor is 0")
+
+
+class GroupSummary(_Model):
+    """A group of clients (everybody, a sex, an age group): its size, its counts and its per-client counts."""
+
+    n: int
+    voor: int
+    tijdens: int
+    na: int
+    totaal: int
+    afname: int = Field(description="na - voor: negative for a fall")
+    afname_pct: float | None = Field(description="(na - voor) / voor x 100; null when voor is 0")
+    gemiddeld_voor: float | None
+    gemiddeld_na: float | None
+    min_voor: int | None
+    max_voor: int | None
+    min_na: int | None
+    max_na: int | None
+
+
+class Overall(GroupSummary):
+    wilcoxon: Wilcoxon
+    rank_biserial: float | None
+
+
+class Subgroup(GroupSummary):
+    statistic: float | None
+    p: float | None
+    rank_biserial: float | None
+    n_ongelijk: int | None
+    reden: str | None = Field(description="why the group is not tested; null when it is")
+    getoetst: bool
+    p_holm: float | None = Field(description="Holm over every tested sex and age group together")
+
+
+class SeverityScore(_Model):
+    registraties: str
+    gewichten: dict[str, float]
+    voor: float
+    na: float
+    gemiddeld_voor: float | None
+    gemiddeld_na: float | None
+    afname_pct: float | None
+    wilcoxon: Wilcoxon
+    rank_biserial: float | None
+
+
+class ChangeGroup(_Model):
+    n: int
+    toegenomen: int
+    afname_0_10: int
+    afname_11_50: int
+    afname_50_plus: int
+    geen_na: int = Field(description="clients with no registration after")
+
+
+class Distributions(_Model):
+    registraties_per_client: dict[str, int] = Field(description="number of registrations -> clients")
+    e_registraties_per_client: dict[str, int]
+
+
+class ClientsPer(_Model):
+    """How many clients stand behind each published breakdown: the group sizes disclosure control needs."""
+
+    imk_class: dict[str, int]
+    e_code: dict[str, int]
+    e_category: dict[str, int]
+    severity: dict[str, int]
+    class_by_sex: dict[str, dict[str, int]]
+    class_by_age: dict[str, dict[str, int]]
+
+
+class IcoPeriode(_Model):
+    eerste_start: str | None = Field(description="YYYY-MM")
+    laatste_eind: str | None = Field(description="YYYY-MM")
+
+
+class Reconciliation(_Model):
+    """Every row read, once (SPEC §6): rows_read = duplicates + unknown_client + rows_excluded_followup +
+    outside_windows + used (+ rows_excluded_role when the settings restrict the roles)."""
+
+    rows_read: int
+    rows_excluded_role: int | None = Field(None, description="present when the settings restrict the roles")
+    duplicates: int
+    unknown_client: int
+    rows_excluded_followup: int
+    outside_windows: int
+    used: int
+    clients_excluded_followup: int
+
+
+class ExcludedClient(_Model):
+    client_id: str
+    reden: str
+
+
+class DataQuality(_Model):
+    clients_read: int
+    clients_excluded_followup: dict[str, int]
+    excluded_clients: list[ExcludedClient] = Field(description="pseudonyms: internal, never published")
+    clients_without_registrations: int
+    unknown_codes: dict[str, int]
+
+
+# --- the settings as they acted ------------------------------------------------------------------------------
+
+
+class Periode(_Model):
+    van: str
+    tot: str
+
+
+class Vensters(_Model):
+    lang_maanden: int
+    kort_maanden: int
+
+
+class Rapport(_Model):
+    titel: str
+    organisatie: str
+
+
+class SettingsUsed(_Model):
+    periode: Periode
+    vensters: Vensters
+    leeftijdsgroepen: list[str]
+    alpha: float
+    min_groepsgrootte: int
+    veel_vanaf: int
+    kleine_afname_tot: float
+    grote_afname_vanaf: float
+    rollen: Literal["alle"] | list[str]
+    onbekende_codes: str
+    rapport: Rapport
+    anticipatie_maanden: int
+    min_publicatie: int
+
+
+# --- how big the effect really is ----------------------------------------------------------------------------
+
+
+class EventMonth(_Model):
+    maand: int
+    referentie: str
+    registraties: int
+    clients: int
+    per_client: float | None
+
+
+class Estimate(_Model):
+    """An incidence rate ratio after / before with its 95% interval; null with `reden` when it cannot be made."""
+
+    irr: float | None
+    ci_low: float | None
+    ci_high: float | None
+    p: float | None
+    reden: str | None = None
+    waarschuwing: str | None = None
+    n_clients: int
+    registraties_voor: int
+    registraties_na: int
+    dagen_voor: float
+    dagen_na: float
+    vensters_voor: list[str]
+    vensters_na: list[str]
+    n_cellen: int | None = None
+    n_clients_na: int | None = None
+    anticipatie_maanden: int | None = None
+    maanden: int | None = None
+    cohorten: int | None = None
+    tijd_at_risk: bool | None = Field(
+        None, description="whether days at risk were the exposure; absent in effect_zonder_tijd_at_risk"
+    )
+
+
+class Effects(_Model):
+    naive: Estimate
+    symmetric: Estimate
+    comparison: Estimate
+
+
+class TimeAtRisk(_Model):
+    detentieperioden: int
+    clients_met_detentie: int
+    detentieperioden_onbekende_client: int
+    overleden: int
+
+
+# --- where the results came from -----------------------------------------------------------------------------
+
+
+class FileHash(_Model):
+    file: str
+    sha256: str
+
+
+class Inputs(_Model):
+    bvh: FileHash
+    clients: FileHash
+    detention: FileHash | None = None
+
+
+class Generator(_Model):
+    generator: str
+    seed: int
+
+
+class Project(_Model):
+    version: str
+    git_commit: str | None
+    git_dirty: bool | None
+
+
+class Provenance(_Model):
+    inputs: Inputs
+    synthetic: bool
+    generator: Generator | None
+    settings: FileHash
+    mapping: FileHash
+    project: Project
+    software: dict[str, str]
+
+
+# --- the whole ----------------------------------------------------------------------------------------------
+
+
+class Results(_Model):
+    """Everything one run computed. Internal: exact counts, also of groups too small to publish, and the
+    pseudonyms of clients left out; the report shows only what disclosure control lets through."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        title="results.json of the Rendementsanalyse ICO",
+        json_schema_extra={"$id": SCHEMA_ID},
+    )
+
+    intern: Literal[True]
+    intern_toelichting: str
+    n_clients: int
+    n_registrations: int
+    windows: dict[str, int]
+    overall: Overall
+    by_sex: dict[str, Subgroup]
+    by_age: dict[str, Subgroup]
+    e_categories: dict[str, Counts]
+    severity: dict[str, Counts]
+    severity_score: SeverityScore
+    imk_classes: dict[str, int]
+    imk_class_names: dict[str, str]
+    e_codes: dict[str, int]
+    e_code_names: dict[str, str]
+    change_groups: dict[str, ChangeGroup]
+    distributions: Distributions
+    class_by_sex: dict[str, dict[str, int]]
+    class_by_age: dict[str, dict[str, int]]
+    clients_per: ClientsPer
+    ico_periode: IcoPeriode
+    reconciliation: Reconciliation
+    data_quality: DataQuality
+    settings: SettingsUsed
+    event_study: list[EventMonth]
+    effect: Effects
+    effect_zonder_tijd_at_risk: Effects | None = None
+    tijd_at_risk: TimeAtRisk | None = None
+    provenance: Provenance | None = Field(None, description="absent only before the analyse stage adds it")
+
+    def to_dict(self) -> dict:
+        """The plain data of results.json: keys a run did not set stay absent."""
+        return self.model_dump(mode="json", exclude_unset=True)
+
+
+def json_schema() -> dict:
+    """The JSON Schema of results.json (draft 2020-12), as published in schemas/results.schema.json."""
+    schema = Results.model_json_schema(mode="serialization")
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+
+
+def json_schema_text() -> str:
+    return json.dumps(json_schema(), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
