@@ -15,7 +15,7 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from schemas.parsing import CODE_PATTERN
-from schemas.vocabulary import EXCLUSION_REASONS, SEXES, STATUSES
+from schemas.vocabulary import E_CLASS, EXCLUSION_REASONS, SEXES, STATUSES
 
 
 class _Frame(pa.DataFrameModel):
@@ -37,7 +37,6 @@ class ValidatedClients(_Frame):
     bron_rij: Series[int] = pa.Field(ge=1, unique=True, description="the row number in the input file")
 
     @pa.dataframe_check(error="ico_eind must not lie before ico_start")
-    @classmethod
     def end_not_before_start(cls, frame: pd.DataFrame) -> pd.Series:
         return ~(frame["ico_eind"] < frame["ico_start"])
 
@@ -61,7 +60,6 @@ class AlignedRows(ValidatedBvh):
     venster: Series[pd.CategoricalDtype] = pa.Field(nullable=True, description="categories: the settings' windows")
 
     @pa.dataframe_check(error="a row is used exactly when it lies in a window")
-    @classmethod
     def used_rows_have_a_window(cls, frame: pd.DataFrame) -> pd.Series:
         return (frame["status"] == "used") == frame["venster"].notna()
 
@@ -77,7 +75,6 @@ class AlignedClients(ValidatedClients):
     vergeleken: Series[bool]
 
     @pa.dataframe_check(error="a client is compared exactly when no reason leaves it out")
-    @classmethod
     def compared_without_reason(cls, frame: pd.DataFrame) -> pd.Series:
         return frame["vergeleken"] == (frame["uitsluiting"] == "")
 
@@ -93,9 +90,8 @@ class ClassifiedRows(AlignedRows):
     onbekende_code: Series[bool]
 
     @pa.dataframe_check(error="an E code has an E-category and only an E code has one")
-    @classmethod
     def e_category_for_e_codes(cls, frame: pd.DataFrame) -> pd.Series:
-        return (frame["klasse"] == "E") == frame["e_categorie"].notna()
+        return (frame["klasse"] == E_CLASS) == frame["e_categorie"].notna()
 
 
 def check_windows(frame: pd.DataFrame, windows: tuple[str, ...] | list[str]) -> None:

@@ -59,6 +59,8 @@ def classify(rows: pd.DataFrame, mapping: ImkMapping, settings: Settings, source
     known = table.loc[codes[codes.isin(table.index)], list(CLASS_COLUMNS)].reset_index()
     lookup = pd.concat([known, _fallback(unknown, mapping, settings)], ignore_index=True)
     lookup["onbekende_code"] = lookup["code"].isin(unknown)
+    # an empty fallback part would leave the weights as objects: the typed frame (ClassifiedRows) wants floats
+    lookup["gewicht"] = lookup["gewicht"].astype("float64")
     classified = rows.merge(
         lookup.rename(columns={"code": "imk_code"}), on="imk_code", how="left", validate="many_to_one"
     )

@@ -12,6 +12,7 @@ from pipeline.config.settings import Settings, load_settings
 from pipeline.io.outputs import write_parquet
 from pipeline.stages.align import align
 from pipeline.workflow.common import Reporter, count_text
+from schemas.frames import AlignedClients, AlignedRows, ValidatedBvh, ValidatedClients, check_windows
 
 
 def step_align(
@@ -21,7 +22,12 @@ def step_align(
         counts = result[0]["status"].value_counts()
         return ", ".join(f"{k} {count_text(int(v))}" for k, v in counts.items() if v)
 
-    return rep.stage("align", lambda: align(bvh, clients, settings), summary)
+    def work() -> tuple[pd.DataFrame, pd.DataFrame]:
+        rows, aligned = align(ValidatedBvh.validate(bvh), ValidatedClients.validate(clients), settings)
+        check_windows(rows, settings.windows)
+        return AlignedRows.validate(rows), AlignedClients.validate(aligned)
+
+    return rep.stage("align", work, summary)
 
 
 def stage_align(config: Path, processed: Path, rep: Reporter) -> None:

@@ -16,6 +16,7 @@ from pipeline.io.outputs import write_parquet, write_results
 from pipeline.io.provenance import describe_run
 from pipeline.stages.analyse import analyse
 from pipeline.workflow.common import Reporter, count_text
+from schemas.frames import AlignedClients, ClassifiedRows
 from schemas.results import Provenance, Results
 
 
@@ -34,7 +35,10 @@ def step_analyse(
         res = result[0]
         return f"{count_text(res.n_clients)} clients compared, {count_text(res.n_registrations)} registrations used"
 
-    results, counts = rep.stage("analyse", lambda: analyse(rows, clients, mapping, settings, detention), summary)
+    def work() -> tuple[Results, pd.DataFrame]:
+        return analyse(ClassifiedRows.validate(rows), AlignedClients.validate(clients), mapping, settings, detention)
+
+    results, counts = rep.stage("analyse", work, summary)
     return results.model_copy(update={"provenance": Provenance.model_validate(provenance)}), counts
 
 

@@ -13,6 +13,7 @@ from pipeline.config.settings import Settings, load_settings
 from pipeline.io.outputs import write_parquet
 from pipeline.stages.classify import classify
 from pipeline.workflow.common import Reporter, count_text
+from schemas.frames import AlignedRows, ClassifiedRows
 
 
 def step_classify(
@@ -20,7 +21,7 @@ def step_classify(
 ) -> pd.DataFrame:
     return rep.stage(
         "classify",
-        lambda: classify(rows, mapping, settings, source=source),
+        lambda: ClassifiedRows.validate(classify(AlignedRows.validate(rows), mapping, settings, source=source)),
         lambda r: f"{count_text(len(r))} rows, {count_text(int(r['onbekende_code'].sum()))} with an unknown code",
     )
 

@@ -17,6 +17,7 @@ from pipeline.io.provenance import describe_data
 from pipeline.io.readers import read_table
 from pipeline.stages.validate import validate, validate_detention
 from pipeline.workflow.common import Reporter, count_text
+from schemas.frames import ValidatedBvh, ValidatedClients
 
 T = TypeVar("T")
 
@@ -29,7 +30,8 @@ def step_validate(
     def work() -> tuple[pd.DataFrame, pd.DataFrame]:
         clients_raw = read_table(clients, settings.clients_input.sheet, dict(settings.clients_input.columns))
         bvh_raw = read_table(bvh, settings.bvh_input.sheet, dict(settings.bvh_input.columns))
-        return validate(clients_raw, bvh_raw)
+        clients_frame, bvh_frame = validate(clients_raw, bvh_raw)
+        return ValidatedClients.validate(clients_frame), ValidatedBvh.validate(bvh_frame)
 
     def summary(result: tuple[pd.DataFrame, pd.DataFrame]) -> str:
         return f"{count_text(len(result[0]))} clients, {count_text(len(result[1]))} registration rows"
