@@ -1,24 +1,13 @@
-"""The data contracts of the two inputs (SPEC §2), as pandera schemas on the text of the file.
+"""The data contracts: of the two inputs and the detention periods (SPEC §2: parse, then check the parsed
+values with pandera, so a failure names its column and the value as it stands in the file), of the frames
+between the stages (frames.py), and of results.json (results.py, results.schema.json).
 
-The schemas check the file as the analyst wrote it (every cell as text), so a failure shows the value as it
-stands in the file; parsing into dates and numbers happens after validation, when it can no longer fail.
+The schemas depend on nothing of the pipeline; the pipeline imports them.
 """
 
-from schemas.bvh import BVH_COLUMNS, BVH_SCHEMA
-from schemas.clients import CLIENT_COLUMNS, CLIENTS_SCHEMA
-from schemas.clients import FRAME_CHECK_COLUMNS as _CLIENT_FRAME_CHECKS
-from schemas.detention import DETENTION_COLUMNS, DETENTION_SCHEMA
-from schemas.detention import FRAME_CHECK_COLUMNS as _DETENTION_FRAME_CHECKS
+from schemas import bvh, clients, detention
+from schemas.bvh import BVH_COLUMNS
+from schemas.clients import CLIENT_COLUMNS
+from schemas.detention import DETENTION_COLUMNS
 
-# Which column a frame-wide check is about, for the error report.
-FRAME_CHECK_COLUMNS = _CLIENT_FRAME_CHECKS | _DETENTION_FRAME_CHECKS
-
-__all__ = [
-    "BVH_COLUMNS",
-    "BVH_SCHEMA",
-    "CLIENTS_SCHEMA",
-    "CLIENT_COLUMNS",
-    "DETENTION_COLUMNS",
-    "DETENTION_SCHEMA",
-    "FRAME_CHECK_COLUMNS",
-]
+__all__ = ["BVH_COLUMNS", "CLIENT_COLUMNS", "DETENTION_COLUMNS", "bvh", "clients", "detention"]

@@ -51,7 +51,7 @@ def parse_dates(text: pd.Series) -> pd.Series:
 
 def parse_ages(text: pd.Series) -> pd.Series:
     """Whole ages as float (NaN where the text is not a whole number)."""
-    numbers = pd.to_numeric(text.astype("str").str.strip(), errors="coerce")
+    numbers = pd.to_numeric(text.astype("str").str.strip(), errors="coerce").astype("float64")
     return numbers.where(np.isfinite(numbers) & (numbers == np.round(numbers)))
 
 

@@ -144,3 +144,29 @@ def test_bom_is_not_part_of_the_first_header(tmp_path):
     path = tmp_path / "clients.csv"
     path.write_bytes(b"\xef\xbb\xbf" + GOOD_CLIENTS.encode("utf-8"))
     assert read_table(path).frame.columns[0] == "client_id"
+
+
+def test_each_date_column_is_parsed_once(monkeypatch):
+    """Parse once: the checks see the parsed values; nothing parses the text a second time."""
+    import schemas.bvh
+    import schemas.clients
+
+    calls: list[int] = []
+    real = schemas.clients.parse_dates
+
+    def counting(text):
+        calls.append(len(text))
+        return real(text)
+
+    monkeypatch.setattr(schemas.clients, "parse_dates", counting)
+    monkeypatch.setattr(schemas.bvh, "parse_dates", counting)
+    validate(raw(GOOD_CLIENTS), raw(GOOD_BVH))
+    assert len(calls) == 4  # ico_start, ico_eind, overleden; datum
+
+
+def test_an_end_before_its_start_is_the_end_dates_problem():
+    got = problems(
+        "client_id,geslacht,leeftijd,ico_start,ico_eind\nA,M,30,2020-05-01,2020-04-30\nB,V,30,2020-05-01,2020-05-01\n",
+        GOOD_BVH,
+    )
+    assert got == [("clients.csv", 2, "ico_eind", "2020-04-30", "ico_eind must not lie before ico_start")]
