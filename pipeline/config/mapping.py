@@ -35,7 +35,32 @@ def _number(path: Path, key: str, value: Any) -> float:
     return float(value)
 
 
+TABLE_COLUMNS = ["code", "omschrijving", "klasse", "klasse_naam", "e_categorie", "zwaarte", "gewicht"]
+
+
+@dataclass(frozen=True)
+class _Vocabulary:
+    """The severities (with weights) and E-categories a mapping file declares, to check its classes and codes."""
+
+    path: Path
+    weights: dict[str, float]
+    categories: list[str]
+
+    def severity(self, where: str, value: Any) -> str:
+        if value not in self.weights:
+            raise UserError(f"{self.path}: {where}: unknown severity {value!r} (allowed: {', '.join(self.weights)})")
+        return value
+
+    def category(self, where: str, value: Any) -> str:
+        if value not in self.categories:
+            raise UserError(
+                f"{self.path}: {where}: unknown E-category {value!r} (allowed: {', '.join(self.categories)})"
+            )
+        return value
+
+
 def load_mapping(path: Path) -> ImkMapping:
+    """The mapping file, every key checked; the first problem stops with the file, the key and the rule."""
     path = Path(path)
     data = load_yaml(path)
     if not isinstance(data, dict):
@@ -44,99 +69,107 @@ def load_mapping(path: Path) -> ImkMapping:
     for key in ("gewichten", "e_categorieen", "klassen"):
         if not data.get(key):
             raise UserError(f"{path}: missing or empty key '{key}'")
-
-    if not isinstance(data["gewichten"], dict):
-        raise UserError(f"{path}: 'gewichten' must map each severity to a number, e.g. licht: 1")
-    weights = {str(k): _number(path, f"gewichten.{k}", v) for k, v in data["gewichten"].items()}
-
-    categories = data["e_categorieen"]
-    if not isinstance(categories, list) or not all(isinstance(c, str) and c for c in categories):
-        raise UserError(f"{path}: 'e_categorieen' must be a list of category names")
-    if len(set(categories)) != len(categories):
-        raise UserError(f"{path}: 'e_categorieen' names a category twice")
-
-    def check_severity(where: str, value: Any) -> str:
-        if value not in weights:
-            raise UserError(f"{path}: {where}: unknown severity {value!r} (allowed: {', '.join(weights)})")
-        return value
-
-    def check_category(where: str, value: Any) -> str:
-        if value not in categories:
-            raise UserError(f"{path}: {where}: unknown E-category {value!r} (allowed: {', '.join(categories)})")
-        return value
-
+    vocabulary = _Vocabulary(
+        path, _read_weights(path, data["gewichten"]), _read_categories(path, data["e_categorieen"])
+    )
     if not isinstance(data["klassen"], dict):
         raise UserError(f"{path}: 'klassen' must map each class letter to its name, severity and codes")
     rows: list[dict[str, Any]] = []
     class_rows: list[dict[str, Any]] = []
     first_seen: dict[str, str] = {}
     for letter, spec in data["klassen"].items():
-        letter = str(letter)
-        where = f"klassen.{letter}"
-        if not re.fullmatch(r"[A-Z]", letter):
-            raise UserError(f"{path}: {where}: a class is one capital letter, not {letter!r}")
-        if not isinstance(spec, dict):
-            raise UserError(f"{path}: {where} must have 'naam', 'zwaarte' and 'codes'")
-        allowed = {"naam", "zwaarte", "codes"} | ({"e_categorie"} if letter == E_CLASS else set())
-        reject_unknown_keys(path, where, spec, allowed)
-        for key in ("naam", "zwaarte", "codes"):
-            if spec.get(key) in (None, ""):
-                raise UserError(f"{path}: {where}: missing key '{key}'")
-        severity = check_severity(f"{where}.zwaarte", spec["zwaarte"])
-        category = None
-        if letter == E_CLASS:
-            category = check_category(f"{where}.e_categorie", spec.get("e_categorie", None))
-            if severity != _lightest(weights):
-                raise UserError(f"{path}: {where}.zwaarte: E-codes are always '{_lightest(weights)}'")
-        class_rows.append(
-            {"klasse": letter, "klasse_naam": str(spec["naam"]), "zwaarte": severity, "e_categorie": category}
+        class_row = _read_class(vocabulary, str(letter), spec)
+        class_rows.append(class_row)
+        rows += _read_codes(vocabulary, class_row, spec["codes"], first_seen)
+    return _mapping(rows, class_rows, vocabulary)
+
+
+def _read_weights(path: Path, weights: Any) -> dict[str, float]:
+    if not isinstance(weights, dict):
+        raise UserError(f"{path}: 'gewichten' must map each severity to a number, e.g. licht: 1")
+    return {str(k): _number(path, f"gewichten.{k}", v) for k, v in weights.items()}
+
+
+def _read_categories(path: Path, categories: Any) -> list[str]:
+    if not isinstance(categories, list) or not all(isinstance(c, str) and c for c in categories):
+        raise UserError(f"{path}: 'e_categorieen' must be a list of category names")
+    if len(set(categories)) != len(categories):
+        raise UserError(f"{path}: 'e_categorieen' names a category twice")
+    return categories
+
+
+def _read_class(vocabulary: _Vocabulary, letter: str, spec: Any) -> dict[str, Any]:
+    """One class: its letter, name, default severity and (for E) default E-category."""
+    path, where = vocabulary.path, f"klassen.{letter}"
+    if not re.fullmatch(r"[A-Z]", letter):
+        raise UserError(f"{path}: {where}: a class is one capital letter, not {letter!r}")
+    if not isinstance(spec, dict):
+        raise UserError(f"{path}: {where} must have 'naam', 'zwaarte' and 'codes'")
+    allowed = {"naam", "zwaarte", "codes"} | ({"e_categorie"} if letter == E_CLASS else set())
+    reject_unknown_keys(path, where, spec, allowed)
+    for key in ("naam", "zwaarte", "codes"):
+        if spec.get(key) in (None, ""):
+            raise UserError(f"{path}: {where}: missing key '{key}'")
+    severity = vocabulary.severity(f"{where}.zwaarte", spec["zwaarte"])
+    category = None
+    if letter == E_CLASS:
+        category = vocabulary.category(f"{where}.e_categorie", spec.get("e_categorie", None))
+        if severity != _lightest(vocabulary.weights):
+            raise UserError(f"{path}: {where}.zwaarte: E-codes are always '{_lightest(vocabulary.weights)}'")
+    if not isinstance(spec["codes"], dict):
+        raise UserError(f"{path}: {where}.codes must map each code to its description")
+    return {"klasse": letter, "klasse_naam": str(spec["naam"]), "zwaarte": severity, "e_categorie": category}
+
+
+def _read_codes(
+    vocabulary: _Vocabulary, klass: dict[str, Any], codes: dict, first_seen: dict[str, str]
+) -> list[dict[str, Any]]:
+    """The codes of one class, each with its own severity and E-category where it overrides the class's."""
+    path, letter, where = vocabulary.path, klass["klasse"], f"klassen.{klass['klasse']}"
+    rows = []
+    for raw_code, entry in codes.items():
+        code = normalise_code(raw_code)
+        cwhere = f"{where}.codes.{raw_code}"
+        if not CODE_PATTERN.match(code):
+            raise UserError(f"{path}: {cwhere}: not an IMK code (a letter, one to five digits, maybe a closing letter)")
+        if code[0] != letter:
+            raise UserError(f"{path}: {cwhere}: code {code} belongs under class {code[0]}, not {letter}")
+        if code in first_seen:
+            raise UserError(f"{path}: {cwhere}: code {code} is mapped twice (also at {first_seen[code]})")
+        first_seen[code] = cwhere
+        if isinstance(entry, str):
+            entry = {"omschrijving": entry}
+        if not isinstance(entry, dict):
+            raise UserError(f"{path}: {cwhere}: expected a description or {{omschrijving: ..., zwaarte: ...}}")
+        category = klass["e_categorie"]
+        reject_unknown_keys(path, cwhere, entry, {"omschrijving", "zwaarte"} | ({"e_categorie"} if category else set()))
+        severity = vocabulary.severity(f"{cwhere}.zwaarte", entry.get("zwaarte", klass["zwaarte"]))
+        if letter == E_CLASS and severity != klass["zwaarte"]:
+            raise UserError(f"{path}: {cwhere}.zwaarte: E-codes are always '{klass['zwaarte']}'")
+        rows.append(
+            {
+                "code": code,
+                "omschrijving": str(entry.get("omschrijving", "")),
+                "klasse": letter,
+                "klasse_naam": klass["klasse_naam"],
+                "e_categorie": vocabulary.category(f"{cwhere}.e_categorie", entry.get("e_categorie", category))
+                if category
+                else None,
+                "zwaarte": severity,
+                "gewicht": vocabulary.weights[severity],
+            }
         )
-        if not isinstance(spec["codes"], dict):
-            raise UserError(f"{path}: {where}.codes must map each code to its description")
-        for raw_code, entry in spec["codes"].items():
-            code = normalise_code(raw_code)
-            cwhere = f"{where}.codes.{raw_code}"
-            if not CODE_PATTERN.match(code):
-                raise UserError(
-                    f"{path}: {cwhere}: not an IMK code (a letter, one to five digits, maybe a closing letter)"
-                )
-            if code[0] != letter:
-                raise UserError(f"{path}: {cwhere}: code {code} belongs under class {code[0]}, not {letter}")
-            if code in first_seen:
-                raise UserError(f"{path}: {cwhere}: code {code} is mapped twice (also at {first_seen[code]})")
-            first_seen[code] = cwhere
-            if isinstance(entry, str):
-                entry = {"omschrijving": entry}
-            if not isinstance(entry, dict):
-                raise UserError(f"{path}: {cwhere}: expected a description or {{omschrijving: ..., zwaarte: ...}}")
-            reject_unknown_keys(
-                path, cwhere, entry, {"omschrijving", "zwaarte"} | ({"e_categorie"} if category else set())
-            )
-            code_severity = check_severity(f"{cwhere}.zwaarte", entry.get("zwaarte", severity))
-            if letter == E_CLASS and code_severity != severity:
-                raise UserError(f"{path}: {cwhere}.zwaarte: E-codes are always '{severity}'")
-            rows.append(
-                {
-                    "code": code,
-                    "omschrijving": str(entry.get("omschrijving", "")),
-                    "klasse": letter,
-                    "klasse_naam": str(spec["naam"]),
-                    "e_categorie": check_category(f"{cwhere}.e_categorie", entry.get("e_categorie", category))
-                    if category
-                    else None,
-                    "zwaarte": code_severity,
-                    "gewicht": weights[code_severity],
-                }
-            )
-    table = pd.DataFrame(
-        rows, columns=["code", "omschrijving", "klasse", "klasse_naam", "e_categorie", "zwaarte", "gewicht"]
-    )
+    return rows
+
+
+def _mapping(rows: list[dict[str, Any]], class_rows: list[dict[str, Any]], vocabulary: _Vocabulary) -> ImkMapping:
+    table = pd.DataFrame(rows, columns=TABLE_COLUMNS)
     classes = pd.DataFrame(class_rows, columns=["klasse", "klasse_naam", "zwaarte", "e_categorie"])
     return ImkMapping(
         table=table.sort_values("code", ignore_index=True),
         classes=classes.sort_values("klasse", ignore_index=True),
-        weights=weights,
-        e_categories=tuple(categories),
+        weights=vocabulary.weights,
+        e_categories=tuple(vocabulary.categories),
     )
 
 

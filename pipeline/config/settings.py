@@ -115,60 +115,101 @@ def _fraction(path: Path, value: Any, key: str) -> float:
     return float(value)
 
 
+TOP_KEYS = {
+    "min_publicatie",
+    "effect",
+    "invoer",
+    "rapport",
+    "periode",
+    "vensters",
+    "leeftijdsgrenzen",
+    "toetsen",
+    "veranderingsgroepen",
+    "rollen",
+    "onbekende_codes",
+}
+Fields = dict[str, Any]  # keyword arguments of Settings, read so far
+
+
 def load_settings(path: Path) -> Settings:
+    """The settings file, every key checked; the first problem stops with the file, the key and the rule."""
     path = Path(path)
     data = load_yaml(path)
     if not isinstance(data, dict):
         raise UserError(f"{path}: expected a YAML mapping of settings")
-    top = {
-        "min_publicatie",
-        "effect",
-        "invoer",
-        "rapport",
-        "periode",
-        "vensters",
-        "leeftijdsgrenzen",
-        "toetsen",
-        "veranderingsgroepen",
-        "rollen",
-        "onbekende_codes",
-    }
-    reject_unknown_keys(path, "the settings", data, top)
+    reject_unknown_keys(path, "the settings", data, TOP_KEYS)
+    fields: Fields = {}
+    for read in (
+        _read_inputs,
+        _read_publication,
+        _read_report,
+        _read_period,
+        _read_windows,
+        _read_effect,
+        _read_age_bounds,
+        _read_tests,
+        _read_change_groups,
+        _read_roles,
+        _read_unknown_codes,
+    ):
+        fields |= read(path, data, fields)
+    return Settings(**fields)
 
+
+def _read_inputs(path: Path, data: dict, _: Fields) -> Fields:
     invoer = _section(path, data, "invoer", {"bvh", "clienten"})
     from schemas import BVH_COLUMNS, CLIENT_COLUMNS
 
-    bvh_input = _input_spec(path, invoer, "bvh", BVH_COLUMNS)
-    clients_input = _input_spec(path, invoer, "clienten", CLIENT_COLUMNS)
+    return {
+        "bvh_input": _input_spec(path, invoer, "bvh", BVH_COLUMNS),
+        "clients_input": _input_spec(path, invoer, "clienten", CLIENT_COLUMNS),
+    }
 
-    min_publication = _int(path, _require(path, data, "min_publicatie", "the settings"), "min_publicatie", 1)
 
+def _read_publication(path: Path, data: dict, _: Fields) -> Fields:
+    value = _require(path, data, "min_publicatie", "the settings")
+    return {"min_publication": _int(path, value, "min_publicatie", 1)}
+
+
+def _read_report(path: Path, data: dict, _: Fields) -> Fields:
     rapport = _section(path, data, "rapport", {"titel", "organisatie"})
-    title = str(_require(path, rapport, "titel", "'rapport'"))
-    organisation = str(_require(path, rapport, "organisatie", "'rapport'"))
+    return {
+        "title": str(_require(path, rapport, "titel", "'rapport'")),
+        "organisation": str(_require(path, rapport, "organisatie", "'rapport'")),
+    }
 
+
+def _read_period(path: Path, data: dict, _: Fields) -> Fields:
     periode = _section(path, data, "periode", {"van", "tot"})
     van = _date(path, _require(path, periode, "van", "'periode'"), "periode.van")
     tot = _date(path, _require(path, periode, "tot", "'periode'"), "periode.tot")
     if tot <= van:
         raise UserError(f"{path}: 'periode.tot' ({tot.date()}) must lie after 'periode.van' ({van.date()})")
+    return {"van": van, "tot": tot}
 
+
+def _read_windows(path: Path, data: dict, _: Fields) -> Fields:
     vensters = _section(path, data, "vensters", {"lang_maanden", "kort_maanden"})
     lng = _int(path, _require(path, vensters, "lang_maanden", "'vensters'"), "vensters.lang_maanden", 2)
     sht = _int(path, _require(path, vensters, "kort_maanden", "'vensters'"), "vensters.kort_maanden", 1)
     if sht >= lng:
         raise UserError(f"{path}: 'vensters.kort_maanden' ({sht}) must be smaller than 'lang_maanden' ({lng})")
+    return {"months_long": lng, "months_short": sht}
 
+
+def _read_effect(path: Path, data: dict, read: Fields) -> Fields:
     effect = _section(path, data, "effect", {"anticipatie_maanden"})
-    anticipation = _int(
-        path, _require(path, effect, "anticipatie_maanden", "'effect'"), "effect.anticipatie_maanden", 0
-    )
-    if anticipation >= lng:
+    value = _require(path, effect, "anticipatie_maanden", "'effect'")
+    anticipation = _int(path, value, "effect.anticipatie_maanden", 0)
+    if anticipation >= read["months_long"]:
         raise UserError(
             f"{path}: 'effect.anticipatie_maanden' ({anticipation}) must be smaller than "
-            f"'vensters.lang_maanden' ({lng})"
+            f"'vensters.lang_maanden' ({read['months_long']})"
         )
+    return {"anticipation_months": anticipation}
 
+
+def _read_age_bounds(path: Path, data: dict, _: Fields) -> Fields:
     bounds = _require(path, data, "leeftijdsgrenzen", "the settings")
     if (
         not isinstance(bounds, list)
@@ -179,59 +220,48 @@ def load_settings(path: Path) -> Settings:
         raise UserError(
             f"{path}: 'leeftijdsgrenzen' must be a rising list of whole ages between 1 and 110, not {bounds!r}"
         )
+    return {"age_bounds": tuple(bounds)}
 
+
+def _read_tests(path: Path, data: dict, _: Fields) -> Fields:
     toetsen = _section(path, data, "toetsen", {"alpha", "min_groepsgrootte"})
     alpha = _fraction(path, _require(path, toetsen, "alpha", "'toetsen'"), "toetsen.alpha")
     min_group = _int(path, _require(path, toetsen, "min_groepsgrootte", "'toetsen'"), "toetsen.min_groepsgrootte", 1)
+    return {"alpha": alpha, "min_group_size": min_group}
 
+
+def _read_change_groups(path: Path, data: dict, _: Fields) -> Fields:
     groepen = _section(path, data, "veranderingsgroepen", {"veel_vanaf", "kleine_afname_tot", "grote_afname_vanaf"})
-    veel = _int(path, _require(path, groepen, "veel_vanaf", "'veranderingsgroepen'"), "veel_vanaf", 1)
-    small = _fraction(path, _require(path, groepen, "kleine_afname_tot", "'veranderingsgroepen'"), "kleine_afname_tot")
-    large = _fraction(
-        path, _require(path, groepen, "grote_afname_vanaf", "'veranderingsgroepen'"), "grote_afname_vanaf"
-    )
+    where = "'veranderingsgroepen'"
+    veel = _int(path, _require(path, groepen, "veel_vanaf", where), "veel_vanaf", 1)
+    small = _fraction(path, _require(path, groepen, "kleine_afname_tot", where), "kleine_afname_tot")
+    large = _fraction(path, _require(path, groepen, "grote_afname_vanaf", where), "grote_afname_vanaf")
     if small >= large:
         raise UserError(f"{path}: 'kleine_afname_tot' ({small}) must be smaller than 'grote_afname_vanaf' ({large})")
+    return {"veel_threshold": veel, "small_decrease_max": small, "large_decrease_min": large}
 
+
+def _read_roles(path: Path, data: dict, _: Fields) -> Fields:
     rollen = _require(path, data, "rollen", "the settings")
     if rollen == "alle":
-        roles = None
-    elif isinstance(rollen, list) and rollen and all(isinstance(r, str) and r.strip() for r in rollen):
-        roles = tuple(sorted({r.strip().lower() for r in rollen}))
-    else:
-        raise UserError(f"{path}: 'rollen' must be 'alle' or a list of roles such as [verdachte], not {rollen!r}")
+        return {"roles": None}
+    if isinstance(rollen, list) and rollen and all(isinstance(r, str) and r.strip() for r in rollen):
+        return {"roles": tuple(sorted({r.strip().lower() for r in rollen}))}
+    raise UserError(f"{path}: 'rollen' must be 'alle' or a list of roles such as [verdachte], not {rollen!r}")
 
+
+def _read_unknown_codes(path: Path, data: dict, _: Fields) -> Fields:
     onbekend = _section(path, data, "onbekende_codes", {"actie", "terugval_zwaarte", "terugval_e_categorie"})
     action = _require(path, onbekend, "actie", "'onbekende_codes'")
     if action not in UNKNOWN_CODE_ACTIONS:
         raise UserError(
             f"{path}: 'onbekende_codes.actie' must be one of {', '.join(UNKNOWN_CODE_ACTIONS)}, not {action!r}"
         )
-    fallback_severity = str(onbekend.get("terugval_zwaarte", "licht"))
-    fallback_category = str(onbekend.get("terugval_e_categorie", "overig"))
-
-    return Settings(
-        van=van,
-        tot=tot,
-        months_long=lng,
-        months_short=sht,
-        age_bounds=tuple(bounds),
-        alpha=alpha,
-        min_group_size=min_group,
-        veel_threshold=veel,
-        small_decrease_max=small,
-        large_decrease_min=large,
-        roles=roles,
-        unknown_codes=action,
-        fallback_severity=fallback_severity,
-        fallback_e_category=fallback_category,
-        title=title,
-        organisation=organisation,
-        anticipation_months=anticipation,
-        min_publication=min_publication,
-        bvh_input=bvh_input,
-        clients_input=clients_input,
-    )
+    return {
+        "unknown_codes": action,
+        "fallback_severity": str(onbekend.get("terugval_zwaarte", "licht")),
+        "fallback_e_category": str(onbekend.get("terugval_e_categorie", "overig")),
+    }
 
 
 def _input_spec(path: Path, invoer: dict, key: str, canonical: tuple[str, ...]) -> InputSpec:

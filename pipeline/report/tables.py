@@ -551,7 +551,7 @@ TABLES: list[Callable[[Results, Protection], Table]] = [
 def report_tables(r: Results, p: Protection | None = None) -> dict[str, Table]:
     p = p or Protection(r)
     tables = [make(r, p) for make in TABLES]
-    if "effect_zonder_tijd_at_risk" in r:
+    if r.effect_zonder_tijd_at_risk is not None:
         tables.append(
             effect_table(
                 r,

@@ -8,7 +8,7 @@ from typing import Any
 
 from pipeline.report.disclosure import Protection
 from pipeline.report.formatting import nl_decimal, nl_int, nl_p, nl_pct
-from schemas.results import Estimate, Results
+from schemas.results import Effects, Estimate, EventMonth, Results
 
 MONTHS = (
     "januari",
@@ -368,10 +368,8 @@ def trusted_estimate(r: Results) -> str:
     return "symmetric"
 
 
-def effect_text(r: Results) -> dict[str, Any]:
-    """Hoe groot is het effect echt? The three estimates in plain Dutch, which one to believe, what would help."""
-    e = r.effect
-    es = r.event_study
+def _peak_intro(es: list[EventMonth]) -> str:
+    """How registrations per client rise towards the ICO, in the data's own numbers."""
     before = [x for x in es if x.referentie == "start" and x.maand < 0]
     peak = max(es, key=lambda x: x.per_client or 0)
     if peak.referentie == "start" and peak.maand < 0:
@@ -380,69 +378,86 @@ def effect_text(r: Results) -> dict[str, Any]:
         peak_name = f"de {peak.maand + 1}e maand van het ICO"
     else:
         peak_name = f"de {peak.maand}e maand na het einde"
-    out: dict[str, Any] = {
-        "intro": (
-            f"Cliënten worden aangemeld voor een ICO als het slecht gaat. Maand voor maand is te zien hoe het aantal "
-            f"registraties per cliënt per maand oploopt: van {nl_decimal(before[0].per_client, 2)} "
-            f"{months(-before[0].maand)} vóór de start naar {nl_decimal(peak.per_client, 2)} in {peak_name}. "
-            f"Na zo'n piek daalt het aantal vaak ook zonder ingreep (regressie naar het gemiddelde). "
-            f"Daarom staan hieronder drie schattingen van de verandering naast elkaar."
-        ),
-        "estimates": [],
-    }
+    return (
+        f"Cliënten worden aangemeld voor een ICO als het slecht gaat. Maand voor maand is te zien hoe het aantal "
+        f"registraties per cliënt per maand oploopt: van {nl_decimal(before[0].per_client, 2)} "
+        f"{months(-before[0].maand)} vóór de start naar {nl_decimal(peak.per_client, 2)} in {peak_name}. "
+        f"Na zo'n piek daalt het aantal vaak ook zonder ingreep (regressie naar het gemiddelde). "
+        f"Daarom staan hieronder drie schattingen van de verandering naast elkaar."
+    )
+
+
+def _estimate_sentences(e: Effects) -> list[str]:
+    out = []
     naive, symmetric, comparison = e.naive, e.symmetric, e.comparison
     if naive.irr is not None:
-        out["estimates"].append(
+        out.append(
             f"Eenvoudig, zoals in het oorspronkelijke rapport (de zes maanden vóór tegen de zes maanden na het ICO): "
             f"een verhouding van {_ratio(naive)}, dus {_change_words(naive)}. De maanden vlak vóór het ICO zijn de "
             f"maanden van de piek: zonder ICO was een deel van deze daling ook opgetreden."
         )
     if symmetric.irr is not None:
-        out["estimates"].append(
+        out.append(
             f"Symmetrisch (maand 6 tot 3 vóór de start tegen maand 3 tot 6 na het einde, dus zonder de piek en zonder "
             f"de eerste nazorg): {_ratio(symmetric)}, {_change_words(symmetric)}."
         )
-    if comparison.irr is not None:
-        verdict = (
-            "Het interval bevat 1: met deze gegevens is niet uit te sluiten dat de daling geheel buiten het ICO om is "
-            "opgetreden."
-            if comparison.ci_low <= 1 <= comparison.ci_high
-            else "Ook na deze correctie blijft er een verandering over."
-        )
-        out["estimates"].append(
-            f"Met een vergelijkingsgroep: cliënten die pas later in een ICO kwamen, laten zien hoe het aantal "
-            f"registraties in dezelfde kalendermaanden verliep zonder ICO (COVID-19-maatregelen, werkwijze van de "
-            f"politie). Deze schatting is {_ratio(comparison)}, {_change_words(comparison)}. {verdict}"
-        )
-    else:
-        out["estimates"].append(f"Met een vergelijkingsgroep: niet te schatten ({comparison.reden or ''}).")
+    if comparison.irr is None:
+        out.append(f"Met een vergelijkingsgroep: niet te schatten ({comparison.reden or ''}).")
+        return out
+    verdict = (
+        "Het interval bevat 1: met deze gegevens is niet uit te sluiten dat de daling geheel buiten het ICO om is "
+        "opgetreden."
+        if comparison.ci_low <= 1 <= comparison.ci_high
+        else "Ook na deze correctie blijft er een verandering over."
+    )
+    out.append(
+        f"Met een vergelijkingsgroep: cliënten die pas later in een ICO kwamen, laten zien hoe het aantal "
+        f"registraties in dezelfde kalendermaanden verliep zonder ICO (COVID-19-maatregelen, werkwijze van de "
+        f"politie). Deze schatting is {_ratio(comparison)}, {_change_words(comparison)}. {verdict}"
+    )
+    return out
+
+
+def _which_to_believe(r: Results) -> str:
     if trusted_estimate(r) == "comparison":
-        out["believe"] = (
+        return (
             "Het meest te vertrouwen is de schatting met vergelijkingsgroep: die laat de piek vóór het ICO buiten de "
             "vergelijking en houdt rekening met wat in dezelfde maanden voor iedereen veranderde. De eenvoudige "
             "vergelijking overschat de daling."
         )
-    else:
-        out["believe"] = (
-            "De schatting met vergelijkingsgroep zou het meest te vertrouwen zijn, maar haar interval is hier te breed "
-            "om veel te zeggen. De symmetrische schatting is dan de beste aanwijzing: zij laat de piek vóór het ICO "
-            "buiten de vergelijking, maar houdt geen rekening met veranderingen in de tijd die iedereen raakten. De "
-            "eenvoudige vergelijking overschat de daling."
-        )
+    return (
+        "De schatting met vergelijkingsgroep zou het meest te vertrouwen zijn, maar haar interval is hier te breed "
+        "om veel te zeggen. De symmetrische schatting is dan de beste aanwijzing: zij laat de piek vóór het ICO "
+        "buiten de vergelijking, maar houdt geen rekening met veranderingen in de tijd die iedereen raakten. De "
+        "eenvoudige vergelijking overschat de daling."
+    )
+
+
+def _what_would_help(with_time_at_risk: bool) -> list[str]:
     firmer = [
         "Een echte vergelijkingsgroep: vergelijkbare cliënten die niet in een ICO zijn besproken, bijvoorbeeld uit "
         "een regio of periode zonder ICO, of aangemelde cliënten die (nog) niet aan de beurt kwamen.",
         "Langere follow-up: registraties tot een jaar of langer na het ICO laten zien of een daling blijft.",
         "Meer cliënten: meerdere jaargangen samen geven smallere intervallen.",
     ]
-    if not naive.tijd_at_risk:
+    if not with_time_at_risk:
         firmer.append(
             "Gegevens over detentie, opname en overlijden: dan telt tijd waarin iemand niet geregistreerd "
             "kón worden niet als verbetering (de pijplijn kan ze meenemen met --detention en de kolom "
             "'overleden')."
         )
-    out["firmer"] = firmer
-    if "effect_zonder_tijd_at_risk" in r:
+    return firmer
+
+
+def effect_text(r: Results) -> dict[str, Any]:
+    """Hoe groot is het effect echt? The three estimates in plain Dutch, which one to believe, what would help."""
+    out: dict[str, Any] = {
+        "intro": _peak_intro(r.event_study),
+        "estimates": _estimate_sentences(r.effect),
+        "believe": _which_to_believe(r),
+        "firmer": _what_would_help(bool(r.effect.naive.tijd_at_risk)),
+    }
+    if r.effect_zonder_tijd_at_risk is not None and r.tijd_at_risk is not None:
         t = r.effect_zonder_tijd_at_risk.symmetric
         out["time_at_risk"] = (
             f"De schattingen hierboven tellen alleen de dagen waarop een cliënt niet vastzat en nog leefde "

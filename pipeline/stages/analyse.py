@@ -264,6 +264,100 @@ def _effects(
     return out
 
 
+INTERNAL_NOTE = (
+    "Intern bestand van de analist: exacte aantallen, ook van groepen kleiner dan min_publicatie, en de "
+    "pseudoniemen van niet vergeleken cliënten. Niet publiceren; het rapport, tables/ en figures/ zijn "
+    "beveiligd tegen herleidbaarheid."
+)
+
+
+def _paired_test(before: pd.Series, after: pd.Series) -> dict[str, Any]:
+    """The Wilcoxon test of SPEC §5 with its rank-biserial effect size, as results.json writes them."""
+    test = wilcoxon(before.to_numpy(), after.to_numpy())
+    out = {"wilcoxon": {k: test[k] for k in ("statistic", "p", "n", "n_ongelijk")}}
+    if "reden" in test:
+        out["wilcoxon"]["reden"] = test["reden"]
+    out["rank_biserial"] = rank_biserial(before.to_numpy(), after.to_numpy())
+    return out
+
+
+def _severity_score(counts: pd.DataFrame, mapping: ImkMapping) -> dict[str, Any]:
+    before, after = counts["score_voor"], counts["score_na"]
+    test = _paired_test(before, after)
+    test["wilcoxon"].pop("reden", None)
+    return {
+        "registraties": "alle registraties (E-registraties wegen als licht)",
+        "gewichten": dict(mapping.weights),
+        "voor": float(before.sum()),
+        "na": float(after.sum()),
+        "gemiddeld_voor": _mean(before),
+        "gemiddeld_na": _mean(after),
+        "afname_pct": pct_change(before.sum(), after.sum()),
+        **test,
+    }
+
+
+def _ranked(values: pd.Series) -> pd.Series:
+    """Counts from most to least frequent, ties in alphabetical order: the same order every run."""
+    return values.value_counts().sort_index().sort_values(ascending=False, kind="stable")
+
+
+def _catalogue(used: pd.DataFrame, mapping: ImkMapping) -> dict[str, Any]:
+    """Registrations per IMK class and per E code, with their names from the mapping."""
+    classes = _ranked(used["klasse"])
+    e_codes = _ranked(used.loc[used["klasse"] == E_CLASS, "imk_code"])
+    class_names = mapping.classes.set_index("klasse")["klasse_naam"]
+    code_names = mapping.table.set_index("code")["omschrijving"]
+    return {
+        "imk_classes": {k: int(v) for k, v in classes.items()},
+        "imk_class_names": {k: str(class_names.get(k, "Onbekende klasse")) for k in classes.index},
+        "e_codes": {k: int(v) for k, v in e_codes.items()},
+        "e_code_names": {k: code_names.get(k, "") for k in e_codes.index},
+    }
+
+
+def _breakdowns(used: pd.DataFrame, counts: pd.DataFrame, settings: Settings) -> dict[str, Any]:
+    """Classes by sex and age, and the clients behind every published breakdown (for disclosure control)."""
+    is_e = used["klasse"] == E_CLASS
+    ages = list(settings.age_labels)
+    return {
+        "class_by_sex": _class_breakdown(used, counts, "geslacht", list(SEXES)),
+        "class_by_age": _class_breakdown(used, counts, "leeftijdsgroep", ages),
+        "clients_per": {
+            "imk_class": _clients_per(used, "klasse"),
+            "e_code": _clients_per(used.loc[is_e], "imk_code"),
+            "e_category": _clients_per(used.loc[is_e], "e_categorie"),
+            "severity": _clients_per(used.loc[~is_e], "zwaarte"),
+            "class_by_sex": _class_breakdown(used, counts, "geslacht", list(SEXES), True),
+            "class_by_age": _class_breakdown(used, counts, "leeftijdsgroep", ages, True),
+        },
+    }
+
+
+def _ico_period(clients: pd.DataFrame) -> dict[str, str | None]:
+    compared = clients.loc[clients["vergeleken"]]
+    return {
+        "eerste_start": None if compared.empty else compared["ico_start"].min().strftime("%Y-%m"),
+        "laatste_eind": None if compared.empty else compared["ico_eind"].max().strftime("%Y-%m"),
+    }
+
+
+def _data_quality(rows: pd.DataFrame, clients: pd.DataFrame, counts: pd.DataFrame) -> dict[str, Any]:
+    excluded = clients.loc[~clients["vergeleken"]].sort_values("client_id")
+    unknown_codes = rows.loc[rows["onbekende_code"], "imk_code"].value_counts().sort_index()
+    return {
+        "clients_read": len(clients),
+        "clients_excluded_followup": {
+            reason: int((excluded["uitsluiting"] == reason).sum()) for reason in EXCLUSION_REASONS
+        },
+        "excluded_clients": [
+            {"client_id": c, "reden": r} for c, r in zip(excluded["client_id"], excluded["uitsluiting"], strict=True)
+        ],
+        "clients_without_registrations": int((counts["totaal"] == 0).sum()),
+        "unknown_codes": {k: int(v) for k, v in unknown_codes.items()},
+    }
+
+
 def analyse(
     rows: pd.DataFrame,
     clients: pd.DataFrame,
@@ -275,97 +369,32 @@ def analyse(
     used = rows.loc[rows["status"] == "used"].reset_index(drop=True)
     counts = client_counts(used, clients, settings)
     windows = used["venster"].value_counts().reindex(list(settings.windows), fill_value=0)
-
-    overall = _group_summary(counts)
-    test = wilcoxon(counts["voor"].to_numpy(), counts["na"].to_numpy())
-    overall["wilcoxon"] = {k: test[k] for k in ("statistic", "p", "n", "n_ongelijk")}
-    if "reden" in test:
-        overall["wilcoxon"]["reden"] = test["reden"]
-    overall["rank_biserial"] = rank_biserial(counts["voor"].to_numpy(), counts["na"].to_numpy())
-
     by_sex = _subgroups(counts, "geslacht", list(SEXES), _sex_reason(settings), settings)
     by_age = _subgroups(counts, "leeftijdsgroep", list(settings.age_labels), _small(settings), settings)
     _apply_holm(by_sex, by_age)
-
     is_e = used["klasse"] == E_CLASS
-    e_categories = _by_period_table(used.loc[is_e], "e_categorie", mapping.e_categories)
-    severity = _by_period_table(used.loc[~is_e], "zwaarte", mapping.severities)
-
-    score_test = wilcoxon(counts["score_voor"].to_numpy(), counts["score_na"].to_numpy())
-    severity_score = {
-        "registraties": "alle registraties (E-registraties wegen als licht)",
-        "gewichten": dict(mapping.weights),
-        "voor": float(counts["score_voor"].sum()),
-        "na": float(counts["score_na"].sum()),
-        "gemiddeld_voor": _mean(counts["score_voor"]),
-        "gemiddeld_na": _mean(counts["score_na"]),
-        "afname_pct": pct_change(counts["score_voor"].sum(), counts["score_na"].sum()),
-        "wilcoxon": {k: score_test[k] for k in ("statistic", "p", "n", "n_ongelijk")},
-        "rank_biserial": rank_biserial(counts["score_voor"].to_numpy(), counts["score_na"].to_numpy()),
-    }
-
-    class_counts = used["klasse"].value_counts()
-    class_counts = class_counts.sort_index().sort_values(ascending=False, kind="stable")
-    class_names = mapping.classes.set_index("klasse")["klasse_naam"]
-    e_codes = used.loc[is_e, "imk_code"].value_counts().sort_index().sort_values(ascending=False, kind="stable")
-
-    code_names = mapping.table.set_index("code")["omschrijving"]
-    compared = clients.loc[clients["vergeleken"]]
-    excluded = clients.loc[~clients["vergeleken"]].sort_values("client_id")
-    unknown_codes = rows.loc[rows["onbekende_code"], "imk_code"].value_counts().sort_index()
     results: dict[str, Any] = {
         "intern": True,
-        "intern_toelichting": (
-            "Intern bestand van de analist: exacte aantallen, ook van groepen kleiner dan min_publicatie, en de "
-            "pseudoniemen van niet vergeleken cliënten. Niet publiceren; het rapport, tables/ en figures/ zijn "
-            "beveiligd tegen herleidbaarheid."
-        ),
+        "intern_toelichting": INTERNAL_NOTE,
         "n_clients": len(counts),
         "n_registrations": len(used),
         "windows": {w: int(windows[w]) for w in settings.windows},
-        "overall": overall,
+        "overall": _group_summary(counts) | _paired_test(counts["voor"], counts["na"]),
         "by_sex": by_sex,
         "by_age": by_age,
-        "e_categories": e_categories,
-        "severity": severity,
-        "severity_score": severity_score,
-        "imk_classes": {k: int(v) for k, v in class_counts.items()},
-        "imk_class_names": {k: str(class_names.get(k, "Onbekende klasse")) for k in class_counts.index},
-        "e_codes": {k: int(v) for k, v in e_codes.items()},
-        "e_code_names": {k: code_names.get(k, "") for k in e_codes.index},
+        "e_categories": _by_period_table(used.loc[is_e], "e_categorie", mapping.e_categories),
+        "severity": _by_period_table(used.loc[~is_e], "zwaarte", mapping.severities),
+        "severity_score": _severity_score(counts, mapping),
+        **_catalogue(used, mapping),
         "change_groups": _change_groups(counts),
         "distributions": {
             "registraties_per_client": _frequencies(counts["totaal"]),
             "e_registraties_per_client": _frequencies(counts["e_totaal"]),
         },
-        "class_by_sex": _class_breakdown(used, counts, "geslacht", list(SEXES)),
-        "class_by_age": _class_breakdown(used, counts, "leeftijdsgroep", list(settings.age_labels)),
-        # the clients behind every breakdown, for disclosure control of what is published
-        "clients_per": {
-            "imk_class": _clients_per(used, "klasse"),
-            "e_code": _clients_per(used.loc[is_e], "imk_code"),
-            "e_category": _clients_per(used.loc[is_e], "e_categorie"),
-            "severity": _clients_per(used.loc[~is_e], "zwaarte"),
-            "class_by_sex": _class_breakdown(used, counts, "geslacht", list(SEXES), True),
-            "class_by_age": _class_breakdown(used, counts, "leeftijdsgroep", list(settings.age_labels), True),
-        },
-        "ico_periode": {
-            "eerste_start": None if compared.empty else compared["ico_start"].min().strftime("%Y-%m"),
-            "laatste_eind": None if compared.empty else compared["ico_eind"].max().strftime("%Y-%m"),
-        },
+        **_breakdowns(used, counts, settings),
+        "ico_periode": _ico_period(clients),
         "reconciliation": reconciliation(rows, clients),
-        "data_quality": {
-            "clients_read": len(clients),
-            "clients_excluded_followup": {
-                reason: int((excluded["uitsluiting"] == reason).sum()) for reason in EXCLUSION_REASONS
-            },
-            "excluded_clients": [
-                {"client_id": c, "reden": r}
-                for c, r in zip(excluded["client_id"], excluded["uitsluiting"], strict=True)
-            ],
-            "clients_without_registrations": int((counts["totaal"] == 0).sum()),
-            "unknown_codes": {k: int(v) for k, v in unknown_codes.items()},
-        },
+        "data_quality": _data_quality(rows, clients, counts),
         "settings": settings.as_dict(),
     }
     results |= _effects(rows, clients, settings, detention)
