@@ -17,3 +17,12 @@ def test_dutch_numbers():
     assert nl_p(0.0341) == "p = 0,034"
     assert nl_p(0.001) == "p = 0,001"
     assert nl_p(None) == "–"
+
+
+def test_one_share_for_tables_sentences_and_figures():
+    from pipeline.report.formatting import share
+
+    assert share(1, 4) == 25.0
+    assert share(0, 4) == 0.0
+    assert share(0, 0) is None  # an empty group has no share, and every output shows a dash for it
+    assert nl_pct(share(0, 0)) == "–"

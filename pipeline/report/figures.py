@@ -13,6 +13,7 @@ import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import matplotlib
 
@@ -24,10 +25,11 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from pipeline.paths import TEMPLATES
-from pipeline.report.disclosure import Protection, safe_bins
-from pipeline.report.formatting import nl_decimal, nl_int, nl_pct
+from pipeline.report.disclosure import Hidden, Protection, safe_bins
+from pipeline.report.formatting import nl_decimal, nl_int, nl_pct, share
 from pipeline.report.tables import CHANGE_LABELS, SEX_LABELS, SMALL_GROUPS, merge_hidden
 from schemas.results import Estimate, Results
+from schemas.vocabulary import PERIODS
 
 FONT_DIR = TEMPLATES / "fonts"
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
@@ -102,10 +104,6 @@ def _save(fig: Figure) -> tuple[bytes, bytes]:
     return svg.getvalue(), png.getvalue()
 
 
-def _share(part: float, whole: float) -> float:
-    return part / whole * 100 if whole else 0.0
-
-
 def bar_id(label: str) -> str:
     """The SVG id of a group's bar ('staaf-18-25'), so the file says which groups it draws (text is paths)."""
     return "staaf-" + (re.sub(r"[^A-Za-z0-9]+", "-", label).strip("-") or "leeg")
@@ -126,7 +124,7 @@ def _simple_bars(
     with_share: bool = True,
 ) -> Figure:
     total = sum(values)
-    texts = [f"{nl_int(v)} ({nl_pct(_share(v, total), 0)})" if with_share else nl_int(v) for v in values]
+    texts = [f"{nl_int(v)} ({nl_pct(share(v, total), 0)})" if with_share else nl_int(v) for v in values]
     fig, ax = plt.subplots(figsize=(7, 3.4 if not horizontal else max(2.5, 0.38 * len(labels) + 1)))
     if horizontal:
         bars = ax.barh(labels[::-1], values[::-1], color=PALETTE[0])
@@ -213,29 +211,52 @@ def _left_out(hidden: dict, k: int) -> str:
 # --- the figures ------------------------------------------------------------------------------------------
 
 
-def group_counts(
-    r: Results,
-    p: Protection,
-    key: str,
-    hidden: dict,
-    field: str,
-    chart_id: str,
-    title: str,
-    caption: str,
-    what: str,
-    xlabel: str = "",
-    labels: dict[str, str] | None = None,
-) -> Chart:
-    """A bar per group (sex or age group) of one count: clients or registrations; small groups left out."""
-    groups = {k: g for k, g in getattr(r, key).items() if k not in hidden}
-    names = [(labels or {}).get(k, k) for k in groups]
-    values = [getattr(g, field) for g in groups.values()]
-    fig = _simple_bars(title, names, values, xlabel, f"Aantal {what}")
+Family = Literal["by_sex", "by_age", "e_categories", "severity"]
+
+
+def _family(r: Results, p: Protection, family: Family) -> tuple[dict, dict[str, Hidden], dict[str, str]]:
+    """A family of groups in the results: its groups, the ones disclosure control hides, their labels."""
+    hidden = {"by_sex": p.sex, "by_age": p.age, "e_categories": p.e_category, "severity": p.severity}[family]
+    return getattr(r, family), hidden, SEX_LABELS if family == "by_sex" else {}
+
+
+@dataclass(frozen=True, kw_only=True)
+class FigureSpec:
+    """What one figure of the report shows: its id (the file name), title and caption."""
+
+    id: str
+    title: str = ""
+    caption: str = ""
+
+    def make(self, r: Results, p: Protection) -> Chart:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True, kw_only=True)
+class GroupCounts(FigureSpec):
+    """A bar per group (sex or age group) of one count: clients (n) or registrations (totaal)."""
+
+    family: Family
+    field: Literal["n", "totaal"]
+    what: str
+    xlabel: str = ""
+
+    def make(self, r: Results, p: Protection) -> Chart:
+        return group_counts(r, p, self)
+
+
+def group_counts(r: Results, p: Protection, spec: GroupCounts) -> Chart:
+    """Small groups are left out, and the caption says so."""
+    all_groups, hidden, labels = _family(r, p, spec.family)
+    groups = {k: g for k, g in all_groups.items() if k not in hidden}
+    names = [labels.get(k, k) for k in groups]
+    values = [getattr(g, spec.field) for g in groups.values()]
+    fig = _simple_bars(spec.title, names, values, spec.xlabel, f"Aantal {spec.what}")
     parts = ", ".join(f"{n}: {nl_int(v)}" for n, v in zip(names, values, strict=True))
     return Chart(
-        chart_id,
-        caption + _left_out(hidden, p.k),
-        f"Staafdiagram van het aantal {what} per groep: {parts}.",
+        spec.id,
+        spec.caption + _left_out(hidden, p.k),
+        f"Staafdiagram van het aantal {spec.what} per groep: {parts}.",
         *_save(fig),
     )
 
@@ -258,10 +279,22 @@ def registrations_by_class(r: Results, p: Protection) -> Chart:
     )
 
 
-def frequency_chart(r: Results, p: Protection, key: str, chart_id: str, title: str, what: str) -> Chart:
-    fig, mode = _frequency(title, getattr(r.distributions, key), f"Aantal {what} per cliënt", p.k)
+@dataclass(frozen=True, kw_only=True)
+class Frequency(FigureSpec):
+    """How many clients have how many registrations, in bins of at least k clients."""
+
+    distribution: Literal["registraties_per_client", "e_registraties_per_client"]
+    what: str
+
+    def make(self, r: Results, p: Protection) -> Chart:
+        return frequency_chart(r, p, self)
+
+
+def frequency_chart(r: Results, p: Protection, spec: Frequency) -> Chart:
+    what = spec.what
+    fig, mode = _frequency(spec.title, getattr(r.distributions, spec.distribution), f"Aantal {what} per cliënt", p.k)
     return Chart(
-        chart_id,
+        spec.id,
         f"Hoeveel cliënten hoeveel {what} hebben (alle vijf perioden). Aantallen zijn samengevoegd tot elke "
         f"staaf minstens {p.k} cliënten telt, zodat geen staaf voor één cliënt staat.",
         f"Staafdiagram van de frequentieverdeling van het aantal {what} per cliënt; de hoogste staaf is bij {mode}.",
@@ -299,7 +332,7 @@ def windows(r: Results, p: Protection) -> Chart:
     for bar, hatch in zip(bars, ["", "", "///", "...", "..."], strict=True):
         bar.set_hatch(hatch)
         bar.set_edgecolor("white")
-    _label_bars(ax, bars, [f"{nl_int(v)} ({nl_pct(_share(v, total), 0)})" for v in w.values()])
+    _label_bars(ax, bars, [f"{nl_int(v)} ({nl_pct(share(v, total), 0)})" for v in w.values()])
     _integers(ax)
     ax.set_ylabel("Aantal registraties")
     ax.margins(y=0.15)
@@ -314,20 +347,22 @@ def windows(r: Results, p: Protection) -> Chart:
     )
 
 
-def before_after_by(
-    r: Results,
-    p: Protection,
-    key: str,
-    hidden: dict,
-    chart_id: str,
-    title: str,
-    caption: str,
-    labels: dict[str, str] | None = None,
-) -> Chart:
-    groups = {k: g for k, g in getattr(r, key).items() if k not in hidden}
-    names = [(labels or {}).get(k, k) for k in groups]
+@dataclass(frozen=True, kw_only=True)
+class BeforeAfter(FigureSpec):
+    """Registrations before and after the ICO, a pair of bars per group."""
+
+    family: Literal["by_sex", "by_age"]
+
+    def make(self, r: Results, p: Protection) -> Chart:
+        return before_after_by(r, p, self)
+
+
+def before_after_by(r: Results, p: Protection, spec: BeforeAfter) -> Chart:
+    all_groups, hidden, labels = _family(r, p, spec.family)
+    groups = {k: g for k, g in all_groups.items() if k not in hidden}
+    names = [labels.get(k, k) for k in groups]
     fig = _grouped(
-        title,
+        spec.title,
         names,
         {"Voor": [g.voor for g in groups.values()], "Na": [g.na for g in groups.values()]},
         "Aantal registraties",
@@ -337,8 +372,8 @@ def before_after_by(
         f"{n}: {nl_int(g.voor)} voor, {nl_int(g.na)} na" for n, g in zip(names, groups.values(), strict=True)
     )
     return Chart(
-        chart_id,
-        caption + _left_out(hidden, p.k),
+        spec.id,
+        spec.caption + _left_out(hidden, p.k),
         f"Staafdiagram van registraties voor en na het ICO. {parts}.",
         *_save(fig),
     )
@@ -351,7 +386,7 @@ def classes_by_sex(r: Results, p: Protection) -> Chart:
     classes = [k for k in r.imk_classes if k not in p.imk_class and any(by_class[k].get(s, 0) for s in sexes)]
     hidden = {(k, s) for k in classes for s in sexes if (k, s) in p.class_by_sex}
     series = {
-        SEX_LABELS[s]: [0.0 if (k, s) in hidden else _share(by_class[k].get(s, 0), totals[s]) for k in classes]
+        SEX_LABELS[s]: [0.0 if (k, s) in hidden else share(by_class[k].get(s, 0), totals[s]) or 0.0 for k in classes]
         for s in sexes
     }
     fig = _grouped(
@@ -393,7 +428,7 @@ def change_groups(r: Results, p: Protection) -> Chart:
             counts = [0 if key in p.change[k] else getattr(g, key) for k, g in groups.items()]
         if not any(counts):
             continue
-        shares = [_share(n, g.n) for n, g in zip(counts, groups.values(), strict=True)]
+        shares = [share(n, g.n) or 0.0 for n, g in zip(counts, groups.values(), strict=True)]
         bars = ax.barh(
             names,
             shares,
@@ -404,12 +439,12 @@ def change_groups(r: Results, p: Protection) -> Chart:
             edgecolor="white",
             linewidth=0.5,
         )
-        for bar, share, k in zip(bars, shares, groups, strict=True):
-            if share:
-                descriptions[k].append(f"{label.lower()} {nl_pct(share, 0)}")
-            if share >= 6:
+        for bar, part, k in zip(bars, shares, groups, strict=True):
+            if part:
+                descriptions[k].append(f"{label.lower()} {nl_pct(part, 0)}")
+            if part >= 6:
                 ax.annotate(
-                    nl_pct(share, 0),
+                    nl_pct(part, 0),
                     (bar.get_x() + bar.get_width() / 2, bar.get_y() + bar.get_height() / 2),
                     ha="center",
                     va="center",
@@ -436,16 +471,31 @@ def change_groups(r: Results, p: Protection) -> Chart:
     )
 
 
-def by_period(r: Results, p: Protection, key: str, hidden: dict, chart_id: str, title: str, caption: str) -> Chart:
-    groups = {k: g for k, g in getattr(r, key).items() if k not in hidden}
-    series = {q.capitalize(): [getattr(g, q) for g in groups.values()] for q in ("voor", "tijdens", "na")}
+@dataclass(frozen=True, kw_only=True)
+class ByPeriod(FigureSpec):
+    """A category's registrations before, during and after the ICO (E-categories, severities)."""
+
+    family: Literal["e_categories", "severity"]
+
+    def make(self, r: Results, p: Protection) -> Chart:
+        return by_period(r, p, self)
+
+
+def by_period(r: Results, p: Protection, spec: ByPeriod) -> Chart:
+    all_groups, hidden, _ = _family(r, p, spec.family)
+    groups = {k: g for k, g in all_groups.items() if k not in hidden}
+    series = {q.capitalize(): [getattr(g, q) for g in groups.values()] for q in PERIODS}
     fig = _grouped(
-        title, [k.capitalize() for k in groups], series, "Aantal registraties", colours=list(PERIOD_COLOURS.values())
+        spec.title,
+        [k.capitalize() for k in groups],
+        series,
+        "Aantal registraties",
+        colours=list(PERIOD_COLOURS.values()),
     )
     parts = "; ".join(f"{k}: {g.voor} voor, {g.tijdens} tijdens, {g.na} na" for k, g in groups.items())
     return Chart(
-        chart_id,
-        caption + _left_out(hidden, p.k),
+        spec.id,
+        spec.caption + _left_out(hidden, p.k),
         f"Staafdiagram per categorie voor, tijdens en na het ICO. {parts}.",
         *_save(fig),
     )
@@ -532,112 +582,106 @@ def effect_chart(r: Results) -> Chart:
     )
 
 
-FIGURES: list[Callable[[Results, Protection], Chart]] = [
-    lambda r, p: group_counts(
-        r,
-        p,
-        "by_sex",
-        p.sex,
-        "n",
-        "clienten_geslacht",
-        "Cliënten naar geslacht",
-        "Verdeling van de cliënten naar geslacht (aantal en percentage).",
-        "cliënten",
-        labels=SEX_LABELS,
+@dataclass(frozen=True, kw_only=True)
+class Drawn(FigureSpec):
+    """A figure with a drawing of its own (its function sets id, title and caption)."""
+
+    draw: Callable[[Results, Protection], Chart]
+
+    def make(self, r: Results, p: Protection) -> Chart:
+        return self.draw(r, p)
+
+
+# Every figure of the report, in the order of the report.
+FIGURES: tuple[FigureSpec, ...] = (
+    GroupCounts(
+        id="clienten_geslacht",
+        title="Cliënten naar geslacht",
+        caption="Verdeling van de cliënten naar geslacht (aantal en percentage).",
+        family="by_sex",
+        field="n",
+        what="cliënten",
     ),
-    lambda r, p: group_counts(
-        r,
-        p,
-        "by_age",
-        p.age,
-        "n",
-        "clienten_leeftijd",
-        "Cliënten per leeftijdsgroep",
-        "Verdeling van de cliënten per leeftijdsgroep (leeftijd bij de start van het ICO).",
-        "cliënten",
-        AGE_AXIS,
+    GroupCounts(
+        id="clienten_leeftijd",
+        title="Cliënten per leeftijdsgroep",
+        caption="Verdeling van de cliënten per leeftijdsgroep (leeftijd bij de start van het ICO).",
+        family="by_age",
+        field="n",
+        what="cliënten",
+        xlabel=AGE_AXIS,
     ),
-    lambda r, p: group_counts(
-        r,
-        p,
-        "by_sex",
-        p.sex,
-        "totaal",
-        "registraties_geslacht",
-        "Registraties naar geslacht",
-        "Aantal registraties in de vijf perioden rond het ICO naar geslacht.",
-        "registraties",
-        labels=SEX_LABELS,
+    GroupCounts(
+        id="registraties_geslacht",
+        title="Registraties naar geslacht",
+        caption="Aantal registraties in de vijf perioden rond het ICO naar geslacht.",
+        family="by_sex",
+        field="totaal",
+        what="registraties",
     ),
-    lambda r, p: group_counts(
-        r,
-        p,
-        "by_age",
-        p.age,
-        "totaal",
-        "registraties_leeftijd",
-        "Registraties per leeftijdsgroep",
-        "Aantal registraties in de vijf perioden rond het ICO per leeftijdsgroep.",
-        "registraties",
-        AGE_AXIS,
+    GroupCounts(
+        id="registraties_leeftijd",
+        title="Registraties per leeftijdsgroep",
+        caption="Aantal registraties in de vijf perioden rond het ICO per leeftijdsgroep.",
+        family="by_age",
+        field="totaal",
+        what="registraties",
+        xlabel=AGE_AXIS,
     ),
-    registrations_by_class,
-    lambda r, p: frequency_chart(
-        r, p, "registraties_per_client", "frequentie_registraties", "Registraties per cliënt", "registraties"
+    Drawn(id="imk_klassen", draw=registrations_by_class),
+    Frequency(
+        id="frequentie_registraties",
+        title="Registraties per cliënt",
+        distribution="registraties_per_client",
+        what="registraties",
     ),
-    lambda r, p: frequency_chart(
-        r, p, "e_registraties_per_client", "frequentie_e_registraties", "E-registraties per cliënt", "E-registraties"
+    Frequency(
+        id="frequentie_e_registraties",
+        title="E-registraties per cliënt",
+        distribution="e_registraties_per_client",
+        what="E-registraties",
     ),
-    e_codes,
-    windows,
-    change_groups,
-    lambda r, p: before_after_by(
-        r,
-        p,
-        "by_sex",
-        p.sex,
-        "voor_na_geslacht",
-        "Registraties voor en na het ICO naar geslacht",
-        "Aantal registraties in de periode vóór en in de periode na het ICO, voor mannen en vrouwen.",
-        SEX_LABELS,
+    Drawn(id="e_codes", draw=e_codes),
+    Drawn(id="vensters", draw=windows),
+    Drawn(id="veranderingsgroepen", draw=change_groups),
+    BeforeAfter(
+        id="voor_na_geslacht",
+        title="Registraties voor en na het ICO naar geslacht",
+        caption="Aantal registraties in de periode vóór en in de periode na het ICO, voor mannen en vrouwen.",
+        family="by_sex",
     ),
-    classes_by_sex,
-    lambda r, p: before_after_by(
-        r,
-        p,
-        "by_age",
-        p.age,
-        "voor_na_leeftijd",
-        "Registraties voor en na het ICO per leeftijdsgroep",
-        "Aantal registraties in de periode vóór en in de periode na het ICO per leeftijdsgroep.",
+    Drawn(id="klassen_geslacht", draw=classes_by_sex),
+    BeforeAfter(
+        id="voor_na_leeftijd",
+        title="Registraties voor en na het ICO per leeftijdsgroep",
+        caption="Aantal registraties in de periode vóór en in de periode na het ICO per leeftijdsgroep.",
+        family="by_age",
     ),
-    lambda r, p: by_period(
-        r,
-        p,
-        "e_categories",
-        p.e_category,
-        "e_categorieen",
-        "Soorten E-meldingen voor, tijdens en na het ICO",
-        "Aantal E-meldingen per categorie voor, tijdens en na het ICO.",
+    ByPeriod(
+        id="e_categorieen",
+        title="Soorten E-meldingen voor, tijdens en na het ICO",
+        caption="Aantal E-meldingen per categorie voor, tijdens en na het ICO.",
+        family="e_categories",
     ),
-    lambda r, p: by_period(
-        r,
-        p,
-        "severity",
-        p.severity,
-        "zwaarte",
-        "Zwaarte van de overige registraties",
-        "Aantal registraties buiten de E-meldingen per zwaarte (licht, middel, zwaar) voor, tijdens en na het ICO.",
+    ByPeriod(
+        id="zwaarte",
+        title="Zwaarte van de overige registraties",
+        caption="Aantal registraties buiten de E-meldingen per zwaarte (licht, middel, zwaar) voor, tijdens en na "
+        "het ICO.",
+        family="severity",
     ),
-    lambda r, p: event_study_chart(r),
-    lambda r, p: effect_chart(r),
-]
+    Drawn(id="maand_voor_maand", draw=lambda r, p: event_study_chart(r)),
+    Drawn(id="effect", draw=lambda r, p: effect_chart(r)),
+)
 
 
 def make_figures(results: Results, protection: Protection | None = None) -> dict[str, Chart]:
     _style()
     protection = protection or Protection(results)
-    charts = [make(results, protection) for make in FIGURES]
+    charts = [spec.make(results, protection) for spec in FIGURES]
+    for spec, chart in zip(FIGURES, charts, strict=True):
+        if chart.id != spec.id:
+            raise ValueError(f"figure {spec.id!r} drew {chart.id!r}")
     return {c.id: c for c in charts}
 
 

@@ -5,6 +5,12 @@ from __future__ import annotations
 MINUS = "\u2212"  # a real minus sign, as typeset reports use
 
 
+def share(part: float, whole: float) -> float | None:
+    """part as a percentage of whole; None (shown as a dash) for a share of nothing: an empty group has no
+    share, not 0%. The one definition that every table, sentence and figure uses."""
+    return None if not whole else part / whole * 100
+
+
 def nl_int(value: float | int | None) -> str:
     if value is None:
         return "–"

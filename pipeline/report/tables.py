@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from pipeline.report.disclosure import Hidden, Protection, safe_bins
+from pipeline.report.formatting import share
 from pipeline.report.table import Table
 from schemas.results import Results
 from schemas.vocabulary import EXCLUSION_REASONS, SEXES
@@ -19,10 +20,6 @@ CHANGE_LABELS = {
 }
 SEX_LABELS = {"man": "Man", "vrouw": "Vrouw", "onbekend": "Onbekend"}
 SMALL_GROUPS = "Overige (kleine groepen samen)"
-
-
-def _share(part: float, whole: float) -> float | None:
-    return None if not whole else part / whole * 100
 
 
 def _masked(row: list[Any], mark: Hidden | None) -> list[Any]:
@@ -74,12 +71,12 @@ def clients_table(
     reg_total = sum(g.totaal for g in groups.values())
     rows = [
         _masked(
-            [(labels or {}).get(k, k), g.n, _share(g.n, n_total), g.totaal, _share(g.totaal, reg_total)],
+            [(labels or {}).get(k, k), g.n, share(g.n, n_total), g.totaal, share(g.totaal, reg_total)],
             hidden.get(k),
         )
         for k, g in groups.items()
     ]
-    rows.append(["Totaal", n_total, _share(n_total, n_total), reg_total, _share(reg_total, reg_total)])
+    rows.append(["Totaal", n_total, share(n_total, n_total), reg_total, share(reg_total, reg_total)])
     return Table(
         table_id,
         title,
@@ -93,8 +90,8 @@ def clients_table(
 
 def windows_table(r: Results, p: Protection) -> Table:
     total = sum(r.windows.values())
-    rows = [[w[0].upper() + w[1:], n, _share(n, total)] for w, n in r.windows.items()]
-    rows.append(["Totaal", total, _share(total, total)])
+    rows = [[w[0].upper() + w[1:], n, share(n, total)] for w, n in r.windows.items()]
+    rows.append(["Totaal", total, share(total, total)])
     return Table(
         "vensters",
         "Registraties voor, tijdens en na het ICO",
@@ -193,8 +190,8 @@ def change_groups_table(r: Results, p: Protection) -> Table:
         whole = p.change_group.get(group)
         for key in CHANGE_LABELS:
             mark = whole or p.change[group].get(key)
-            rows.append([label, CHANGE_LABELS[key], mark or getattr(g, key), mark or _share(getattr(g, key), g.n)])
-        rows.append([label, "Totaal", whole or g.n, whole or _share(g.n, g.n)])
+            rows.append([label, CHANGE_LABELS[key], mark or getattr(g, key), mark or share(getattr(g, key), g.n)])
+        rows.append([label, "Totaal", whole or g.n, whole or share(g.n, g.n)])
     hidden = [p.change_group, *p.change.values()]
     return Table(
         "veranderingsgroepen",
@@ -227,8 +224,8 @@ def counts_table(
     """Registrations per code or class with their share; codes or classes of few clients are merged."""
     counts = merge_hidden(counts, hidden)
     total = sum(counts.values())
-    rows = [[k, names.get(k, ""), n, _share(n, total)] for k, n in counts.items()]
-    rows.append(["Totaal", "", total, _share(total, total)])
+    rows = [[k, names.get(k, ""), n, share(n, total)] for k, n in counts.items()]
+    rows.append(["Totaal", "", total, share(total, total)])
     notes = (
         [f"{SMALL_GROUPS}: codes of klassen met minder dan {p.k} cliënten, samengenomen zodat niemand herkenbaar is."]
         if hidden
@@ -254,7 +251,7 @@ def classes_by_sex_table(r: Results, p: Protection) -> Table:
         for s in sexes:
             n = r.class_by_sex[k].get(s, 0)
             mark = p.imk_class.get(k) or p.class_by_sex.get((k, s))
-            row += [mark or n, mark or _share(n, totals[s])]
+            row += [mark or n, mark or share(n, totals[s])]
         rows.append(row)
     columns = ["Klasse", "Omschrijving"]
     for s in sexes:
@@ -307,8 +304,8 @@ def frequency_table(r: Results, p: Protection, key: str, table_id: str, title: s
     """Clients by how many registrations they have, in bins that each hold none or at least k clients."""
     bins = safe_bins(getattr(r.distributions, key), p.k)
     total = sum(n for _, n in bins)
-    rows = [[label, n, _share(n, total)] for label, n in bins]
-    rows.append(["Totaal", total, _share(total, total)])
+    rows = [[label, n, share(n, total)] for label, n in bins]
+    rows.append(["Totaal", total, share(total, total)])
     return Table(
         table_id,
         title,

@@ -7,8 +7,8 @@ import datetime as dt
 from typing import Any
 
 from pipeline.report.disclosure import Protection
-from pipeline.report.formatting import nl_decimal, nl_int, nl_p, nl_pct
-from schemas.results import Effects, Estimate, EventMonth, Results
+from pipeline.report.formatting import nl_decimal, nl_int, nl_p, nl_pct, share
+from schemas.results import ChangeGroup, Effects, Estimate, EventMonth, Results
 
 MONTHS = (
     "januari",
@@ -53,10 +53,6 @@ def nl_month(year_month: str | None) -> str:
         return "–"
     year, month = (int(x) for x in year_month.split("-"))
     return f"{MONTHS[month - 1]} {year}"
-
-
-def _share(part: float, whole: float) -> float | None:
-    return None if not whole else part / whole * 100
 
 
 def _significance(p: float | None, alpha: float) -> str:
@@ -213,14 +209,14 @@ def change_text(r: Results, p: Protection) -> list[str]:
             continue
         which = f"minder dan {threshold}" if key == "weinig" else f"{threshold} of meer"
 
-        def share(c: str, g: dict = g, key: str = key) -> str:
-            return f"minder dan {p.k} cliënten" if c in p.change[key] else nl_pct(_share(getattr(g, c), g.n), 0)
+        def share_of(c: str, g: ChangeGroup = g, key: str = key) -> str:
+            return f"minder dan {p.k} cliënten" if c in p.change[key] else nl_pct(share(getattr(g, c), g.n), 0)
 
         no_after = f"minder dan {p.k}" if 0 < g.geen_na < p.k else nl_int(g.geen_na)
         out.append(
-            f"{nl_int(g.n)} cliënten hadden vóór het ICO {which} registraties. Bij {share('toegenomen')} van hen "
-            f"nam het aantal na het ICO toe, bij {share('afname_0_10')} daalde het met hooguit 10%, bij "
-            f"{share('afname_11_50')} met 11 tot 50% en bij {share('afname_50_plus')} met de helft of meer; "
+            f"{nl_int(g.n)} cliënten hadden vóór het ICO {which} registraties. Bij {share_of('toegenomen')} van hen "
+            f"nam het aantal na het ICO toe, bij {share_of('afname_0_10')} daalde het met hooguit 10%, bij "
+            f"{share_of('afname_11_50')} met 11 tot 50% en bij {share_of('afname_50_plus')} met de helft of meer; "
             f"{no_after} hadden na het ICO geen enkele registratie meer."
         )
     return out
