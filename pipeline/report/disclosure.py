@@ -131,6 +131,12 @@ class Protection:
         self.class_by_age = {(klasse, age): n for klasse, ages in per.class_by_age.items() for age, n in ages.items()}
         self.excluded = suppress(r.data_quality.clients_excluded_followup, k)
 
+    def hidden_in(self, family: str) -> dict[str, Hidden]:
+        """The hidden groups of a family of results: by_sex, by_age, e_categories or severity."""
+        return {"by_sex": self.sex, "by_age": self.age, "e_categories": self.e_category, "severity": self.severity}[
+            family
+        ]
+
     def footnote(self) -> str:
         return (
             f"<{self.k}: een groep van minder dan {self.k} cliënten; om niemand herkenbaar te maken staan haar "

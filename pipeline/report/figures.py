@@ -216,8 +216,7 @@ Family = Literal["by_sex", "by_age", "e_categories", "severity"]
 
 def _family(r: Results, p: Protection, family: Family) -> tuple[dict, dict[str, Hidden], dict[str, str]]:
     """A family of groups in the results: its groups, the ones disclosure control hides, their labels."""
-    hidden = {"by_sex": p.sex, "by_age": p.age, "e_categories": p.e_category, "severity": p.severity}[family]
-    return getattr(r, family), hidden, SEX_LABELS if family == "by_sex" else {}
+    return getattr(r, family), p.hidden_in(family), SEX_LABELS if family == "by_sex" else {}
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -4,6 +4,7 @@ with disclosure control: groups of fewer than `min_publicatie` clients are hidde
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from pipeline.report.disclosure import Hidden, Protection, safe_bins
@@ -56,22 +57,17 @@ def key_figures(r: Results, p: Protection) -> Table:
     )
 
 
-def clients_table(
-    r: Results,
-    p: Protection,
-    key: str,
-    hidden: dict[str, Hidden],
-    table_id: str,
-    title: str,
-    first: str,
-    labels: dict[str, str] | None = None,
-) -> Table:
-    groups = getattr(r, key)
+def _labels(family: str) -> dict[str, str]:
+    return SEX_LABELS if family == "by_sex" else {}
+
+
+def clients_table(r: Results, p: Protection, *, family: str, table_id: str, title: str, first: str) -> Table:
+    groups, hidden, labels = getattr(r, family), p.hidden_in(family), _labels(family)
     n_total = sum(g.n for g in groups.values())
     reg_total = sum(g.totaal for g in groups.values())
     rows = [
         _masked(
-            [(labels or {}).get(k, k), g.n, share(g.n, n_total), g.totaal, share(g.totaal, reg_total)],
+            [labels.get(k, k), g.n, share(g.n, n_total), g.totaal, share(g.totaal, reg_total)],
             hidden.get(k),
         )
         for k, g in groups.items()
@@ -102,19 +98,11 @@ def windows_table(r: Results, p: Protection) -> Table:
     )
 
 
-def subgroup_table(
-    r: Results,
-    p: Protection,
-    key: str,
-    hidden: dict[str, Hidden],
-    labels: dict[str, str] | None,
-    table_id: str,
-    title: str,
-    first: str,
-) -> Table:
+def subgroup_table(r: Results, p: Protection, *, family: str, table_id: str, title: str, first: str) -> Table:
+    hidden, labels = p.hidden_in(family), _labels(family)
     rows, reasons = [], []
-    for name, g in getattr(r, key).items():
-        label = (labels or {}).get(name, name)
+    for name, g in getattr(r, family).items():
+        label = labels.get(name, name)
         if not g.getoetst:
             reason = g.reden or ""
             if reason not in reasons:
@@ -162,15 +150,14 @@ def subgroup_table(
     )
 
 
-def by_period_table(
-    r: Results, p: Protection, key: str, hidden: dict[str, Hidden], table_id: str, title: str, first: str
-) -> Table:
+def by_period_table(r: Results, p: Protection, *, family: str, table_id: str, title: str, first: str) -> Table:
+    hidden = p.hidden_in(family)
     rows = [
         _masked(
             [k[0].upper() + k[1:], g.totaal, g.voor, g.tijdens, g.na, g.afname, g.afname_pct],
             hidden.get(k),
         )
-        for k, g in getattr(r, key).items()
+        for k, g in getattr(r, family).items()
     ]
     return Table(
         table_id,
@@ -214,6 +201,7 @@ def merge_hidden(counts: dict[str, int], hidden: dict[str, Hidden]) -> dict[str,
 
 def counts_table(
     p: Protection,
+    *,
     hidden: dict[str, Hidden],
     table_id: str,
     title: str,
@@ -300,9 +288,9 @@ def top_age_per_class(r: Results, p: Protection) -> Table:
     )
 
 
-def frequency_table(r: Results, p: Protection, key: str, table_id: str, title: str, what: str) -> Table:
+def frequency_table(r: Results, p: Protection, *, distribution: str, table_id: str, title: str, what: str) -> Table:
     """Clients by how many registrations they have, in bins that each hold none or at least k clients."""
-    bins = safe_bins(getattr(r.distributions, key), p.k)
+    bins = safe_bins(getattr(r.distributions, distribution), p.k)
     total = sum(n for _, n in bins)
     rows = [[label, n, share(n, total)] for label, n in bins]
     rows.append(["Totaal", total, share(total, total)])
@@ -486,55 +474,86 @@ def event_study_table(r: Results, p: Protection) -> Table:
     )
 
 
+# Every table of the report, in the order of the report; each takes the results and the disclosure decisions.
 TABLES: list[Callable[[Results, Protection], Table]] = [
     key_figures,
-    lambda r, p: clients_table(
-        r, p, "by_sex", p.sex, "geslacht_verdeling", "Cliënten en registraties naar geslacht", "Geslacht", SEX_LABELS
+    partial(
+        clients_table,
+        family="by_sex",
+        table_id="geslacht_verdeling",
+        title="Cliënten en registraties naar geslacht",
+        first="Geslacht",
     ),
-    lambda r, p: clients_table(
-        r, p, "by_age", p.age, "leeftijd_verdeling", "Cliënten en registraties per leeftijdsgroep", "Leeftijdsgroep"
+    partial(
+        clients_table,
+        family="by_age",
+        table_id="leeftijd_verdeling",
+        title="Cliënten en registraties per leeftijdsgroep",
+        first="Leeftijdsgroep",
     ),
     lambda r, p: counts_table(
-        p, p.imk_class, "imk_klassen", "Registraties per IMK-klasse", "Klasse", r.imk_classes, r.imk_class_names
-    ),
-    lambda r, p: frequency_table(
-        r,
         p,
-        "registraties_per_client",
-        "frequentie_registraties",
-        "Aantal registraties per cliënt",
-        "Registraties per cliënt",
+        hidden=p.imk_class,
+        table_id="imk_klassen",
+        title="Registraties per IMK-klasse",
+        first="Klasse",
+        counts=r.imk_classes,
+        names=r.imk_class_names,
     ),
-    lambda r, p: frequency_table(
-        r,
+    partial(
+        frequency_table,
+        distribution="registraties_per_client",
+        table_id="frequentie_registraties",
+        title="Aantal registraties per cliënt",
+        what="Registraties per cliënt",
+    ),
+    partial(
+        frequency_table,
+        distribution="e_registraties_per_client",
+        table_id="frequentie_e_registraties",
+        title="Aantal E-registraties per cliënt",
+        what="E-registraties per cliënt",
+    ),
+    lambda r, p: counts_table(
         p,
-        "e_registraties_per_client",
-        "frequentie_e_registraties",
-        "Aantal E-registraties per cliënt",
-        "E-registraties per cliënt",
+        hidden=p.e_code,
+        table_id="e_codes",
+        title="E-registraties per E-code",
+        first="Code",
+        counts=r.e_codes,
+        names=r.e_code_names,
     ),
-    lambda r, p: counts_table(p, p.e_code, "e_codes", "E-registraties per E-code", "Code", r.e_codes, r.e_code_names),
     windows_table,
     change_groups_table,
-    lambda r, p: subgroup_table(
-        r, p, "by_sex", p.sex, SEX_LABELS, "geslacht", "Registraties voor en na het ICO naar geslacht", "Geslacht"
+    partial(
+        subgroup_table,
+        family="by_sex",
+        table_id="geslacht",
+        title="Registraties voor en na het ICO naar geslacht",
+        first="Geslacht",
     ),
     classes_by_sex_table,
-    lambda r, p: subgroup_table(
-        r, p, "by_age", p.age, None, "leeftijd", "Registraties voor en na het ICO per leeftijdsgroep", "Leeftijdsgroep"
+    partial(
+        subgroup_table,
+        family="by_age",
+        table_id="leeftijd",
+        title="Registraties voor en na het ICO per leeftijdsgroep",
+        first="Leeftijdsgroep",
     ),
     top_age_per_class,
-    lambda r, p: by_period_table(
-        r, p, "e_categories", p.e_category, "e_categorieen", "Soorten E-meldingen: aantallen en afname", "E-categorie"
+    partial(
+        by_period_table,
+        family="e_categories",
+        table_id="e_categorieen",
+        title="Soorten E-meldingen: aantallen en afname",
+        first="E-categorie",
     ),
-    lambda r, p: by_period_table(
-        r,
-        p,
-        "severity",
-        p.severity,
-        "zwaarte",
-        "Zwaarte van de overige registraties voor, tijdens en na het ICO",
-        "Zwaarte",
+    partial(
+        by_period_table,
+        family="severity",
+        table_id="zwaarte",
+        title="Zwaarte van de overige registraties voor, tijdens en na het ICO",
+        first="Zwaarte",
     ),
     severity_score_table,
     tests_table,
