@@ -25,6 +25,13 @@ NARRATIVE ?= narrative
 DETENTION ?=
 P := data/processed
 
+# A real export with the synthetic client list (or the reverse) gives a report of zeros: both or neither.
+ifneq ($(filter report all,$(MAKECMDGOALS)),)
+ifneq ($(origin BVH),$(origin CLIENTS))
+$(error BVH en CLIENTS horen bij elkaar: geef beide op, of geen van beide voor de synthetische gegevens)
+endif
+endif
+
 PIPE := $(PY) -m pipeline
 
 # The code each stage runs is read from its imports (pipeline/tools/makedeps.py, standard library only, so it

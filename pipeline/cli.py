@@ -11,7 +11,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from pipeline import paths
+from pipeline import __version__, paths
 from pipeline.errors import UserError
 from pipeline.workflow.common import Reporter
 
@@ -20,8 +20,9 @@ EXIT_INTERNAL_ERROR = 1
 
 
 def _add_inputs(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--bvh", type=Path, default=paths.DEFAULT_BVH, help="police export (default: synthetic)")
-    parser.add_argument("--clients", type=Path, default=paths.DEFAULT_CLIENTS, help="ZVH client list")
+    # no defaults here: both or neither (then the synthetic default), see _inputs_together
+    parser.add_argument("--bvh", type=Path, default=None, help="police export (with --clients; default: synthetic)")
+    parser.add_argument("--clients", type=Path, default=None, help="ZVH client list (with --bvh)")
     parser.add_argument(
         "--detention",
         type=Path,
@@ -40,49 +41,63 @@ def _add_processed(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--processed", type=Path, default=paths.PROCESSED, help="folder of stage outputs")
 
 
+def _add_global(parser: argparse.ArgumentParser, top: bool) -> None:
+    """--quiet before or after the command; after it, it must not reset what was said before it."""
+    parser.add_argument(
+        "--quiet", action="store_true", default=False if top else argparse.SUPPRESS, help="no progress lines on stderr"
+    )
+
+
+def _command(sub: argparse._SubParsersAction, name: str, **kwargs) -> argparse.ArgumentParser:
+    command = sub.add_parser(name, **kwargs)
+    _add_global(command, top=False)
+    return command
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__.splitlines()[0])
-    parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    _add_global(parser, top=True)
+    parser.add_argument("--version", action="version", version=f"rendementsanalyse {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    run = sub.add_parser("run", help="run every stage and write the report")
+    run = _command(sub, "run", help="run every stage and write the report")
     _add_inputs(run)
     _add_config(run)
     run.add_argument("--out", type=Path, default=paths.DEFAULT_OUT, help="output folder (default: reports/)")
     run.add_argument("--narrative", type=Path, default=paths.DEFAULT_NARRATIVE, help="folder of the analyst's chapters")
 
-    validate = sub.add_parser("validate", help="check both inputs, write typed Parquet")
+    validate = _command(sub, "validate", help="check both inputs, write typed Parquet")
     _add_inputs(validate)
     _add_config(validate, mapping=False)
     _add_processed(validate)
 
-    align = sub.add_parser("align", help="place registrations in the windows around the ICO")
+    align = _command(sub, "align", help="place registrations in the windows around the ICO")
     _add_config(align, mapping=False)
     _add_processed(align)
 
-    classify = sub.add_parser("classify", help="IMK class, E-category and severity per registration")
+    classify = _command(sub, "classify", help="IMK class, E-category and severity per registration")
     _add_config(classify)
     _add_processed(classify)
 
-    analyse = sub.add_parser("analyse", help="counts and tests into results.json")
+    analyse = _command(sub, "analyse", help="counts and tests into results.json")
     _add_config(analyse)
     _add_processed(analyse)
 
-    render = sub.add_parser("render", help="the report from results.json")
+    render = _command(sub, "render", help="the report from results.json")
     render.add_argument("--results", type=Path, default=paths.PROCESSED / paths.RESULTS)
     render.add_argument("--out", type=Path, default=paths.DEFAULT_OUT)
     render.add_argument(
         "--narrative", type=Path, default=paths.DEFAULT_NARRATIVE, help="folder of the analyst's chapters"
     )
 
-    pseudo = sub.add_parser("pseudonymise", help="replace id columns by keyed pseudonyms (HMAC-SHA256)")
+    pseudo = _command(sub, "pseudonymise", help="replace id columns by keyed pseudonyms (HMAC-SHA256)")
     pseudo.add_argument("--key-file", type=Path, required=True, help="the secret key (make key creates one)")
     pseudo.add_argument("--in", dest="input", type=Path, required=True, help="the export (CSV or .xlsx)")
     pseudo.add_argument("--out", type=Path, required=True, help="where the pseudonymised copy goes (same format)")
     pseudo.add_argument("--columns", nargs="+", default=["client_id"], help="columns to pseudonymise")
     pseudo.add_argument("--sheet", default=None, help="Excel: the sheet (default: the first)")
 
-    synth = sub.add_parser("synth", help="write the synthetic default export (calibrated to the report)")
+    synth = _command(sub, "synth", help="write the synthetic default export (calibrated to the report)")
     synth.add_argument("--out", type=Path, default=paths.SYNTHETIC_DIR)
     synth.add_argument("--seed", type=int, default=None, help="random seed (default: the committed one)")
     return parser
@@ -102,7 +117,23 @@ COMMANDS = {
 }
 
 
+def _inputs_together(args: argparse.Namespace) -> None:
+    """A real export with the synthetic client list (or the reverse) gives a report of zeros: refuse it."""
+    if not hasattr(args, "bvh"):
+        return
+    if (args.bvh is None) != (args.clients is None):
+        given, missing = ("--bvh", "--clients") if args.clients is None else ("--clients", "--bvh")
+        raise UserError(
+            f"{given} zonder {missing}: geef de politie-export en de cliëntenlijst samen op (of geen van beide "
+            "voor de synthetische gegevens). Een echte export met de synthetische cliëntenlijst geeft een "
+            "verkeerd rapport."
+        )
+    if args.bvh is None:
+        args.bvh, args.clients = paths.DEFAULT_BVH, paths.DEFAULT_CLIENTS
+
+
 def dispatch(args: argparse.Namespace) -> None:
+    _inputs_together(args)
     importlib.import_module(COMMANDS[args.command]).command(args, Reporter(quiet=args.quiet))
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 
 import pytest
 
 from tests import reference
-from tests.conftest import SYNTHETIC, run_cli
+from tests.conftest import ROOT, SYNTHETIC, run_cli
 from tests.test_properties import CODE_TABLE, TOT, VAN, _approx, _core
 
 pytestmark = pytest.mark.slow  # runs the whole pipeline; `make test-fast` leaves it out
@@ -137,7 +139,7 @@ def test_bad_input_exits_2_without_traceback_and_keeps_the_earlier_report(defaul
     before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     bad = tmp_path / "clients.csv"
     bad.write_text("client_id,geslacht,leeftijd,ico_start,ico_eind\nA,q,30,2020-02-30,\n", encoding="utf-8")
-    done = run_cli("run", "--clients", str(bad), "--out", str(out))
+    done = run_cli("run", "--bvh", str(SYNTHETIC / "bvh.csv"), "--clients", str(bad), "--out", str(out))
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert "row 2" in done.stderr and "geslacht" in done.stderr and "'q'" in done.stderr
@@ -175,3 +177,17 @@ def test_progress_lines_and_quiet(default_process, tmp_path):
     assert stages == ["validate", "align", "classify", "analyse", "render"]
     quiet = run_cli("--quiet", "run", "--out", str(tmp_path / "b"))
     assert quiet.returncode == 0 and quiet.stderr == ""
+
+
+def test_a_closed_pipe_on_the_progress_lines_does_not_stop_the_run(tmp_path):
+    out = tmp_path / "piped"
+    done = subprocess.run(
+        f"{sys.executable} -m pipeline run --out {out} 2>&1 | head -1",
+        shell=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        executable="/bin/bash",
+    )
+    assert done.stdout.startswith("validate")
+    assert (out / "rendementsanalyse.html").exists() and (out / "rendementsanalyse.pdf").exists()

@@ -46,6 +46,7 @@ class Settings:
     min_publication: int = 5
     bvh_input: InputSpec = InputSpec()
     clients_input: InputSpec = InputSpec()
+    min_linked_share: float = 0.5  # below this share of rows with a known client, the run stops
 
     @property
     def windows(self) -> tuple[str, ...]:
@@ -127,6 +128,7 @@ TOP_KEYS = {
     "veranderingsgroepen",
     "rollen",
     "onbekende_codes",
+    "controles",
 }
 Fields = dict[str, Any]  # keyword arguments of Settings, read so far
 
@@ -151,6 +153,7 @@ def load_settings(path: Path) -> Settings:
         _read_change_groups,
         _read_roles,
         _read_unknown_codes,
+        _read_checks,
     ):
         fields |= read(path, data, fields)
     return Settings(**fields)
@@ -248,6 +251,16 @@ def _read_roles(path: Path, data: dict, _: Fields) -> Fields:
     if isinstance(rollen, list) and rollen and all(isinstance(r, str) and r.strip() for r in rollen):
         return {"roles": tuple(sorted({r.strip().lower() for r in rollen}))}
     raise UserError(f"{path}: 'rollen' must be 'alle' or a list of roles such as [verdachte], not {rollen!r}")
+
+
+def _read_checks(path: Path, data: dict, _: Fields) -> Fields:
+    """Optional: the plausibility checks of the linked data (an older settings file without them keeps the
+    defaults)."""
+    if data.get("controles") is None:
+        return {}
+    controles = _section(path, data, "controles", {"min_gekoppeld_aandeel"})
+    share = _require(path, controles, "min_gekoppeld_aandeel", "'controles'")
+    return {"min_linked_share": _fraction(path, share, "controles.min_gekoppeld_aandeel")}
 
 
 def _read_unknown_codes(path: Path, data: dict, _: Fields) -> Fields:

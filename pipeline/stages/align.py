@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.config.settings import Settings
+from pipeline.errors import UserError
 from schemas.vocabulary import EXCLUSION_REASONS, STATUSES
 
 BOUNDS = ("lang_voor", "kort_voor", "kort_na", "lang_na")
@@ -117,3 +118,40 @@ def reconciliation(rows: pd.DataFrame, clients: pd.DataFrame) -> dict[str, int]:
         "clients_excluded_followup": int((~clients["vergeleken"]).sum()),
     }
     return result
+
+
+def plausible(rows: pd.DataFrame, clients: pd.DataFrame, settings: Settings) -> None:
+    """Stop before a report that cannot be right, with the likely cause: the role filter leaves nothing, too
+    few rows link to a client, or no client can be compared (a report of zeros would look like a result)."""
+    status = rows["status"]
+    n_rows = len(rows)
+    if settings.roles is not None and n_rows and (status == "excluded_role").all():
+        present = sorted(r for r in rows["rol"].unique() if r)
+        cause = (
+            "de export heeft geen kolom 'rol' (of die is leeg)"
+            if not present
+            else f"de export kent alleen de rollen {', '.join(present)}"
+        )
+        raise UserError(
+            f"Geen enkele rij telt mee: de instellingen laten alleen de rollen {', '.join(settings.roles)} meetellen, "
+            f"maar {cause}. Pas 'rollen' in de instellingen aan (of zet het op 'alle')."
+        )
+    candidates = int(status.isin(["unknown_client", "excluded_followup", "outside_windows", "used"]).sum())
+    unknown = int((status == "unknown_client").sum())
+    if candidates and (candidates - unknown) / candidates < settings.min_linked_share:
+        raise UserError(
+            f"Maar {candidates - unknown} van de {candidates} registraties horen bij een cliënt uit de "
+            f"cliëntenlijst (minder dan {settings.min_linked_share:.0%}). Waarschijnlijk zijn de ids in de twee "
+            "bestanden anders geschreven (hoofdletters, voorloopnullen, spaties) of met verschillende sleutels "
+            "gepseudonimiseerd, of hoort de export bij een andere cliëntenlijst. De grens staat in de "
+            "instellingen onder 'controles.min_gekoppeld_aandeel'."
+        )
+    if not clients["vergeleken"].any():
+        reasons = clients["uitsluiting"].value_counts()
+        counted = ", ".join(f"{EXCLUSION_REASONS[k]}: {int(n)}" for k, n in reasons.items() if k in EXCLUSION_REASONS)
+        raise UserError(
+            f"Geen enkele cliënt kan vergeleken worden ({counted or 'de cliëntenlijst is leeg'}). Een cliënt telt "
+            f"alleen mee als zijn hele voor- en navenster binnen de exportperiode valt "
+            f"({settings.van.date()} t/m {settings.tot.date()}): is de 'periode' in de instellingen bijgewerkt "
+            "voor deze export?"
+        )

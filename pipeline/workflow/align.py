@@ -10,7 +10,7 @@ import pandas as pd
 from pipeline import paths
 from pipeline.config.settings import Settings, load_settings
 from pipeline.io.outputs import write_parquet
-from pipeline.stages.align import align
+from pipeline.stages.align import align, plausible
 from pipeline.workflow.common import Reporter, count_text
 from schemas.frames import AlignedClients, AlignedRows, ValidatedBvh, ValidatedClients, check_windows
 
@@ -25,7 +25,9 @@ def step_align(
     def work() -> tuple[pd.DataFrame, pd.DataFrame]:
         rows, aligned = align(ValidatedBvh.validate(bvh), ValidatedClients.validate(clients), settings)
         check_windows(rows, settings.windows)
-        return AlignedRows.validate(rows), AlignedClients.validate(aligned)
+        rows, aligned = AlignedRows.validate(rows), AlignedClients.validate(aligned)
+        plausible(rows, aligned, settings)
+        return rows, aligned
 
     return rep.stage("align", work, summary)
 

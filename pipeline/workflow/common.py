@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -27,5 +28,16 @@ class Reporter:
         result = work()
         if not self.quiet:
             seconds = time.perf_counter() - began
-            print(f"{name:<9} {summary(result)} ({seconds:.2f} s)", file=sys.stderr)
+            self.say(f"{name:<9} {summary(result)} ({seconds:.2f} s)")
         return result
+
+    def say(self, line: str) -> None:
+        """A progress line; a closed pipe (`... 2>&1 | head -1`) silences the rest, it never stops the run."""
+        if self.quiet:
+            return
+        try:
+            print(line, file=sys.stderr, flush=True)
+        except BrokenPipeError:
+            self.quiet = True
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stderr.fileno())  # nothing more reaches the closed pipe, not even at exit

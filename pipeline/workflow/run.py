@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from pipeline.config.mapping import load_mapping
@@ -40,8 +39,4 @@ def run_all(
 
 def command(args: argparse.Namespace, rep: Reporter) -> None:
     run_all(args.bvh, args.clients, args.config, args.mapping, args.out, args.narrative, rep, args.detention)
-    if not args.quiet:
-        print(
-            f"Report written to {args.out / 'rendementsanalyse.html'} (results: {args.out / 'results.json'})",
-            file=sys.stderr,
-        )
+    rep.say(f"Report written to {args.out / 'rendementsanalyse.html'} (results: {args.out / 'results.json'})")
