@@ -36,20 +36,26 @@ PIPE := $(PY) -m pipeline
 
 # The code each stage runs is read from its imports (pipeline/tools/makedeps.py, standard library only, so it
 # runs before .venv exists) into $(CODE_DEPS): VALIDATE_CODE, ALIGN_CODE, CLASSIFY_CODE, ANALYSE_CODE and
-# RENDER_CODE, each the entry point, the command line and every module the stage's command can load. Make
-# remakes the fragment whenever a module is added, removed or edited, and reads it again, so no list is kept
-# by hand and editing any module reruns exactly the stages that import it.
-SOURCES := $(sort $(shell find pipeline schemas -name '*.py' -not -path '*/__pycache__/*'))
+# RENDER_CODE, each the entry point, the command line and every module the stage's command can load, and into
+# one list per stage ($(P)/code-STAGE.list). Both are read anew at every make (a fraction of a second) and
+# rewritten only when they change, so no list is kept by hand: editing a module reruns the stages that import
+# it, and removing one reruns the stages that loaded it (their list changed).
 CODE_DEPS := $(P)/make-code.mk
-$(CODE_DEPS): $(SOURCES)
+$(CODE_DEPS): FORCE
 	@$(PYTHON) pipeline/tools/makedeps.py --out $@
 include $(CODE_DEPS)
-# a module removed or renamed since the fragment was written: remake it, it may name a file that is gone
-ifneq ($(strip $(CODE_DEPS_SOURCES)),$(strip $(SOURCES)))
-$(CODE_DEPS): FORCE
-endif
+$(P)/code-%.list: ;
 .PHONY: FORCE
 FORCE:
+
+# Which files a stage was made from is part of what it was made from: a run with other inputs (BVH, CLIENTS,
+# DETENTION, CONFIG, MAPPING, NARRATIVE), even older files or none, reruns what reads them. Each choice is kept
+# in $(P)/args-NAME.txt, rewritten only when it changes.
+remember = $(shell mkdir -p $(P) && f=$(P)/args-$(1).txt && printf '%s\n' '$(2)' | cmp -s - $$f || \
+  printf '%s\n' '$(2)' > $$f; echo $(P)/args-$(1).txt)
+INPUT_ARGS := $(call remember,inputs,$(BVH) $(CLIENTS) $(DETENTION) $(CONFIG))
+MAPPING_ARGS := $(call remember,mapping,$(MAPPING))
+RENDER_ARGS := $(call remember,render,$(NARRATIVE))
 
 # What else a stage reads besides its code: the installed packages; the report's templates and fonts.
 COMMON := $(STAMP)
@@ -125,23 +131,23 @@ lock: ## refresh requirements.lock from a clean environment with the newest allo
 	  .venv-lock/bin/python -m pip freeze --exclude-editable | grep -v '^rendementsanalyse'; } > $(LOCK)
 	rm -rf .venv-lock build *.egg-info
 
-$(VALIDATED): $(BVH) $(CLIENTS) $(DETENTION) $(CONFIG) $(VALIDATE_CODE) $(COMMON)
+$(VALIDATED): $(BVH) $(CLIENTS) $(DETENTION) $(CONFIG) $(INPUT_ARGS) $(VALIDATE_CODE) $(P)/code-validate.list $(COMMON)
 	$(PIPE) validate --bvh $(BVH) --clients $(CLIENTS) $(if $(DETENTION),--detention $(DETENTION)) \
 	  --config $(CONFIG) --processed $(P)
 
-$(ALIGNED): $(VALIDATED) $(CONFIG) $(ALIGN_CODE) $(COMMON)
+$(ALIGNED): $(VALIDATED) $(CONFIG) $(ALIGN_CODE) $(P)/code-align.list $(COMMON)
 	$(PIPE) align --config $(CONFIG) --processed $(P)
 
-$(CLASSIFIED): $(ALIGNED) $(CONFIG) $(MAPPING) $(CLASSIFY_CODE) $(COMMON)
+$(CLASSIFIED): $(ALIGNED) $(CONFIG) $(MAPPING) $(MAPPING_ARGS) $(CLASSIFY_CODE) $(P)/code-classify.list $(COMMON)
 	$(PIPE) classify --config $(CONFIG) --mapping $(MAPPING) --processed $(P)
 
-$(RESULTS): $(CLASSIFIED) $(ALIGNED) $(VALIDATED) $(CONFIG) $(MAPPING) $(ANALYSE_CODE) $(COMMON)
+$(RESULTS): $(CLASSIFIED) $(ALIGNED) $(VALIDATED) $(CONFIG) $(MAPPING) $(MAPPING_ARGS) $(ANALYSE_CODE) $(P)/code-analyse.list $(COMMON)
 	$(PIPE) analyse --config $(CONFIG) --mapping $(MAPPING) --processed $(P)
 
 # the analyst's chapters (pipeline/report/narrative.py CHAPTERS); a missing one falls back to its default
 CHAPTER_FILES := $(wildcard $(addprefix $(NARRATIVE)/,inleiding.md methode.md interviews.md conclusies.md))
 
-$(REPORT): $(RESULTS) $(CLASSIFIED) $(RENDER_CODE) $(TEMPLATE_FILES) $(CHAPTER_FILES) $(COMMON)
+$(REPORT): $(RESULTS) $(CLASSIFIED) $(RENDER_CODE) $(P)/code-render.list $(TEMPLATE_FILES) $(CHAPTER_FILES) $(RENDER_ARGS) $(COMMON)
 	$(PIPE) render --results $(P)/results.json --out $(OUT) --narrative $(NARRATIVE)
 
 clean: ## remove stage outputs and reports (not the virtual environment)

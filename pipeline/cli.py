@@ -145,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc.render()}", file=sys.stderr)
         return EXIT_USER_ERROR
     except FileNotFoundError as exc:
-        print(f"error: {exc.filename}: file not found (run the earlier stages first?)", file=sys.stderr)
+        print(f"error: {exc.filename or exc}: file not found (run the earlier stages first?)", file=sys.stderr)
         return EXIT_USER_ERROR
     except Exception:
         traceback.print_exc()

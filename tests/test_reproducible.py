@@ -204,3 +204,41 @@ def test_make_is_strict():
     ):
         assert line in makefile
     assert "-c $(LOCK)" in makefile  # installs use the committed lock
+
+
+def test_a_deleted_module_reruns_the_stage_that_loaded_it(built_copy):
+    """Removing a module changes what a stage runs (here: a fallback path) though no remaining file is newer."""
+    project, _ = built_copy
+    plugin = project / "pipeline" / "report" / "plugin.py"
+    render = project / "pipeline" / "report" / "render.py"
+    before = render.read_text(encoding="utf-8")
+    touch_all = ["make", "-o", ".venv/.installed", "-t", "report"]
+    try:
+        plugin.write_text('"""An optional part of the report."""\n', encoding="utf-8")
+        optional = "\ntry:\n    from pipeline.report import plugin  # noqa: F401\nexcept ImportError:\n    pass\n"
+        render.write_text(before + optional, encoding="utf-8")
+        subprocess.run(touch_all, cwd=project, check=True, capture_output=True)
+        assert _would_run(project) == []
+        plugin.unlink()
+        assert _would_run(project) == ["render"]
+    finally:
+        plugin.unlink(missing_ok=True)
+        render.write_text(before, encoding="utf-8")
+        subprocess.run(touch_all, cwd=project, check=True, capture_output=True)
+    assert _would_run(project) == []
+
+
+def test_other_input_files_rerun_what_reads_them_even_when_older(built_copy):
+    """Which files a stage read is part of what it was made from (a dry run records the choice too)."""
+    project, _ = built_copy
+    touch_all = ["make", "-o", ".venv/.installed", "-t", "report"]
+    older = project / "tests" / "bad_inputs"  # files older than every stage output
+    try:
+        dry = _make(project, "-n", "report", "NARRATIVE=templates/narrative")
+        assert [s for s in STAGES if f"-m pipeline {s} " in dry.stdout] == ["render"]
+        subprocess.run(touch_all, cwd=project, check=True, capture_output=True)
+        dry = _make(project, "-n", "report", f"BVH={older / 'good_bvh.csv'}", f"CLIENTS={older / 'good_clients.csv'}")
+        assert [s for s in STAGES if f"-m pipeline {s} " in dry.stdout] == list(STAGES)
+    finally:
+        subprocess.run(touch_all, cwd=project, check=True, capture_output=True)
+    assert _would_run(project) == []
