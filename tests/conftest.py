@@ -20,6 +20,20 @@ ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "config" / "analysis.yaml"
 MAPPING = ROOT / "config" / "imk_mapping.yaml"
 SYNTHETIC = ROOT / "data" / "raw" / "synthetic"
+# The keys of results.json that SPEC §6 fixes: other tools read them.
+SPEC_KEYS = (
+    "n_clients",
+    "n_registrations",
+    "windows",
+    "overall",
+    "by_sex",
+    "by_age",
+    "e_categories",
+    "severity",
+    "imk_classes",
+    "change_groups",
+    "reconciliation",
+)
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from tests import reference
-from tests.conftest import ROOT, SYNTHETIC, run_cli
+from tests.conftest import ROOT, SPEC_KEYS, SYNTHETIC, run_cli
 from tests.test_properties import CODE_TABLE, TOT, VAN, _approx, _core
 
 pytestmark = pytest.mark.slow  # runs the whole pipeline; `make test-fast` leaves it out
@@ -93,19 +93,7 @@ def test_reconciliation_and_contract_keys(default_run):
         + rec["used"]
     )
     assert rec["used"] == r["n_registrations"] and rec["duplicates"] > 0
-    for key in (
-        "n_clients",
-        "n_registrations",
-        "windows",
-        "overall",
-        "by_sex",
-        "by_age",
-        "e_categories",
-        "severity",
-        "imk_classes",
-        "change_groups",
-        "reconciliation",
-    ):
+    for key in SPEC_KEYS:
         assert key in r
     assert set(r["overall"]) >= {"n", "voor", "na", "afname_pct", "wilcoxon", "rank_biserial"}
     assert set(r["overall"]["wilcoxon"]) >= {"statistic", "p"}

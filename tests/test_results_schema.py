@@ -9,22 +9,9 @@ import jsonschema
 import pytest
 
 from schemas.results import Results, json_schema_text
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SPEC_KEYS
 
 SCHEMA_PATH = ROOT / "schemas" / "results.schema.json"
-SPEC_KEYS = (
-    "n_clients",
-    "n_registrations",
-    "windows",
-    "overall",
-    "by_sex",
-    "by_age",
-    "e_categories",
-    "severity",
-    "imk_classes",
-    "change_groups",
-    "reconciliation",
-)
 
 
 @pytest.fixture(scope="module")
