@@ -89,3 +89,40 @@ def test_plausible_counts_only_rows_that_could_link(settings):
 def test_make_refuses_one_input_without_the_other():
     done = subprocess.run(["make", "-n", "report", "CLIENTS=elders.csv"], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode != 0 and "BVH en CLIENTS horen bij elkaar" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("replace", "message"),
+    [
+        (("  lang_maanden: 6", "  lang_maanden: 100000"), "from 2 to 120"),
+        (("  lang_maanden: 6", "  lang_maanden: 1e20"), "from 2 to 120"),
+        (("  titel: Rendementsanalyse", "  titel: [Rendementsanalyse"), "while parsing"),
+        (("  organisatie: Zorg- en Veiligheidshuis", "  organisatie: {a: 1}"), "must be a text"),
+    ],
+)
+def test_settings_out_of_bounds_stop_cleanly(tmp_path, capsys, replace, message):
+    assert _run(tmp_path, "--config", _write_config(tmp_path, replace)) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+def test_a_yaml_alias_bomb_is_refused_at_once(tmp_path, capsys):
+    lines = ['a0: &a0 ["x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    lines += [f"a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]" for i in range(1, 12)]
+    config = tmp_path / "bomb.yaml"
+    config.write_text(CONFIG.read_text(encoding="utf-8") + "\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    assert _run(tmp_path, "--config", str(config)) == 2
+    assert "aliases (*name) are not allowed" in capsys.readouterr().err
+
+
+def test_an_infinite_weight_and_a_folder_as_config_are_refused(tmp_path, capsys):
+    from tests.conftest import MAPPING
+
+    mapping = tmp_path / "mapping.yaml"
+    text = MAPPING.read_text(encoding="utf-8")
+    assert "  zwaar: 3" in text
+    mapping.write_text(text.replace("  zwaar: 3", "  zwaar: 1.0e+400", 1), encoding="utf-8")
+    assert _run(tmp_path, "--mapping", str(mapping)) == 2
+    assert "gewichten.zwaar" in capsys.readouterr().err
+    assert _run(tmp_path, "--config", str(tmp_path)) == 2
+    assert "is a folder" in capsys.readouterr().err

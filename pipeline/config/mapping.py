@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,9 +33,12 @@ class ImkMapping:
 def _number(path: Path, key: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise UserError(f"{path}: weight '{key}' must be a number, not {value!r}")
+    if not math.isfinite(value) or not 0 < value <= MAX_WEIGHT:
+        raise UserError(f"{path}: weight '{key}' must be a number above 0 and at most {MAX_WEIGHT:g}, not {value!r}")
     return float(value)
 
 
+MAX_WEIGHT = 1_000.0  # a severity weight; anything larger is a typo (1.0e+400 is infinite)
 TABLE_COLUMNS = ["code", "omschrijving", "klasse", "klasse_naam", "e_categorie", "zwaarte", "gewicht"]
 
 

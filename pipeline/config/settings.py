@@ -104,10 +104,22 @@ def _date(path: Path, value: Any, key: str) -> pd.Timestamp:
         raise UserError(f"{path}: '{key}' must be a date written YYYY-MM-DD, not {value!r}") from None
 
 
-def _int(path: Path, value: Any, key: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise UserError(f"{path}: '{key}' must be a whole number of at least {minimum}, not {value!r}")
+# Upper bounds: far beyond any real use, low enough that no setting makes a run hang or overflow.
+MAX_MONTHS = 120  # window lengths and the anticipation period: ten years
+MAX_COUNT = 1_000_000  # group sizes and thresholds
+MAX_TEXT = 300  # characters of a title or organisation
+
+
+def _int(path: Path, value: Any, key: str, minimum: int, maximum: int = MAX_COUNT) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
+        raise UserError(f"{path}: '{key}' must be a whole number from {minimum} to {maximum}, not {value!r}")
     return value
+
+
+def _text(path: Path, value: Any, key: str) -> str:
+    if not isinstance(value, str | int | float) or isinstance(value, bool) or len(str(value)) > MAX_TEXT:
+        raise UserError(f"{path}: '{key}' must be a text of at most {MAX_TEXT} characters, not {str(value)[:60]!r}")
+    return str(value)
 
 
 def _fraction(path: Path, value: Any, key: str) -> float:
@@ -177,8 +189,8 @@ def _read_publication(path: Path, data: dict, _: Fields) -> Fields:
 def _read_report(path: Path, data: dict, _: Fields) -> Fields:
     rapport = _section(path, data, "rapport", {"titel", "organisatie"})
     return {
-        "title": str(_require(path, rapport, "titel", "'rapport'")),
-        "organisation": str(_require(path, rapport, "organisatie", "'rapport'")),
+        "title": _text(path, _require(path, rapport, "titel", "'rapport'"), "rapport.titel"),
+        "organisation": _text(path, _require(path, rapport, "organisatie", "'rapport'"), "rapport.organisatie"),
     }
 
 
@@ -193,8 +205,8 @@ def _read_period(path: Path, data: dict, _: Fields) -> Fields:
 
 def _read_windows(path: Path, data: dict, _: Fields) -> Fields:
     vensters = _section(path, data, "vensters", {"lang_maanden", "kort_maanden"})
-    lng = _int(path, _require(path, vensters, "lang_maanden", "'vensters'"), "vensters.lang_maanden", 2)
-    sht = _int(path, _require(path, vensters, "kort_maanden", "'vensters'"), "vensters.kort_maanden", 1)
+    lng = _int(path, _require(path, vensters, "lang_maanden", "'vensters'"), "vensters.lang_maanden", 2, MAX_MONTHS)
+    sht = _int(path, _require(path, vensters, "kort_maanden", "'vensters'"), "vensters.kort_maanden", 1, MAX_MONTHS)
     if sht >= lng:
         raise UserError(f"{path}: 'vensters.kort_maanden' ({sht}) must be smaller than 'lang_maanden' ({lng})")
     return {"months_long": lng, "months_short": sht}
@@ -203,7 +215,7 @@ def _read_windows(path: Path, data: dict, _: Fields) -> Fields:
 def _read_effect(path: Path, data: dict, read: Fields) -> Fields:
     effect = _section(path, data, "effect", {"anticipatie_maanden"})
     value = _require(path, effect, "anticipatie_maanden", "'effect'")
-    anticipation = _int(path, value, "effect.anticipatie_maanden", 0)
+    anticipation = _int(path, value, "effect.anticipatie_maanden", 0, MAX_MONTHS)
     if anticipation >= read["months_long"]:
         raise UserError(
             f"{path}: 'effect.anticipatie_maanden' ({anticipation}) must be smaller than "

@@ -9,9 +9,20 @@ import yaml
 
 from pipeline.errors import UserError
 
+MAX_BYTES = 5_000_000  # the IMK mapping is about 50 kB; a settings file far less
+
 
 class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses a key given twice (PyYAML silently keeps the last one)."""
+    """SafeLoader that refuses a key given twice (PyYAML silently keeps the last one) and aliases (*name):
+    nobody needs them in these files, and nested aliases make a few lines expand to gigabytes."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in this file; write the value out", event.start_mark
+            )
+        return super().compose_node(parent, index)
 
 
 def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
@@ -35,9 +46,15 @@ _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _c
 def load_yaml(path: Path) -> Any:
     """Load a YAML file, turning every problem into a UserError that names the file and line."""
     try:
+        if Path(path).stat().st_size > MAX_BYTES:
+            raise UserError(f"{path}: larger than {MAX_BYTES // 1_000_000} MB; this is not a settings or mapping file")
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise UserError(f"{path}: file not found") from None
+    except IsADirectoryError:
+        raise UserError(f"{path}: is a folder, not a YAML file") from None
+    except PermissionError:
+        raise UserError(f"{path}: not readable (permission denied)") from None
     except UnicodeDecodeError as exc:
         raise UserError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     try:
