@@ -147,6 +147,11 @@ def main(argv: list[str] | None = None) -> int:
     except FileNotFoundError as exc:
         print(f"error: {exc.filename or exc}: file not found (run the earlier stages first?)", file=sys.stderr)
         return EXIT_USER_ERROR
+    except OSError as exc:
+        # the machine refused: a read-only or full disk, a folder where a file belongs, no permission
+        where = exc.filename or "?"
+        print(f"error: {where}: {exc.strerror or exc} (nothing was written over an earlier report)", file=sys.stderr)
+        return EXIT_USER_ERROR
     except Exception:
         traceback.print_exc()
         print(

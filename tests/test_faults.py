@@ -126,3 +126,40 @@ def test_an_infinite_weight_and_a_folder_as_config_are_refused(tmp_path, capsys)
     assert "gewichten.zwaar" in capsys.readouterr().err
     assert _run(tmp_path, "--config", str(tmp_path)) == 2
     assert "is a folder" in capsys.readouterr().err
+
+
+def test_a_windows_1252_chapter_is_read(tmp_path):
+    from pipeline.report.narrative import load_chapters
+
+    (tmp_path / "inleiding.md").write_bytes("Cliënten en ketenpartners: één aanpak.".encode("cp1252"))
+    chapter = load_chapters(tmp_path)["inleiding"]
+    assert "Cliënten" in chapter.html and "één" in chapter.html and not chapter.is_default
+
+
+@pytest.mark.skipif(__import__("os").geteuid() == 0, reason="root writes into read-only folders")
+def test_a_read_only_output_folder_is_a_clean_stop(tmp_path, capsys):
+    parent = tmp_path / "ro"
+    parent.mkdir()
+    parent.chmod(0o500)
+    try:
+        assert _run(tmp_path, "--out", str(parent / "reports")) == 2
+        assert "Traceback" not in capsys.readouterr().err
+    finally:
+        parent.chmod(0o700)
+
+
+def test_an_os_error_on_the_output_is_a_clean_stop(tmp_path, capsys, monkeypatch):
+    """Disk full, read-only, no permission: the machine refused, not a bug (root cannot be refused a folder, so
+    the refusal is simulated where the outputs are made)."""
+    import errno
+
+    import pipeline.io.outputs as outputs
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "out"))
+
+    monkeypatch.setattr(outputs.tempfile, "mkdtemp", full)
+    assert _run(tmp_path) == 2
+    err = capsys.readouterr().err
+    assert "No space left on device" in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()

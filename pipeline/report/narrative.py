@@ -8,6 +8,7 @@ from pathlib import Path
 import markdown
 from markupsafe import Markup
 
+from pipeline.errors import UserError
 from pipeline.paths import TEMPLATES
 
 CHAPTERS = {
@@ -33,13 +34,28 @@ def _to_html(text: str) -> Markup:
     return Markup(markdown.markdown(text, extensions=["tables", "sane_lists"], output_format="html"))
 
 
+def _read_text(path: Path) -> str:
+    """The analyst's file as Word or Notepad saved it: UTF-8 (with or without BOM) or Windows-1252."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise UserError(
+            f"{path}: neither UTF-8 nor Windows-1252 text (byte {exc.start}); save it as UTF-8 text"
+        ) from None
+
+
 def load_chapters(folder: Path | None) -> dict[str, Chapter]:
     """Each chapter from `folder`, or its default with a marking when the analyst has not written it yet."""
     chapters = {}
     for key, title in CHAPTERS.items():
         own = None if folder is None else Path(folder) / f"{key}.md"
         if own is not None and own.is_file():
-            text, source, default = own.read_text(encoding="utf-8"), str(own), False
+            text, source, default = _read_text(own), str(own), False
         else:
             text = (DEFAULTS / f"{key}.md").read_text(encoding="utf-8")
             source, default = str(own) if own is not None else f"{key}.md", True
