@@ -74,7 +74,7 @@ REPORT := $(OUT)/rendementsanalyse.html
 
 help: ## show this help
 	@echo "Rendementsanalyse ICO. Targets:"
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  make \1\t\2/' | expand -t 22
+	@grep -hE '^[a-z-]+:.*## ' $(firstword $(MAKEFILE_LIST)) | sed -E 's/^([a-z-]+):.*## (.*)/  make \1\t\2/' | expand -t 22
 	@echo "Inputs (override as VAR=path): BVH=$(BVH) CLIENTS=$(CLIENTS) CONFIG=$(CONFIG) MAPPING=$(MAPPING)"
 	@echo "                               NARRATIVE=$(NARRATIVE) OUT=$(OUT)"
 

@@ -80,6 +80,11 @@ def _would_run(project: Path) -> list[str]:
     return [s for s in STAGES if f"-m pipeline {s} " in dry]
 
 
+def _mark_all_made(project: Path) -> None:
+    """As if `make report` had just run: every target up to date (make -t)."""
+    subprocess.run(["make", "-o", ".venv/.installed", "-t", "report"], cwd=project, check=True, capture_output=True)
+
+
 def _touch(path: Path) -> tuple[float, float]:
     """Mark `path` as edited after every output was made; return its old times."""
     stat = path.stat()
@@ -179,18 +184,17 @@ def test_a_new_module_joins_the_graph(built_copy):
     new = project / "pipeline" / "stages" / "extra_rule.py"
     align = project / "pipeline" / "stages" / "align.py"
     before = align.read_text(encoding="utf-8")
-    touch_all = ["make", "-o", ".venv/.installed", "-t", "report"]
     try:
         new.write_text('"""A rule added later."""\n', encoding="utf-8")
         align.write_text(before + "\nfrom pipeline.stages import extra_rule  # noqa: E402, F401\n", encoding="utf-8")
-        subprocess.run(touch_all, cwd=project, check=True, capture_output=True)  # as if the edit had been run
+        _mark_all_made(project)  # as if the edit had been run
         assert _would_run(project) == []
         _touch(new)
         assert _would_run(project) == ["align", "classify", "analyse", "render"]
     finally:
         new.unlink(missing_ok=True)
         align.write_text(before, encoding="utf-8")
-        subprocess.run(touch_all, cwd=project, check=True, capture_output=True)
+        _mark_all_made(project)
     assert _would_run(project) == []
 
 
@@ -212,33 +216,31 @@ def test_a_deleted_module_reruns_the_stage_that_loaded_it(built_copy):
     plugin = project / "pipeline" / "report" / "plugin.py"
     render = project / "pipeline" / "report" / "render.py"
     before = render.read_text(encoding="utf-8")
-    touch_all = ["make", "-o", ".venv/.installed", "-t", "report"]
     try:
         plugin.write_text('"""An optional part of the report."""\n', encoding="utf-8")
         optional = "\ntry:\n    from pipeline.report import plugin  # noqa: F401\nexcept ImportError:\n    pass\n"
         render.write_text(before + optional, encoding="utf-8")
-        subprocess.run(touch_all, cwd=project, check=True, capture_output=True)
+        _mark_all_made(project)
         assert _would_run(project) == []
         plugin.unlink()
         assert _would_run(project) == ["render"]
     finally:
         plugin.unlink(missing_ok=True)
         render.write_text(before, encoding="utf-8")
-        subprocess.run(touch_all, cwd=project, check=True, capture_output=True)
+        _mark_all_made(project)
     assert _would_run(project) == []
 
 
 def test_other_input_files_rerun_what_reads_them_even_when_older(built_copy):
     """Which files a stage read is part of what it was made from (a dry run records the choice too)."""
     project, _ = built_copy
-    touch_all = ["make", "-o", ".venv/.installed", "-t", "report"]
     older = project / "tests" / "bad_inputs"  # files older than every stage output
     try:
         dry = _make(project, "-n", "report", "NARRATIVE=templates/narrative")
         assert [s for s in STAGES if f"-m pipeline {s} " in dry.stdout] == ["render"]
-        subprocess.run(touch_all, cwd=project, check=True, capture_output=True)
+        _mark_all_made(project)
         dry = _make(project, "-n", "report", f"BVH={older / 'good_bvh.csv'}", f"CLIENTS={older / 'good_clients.csv'}")
         assert [s for s in STAGES if f"-m pipeline {s} " in dry.stdout] == list(STAGES)
     finally:
-        subprocess.run(touch_all, cwd=project, check=True, capture_output=True)
+        _mark_all_made(project)
     assert _would_run(project) == []

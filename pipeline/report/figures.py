@@ -347,35 +347,34 @@ def windows(r: Results, p: Protection) -> Chart:
 
 
 @dataclass(frozen=True, kw_only=True)
-class BeforeAfter(FigureSpec):
-    """Registrations before and after the ICO, a pair of bars per group."""
+class PeriodBars(FigureSpec):
+    """A group's registrations in some of the periods (voor, tijdens, na), a bar per period side by side:
+    before and after per sex or age group, or before, during and after per E-category or severity."""
 
-    family: Literal["by_sex", "by_age"]
+    family: Family
+    periods: tuple[str, ...] = PERIODS
+    alt: str  # what the bars are, for the alt text
 
     def make(self, r: Results, p: Protection) -> Chart:
-        return before_after_by(r, p, self)
+        return period_bars(r, p, self)
 
 
-def before_after_by(r: Results, p: Protection, spec: BeforeAfter) -> Chart:
+def period_bars(r: Results, p: Protection, spec: PeriodBars) -> Chart:
     all_groups, hidden, labels = _family(r, p, spec.family)
     groups = {k: g for k, g in all_groups.items() if k not in hidden}
-    names = [labels.get(k, k) for k in groups]
+    names = [labels.get(k, k.capitalize()) for k in groups]
     fig = _grouped(
         spec.title,
         names,
-        {"Voor": [g.voor for g in groups.values()], "Na": [g.na for g in groups.values()]},
+        {q.capitalize(): [getattr(g, q) for g in groups.values()] for q in spec.periods},
         "Aantal registraties",
-        colours=[PERIOD_COLOURS["voor"], PERIOD_COLOURS["na"]],
+        colours=[PERIOD_COLOURS[q] for q in spec.periods],
     )
     parts = "; ".join(
-        f"{n}: {nl_int(g.voor)} voor, {nl_int(g.na)} na" for n, g in zip(names, groups.values(), strict=True)
+        f"{n}: " + ", ".join(f"{nl_int(getattr(g, q))} {q}" for q in spec.periods)
+        for n, g in zip(names, groups.values(), strict=True)
     )
-    return Chart(
-        spec.id,
-        spec.caption + _left_out(hidden, p.k),
-        f"Staafdiagram van registraties voor en na het ICO. {parts}.",
-        *_save(fig),
-    )
+    return Chart(spec.id, spec.caption + _left_out(hidden, p.k), f"Staafdiagram {spec.alt}. {parts}.", *_save(fig))
 
 
 def classes_by_sex(r: Results, p: Protection) -> Chart:
@@ -466,36 +465,6 @@ def change_groups(r: Results, p: Protection) -> Chart:
         "met 0-10%, 11-50% of meer dan de helft afnam, voor cliënten met weinig en met veel registraties "
         "vooraf." + note + _left_out(p.change_group, p.k),
         f"Gestapeld staafdiagram. {parts}.",
-        *_save(fig),
-    )
-
-
-@dataclass(frozen=True, kw_only=True)
-class ByPeriod(FigureSpec):
-    """A category's registrations before, during and after the ICO (E-categories, severities)."""
-
-    family: Literal["e_categories", "severity"]
-
-    def make(self, r: Results, p: Protection) -> Chart:
-        return by_period(r, p, self)
-
-
-def by_period(r: Results, p: Protection, spec: ByPeriod) -> Chart:
-    all_groups, hidden, _ = _family(r, p, spec.family)
-    groups = {k: g for k, g in all_groups.items() if k not in hidden}
-    series = {q.capitalize(): [getattr(g, q) for g in groups.values()] for q in PERIODS}
-    fig = _grouped(
-        spec.title,
-        [k.capitalize() for k in groups],
-        series,
-        "Aantal registraties",
-        colours=list(PERIOD_COLOURS.values()),
-    )
-    parts = "; ".join(f"{k}: {g.voor} voor, {g.tijdens} tijdens, {g.na} na" for k, g in groups.items())
-    return Chart(
-        spec.id,
-        spec.caption + _left_out(hidden, p.k),
-        f"Staafdiagram per categorie voor, tijdens en na het ICO. {parts}.",
         *_save(fig),
     )
 
@@ -643,31 +612,37 @@ FIGURES: tuple[FigureSpec, ...] = (
     Drawn(id="e_codes", draw=e_codes),
     Drawn(id="vensters", draw=windows),
     Drawn(id="veranderingsgroepen", draw=change_groups),
-    BeforeAfter(
+    PeriodBars(
         id="voor_na_geslacht",
         title="Registraties voor en na het ICO naar geslacht",
         caption="Aantal registraties in de periode vóór en in de periode na het ICO, voor mannen en vrouwen.",
         family="by_sex",
+        periods=("voor", "na"),
+        alt="van registraties voor en na het ICO",
     ),
     Drawn(id="klassen_geslacht", draw=classes_by_sex),
-    BeforeAfter(
+    PeriodBars(
         id="voor_na_leeftijd",
         title="Registraties voor en na het ICO per leeftijdsgroep",
         caption="Aantal registraties in de periode vóór en in de periode na het ICO per leeftijdsgroep.",
         family="by_age",
+        periods=("voor", "na"),
+        alt="van registraties voor en na het ICO",
     ),
-    ByPeriod(
+    PeriodBars(
         id="e_categorieen",
         title="Soorten E-meldingen voor, tijdens en na het ICO",
         caption="Aantal E-meldingen per categorie voor, tijdens en na het ICO.",
         family="e_categories",
+        alt="per categorie voor, tijdens en na het ICO",
     ),
-    ByPeriod(
+    PeriodBars(
         id="zwaarte",
         title="Zwaarte van de overige registraties",
         caption="Aantal registraties buiten de E-meldingen per zwaarte (licht, middel, zwaar) voor, tijdens en na "
         "het ICO.",
         family="severity",
+        alt="per categorie voor, tijdens en na het ICO",
     ),
     Drawn(id="maand_voor_maand", draw=lambda r, p: event_study_chart(r)),
     Drawn(id="effect", draw=lambda r, p: effect_chart(r)),
