@@ -83,7 +83,19 @@ class Subgroup(GroupSummary):
     p_holm: float | None = Field(description="Holm over every tested sex and age group together")
 
 
+class SeverityMix(_Model):
+    """The severity of the mix, not the volume: mean weight per registration before and after."""
+
+    maat: str
+    n_clients: int
+    gemiddeld_voor: float | None
+    gemiddeld_na: float | None
+    wilcoxon: Wilcoxon
+    rank_biserial: float | None
+
+
 class SeverityScore(_Model):
+    mix: SeverityMix | None = None
     registraties: str
     gewichten: dict[str, float]
     voor: float
@@ -102,6 +114,23 @@ class ChangeGroup(_Model):
     afname_11_50: int
     afname_50_plus: int
     geen_na: int = Field(description="clients with no registration after")
+
+
+class ChangeGroupExpected(_Model):
+    n: float
+    toegenomen: float
+    afname_0_10: float
+    afname_11_50: float
+    afname_50_plus: float
+
+
+class ChangeGroupsNull(_Model):
+    """Expected clients per change group and class if nothing changed: each client's total split at random
+    between before and after in proportion to the days of each period."""
+
+    herhalingen: int
+    seed: int
+    groepen: dict[str, ChangeGroupExpected]
 
 
 class Distributions(_Model):
@@ -183,6 +212,9 @@ class SettingsUsed(_Model):
     onbekende_codes: str
     rapport: Rapport
     anticipatie_maanden: int
+    voorperiode_maanden: int | None = None
+    primair: str | None = None
+    power: float | None = None
     min_publicatie: int
 
 
@@ -194,7 +226,10 @@ class EventMonth(_Model):
     referentie: str
     registraties: int
     clients: int
-    per_client: float | None
+    clientmaanden: float | None = Field(
+        None, description="during the ICO: client-months at risk (a client whose ICO ends halfway counts half)"
+    )
+    per_client: float | None = Field(description="registrations per client-month")
 
 
 class Estimate(_Model):
@@ -214,19 +249,95 @@ class Estimate(_Model):
     vensters_voor: list[str]
     vensters_na: list[str]
     n_cellen: int | None = None
-    n_clients_na: int | None = None
+    n_clients_zonder_registraties: int | None = Field(
+        None, description="clients never registered in the panel: they do not enter a fixed-effects fit"
+    )
     anticipatie_maanden: int | None = None
     maanden: int | None = None
-    cohorten: int | None = None
+    n_cellen_geimputeerd: int | None = None
+    n_cellen_niet_te_imputeren: int | None = Field(
+        None, description="'na' cells of a calendar month or a client without untreated registrations"
+    )
+    registraties_niet_te_imputeren: int | None = None
+    verwacht_zonder_ico: float | None = None
     tijd_at_risk: bool | None = Field(
         None, description="whether days at risk were the exposure; absent in effect_zonder_tijd_at_risk"
     )
+
+
+class Primary(_Model):
+    estimator: Literal["comparison", "imputation", "naive", "symmetric"]
+    irr: float | None
+    ci_low: float | None
+    ci_high: float | None
+    p: float | None
+
+
+class Pretrend(_Model):
+    """Joint test that the untreated months before the anticipation period do not differ from earlier ones."""
+
+    p: float | None
+    passed: bool | None
+    maanden: list[int] = Field(description="the months relative to the start that the test covers")
+    anticipatie_maanden: int
+    chi2: float | None = None
+    df: int | None = None
+    reden: str | None = None
+
+
+class SensitivityRow(_Model):
+    anticipatie_maanden: int
+    irr: float | None
+    ci_low: float | None
+    ci_high: float | None
+
+
+class MdeGroup(_Model):
+    kenmerk: str
+    groep: str
+    n_clients: int
+    irr: float | None
+
+
+class Mde(_Model):
+    """The smallest fall (a rate ratio) the primary design detects with `power` at `alpha`."""
+
+    irr: float | None
+    power: float
+    alpha: float
+    subgroepen: list[MdeGroup] = []
+
+
+class EventTime(_Model):
+    fase: Literal["voor", "tijdens", "na"]
+    maand: int
+    referentie: Literal["start", "eind"]
+    irr: float | None
+    ci_low: float | None
+    ci_high: float | None
+
+
+class GroupDifference(_Model):
+    """One model, one before/after rate ratio per group, and a Wald test that they are equal."""
+
+    groepen: dict[str, float]
+    chi2: float | None
+    df: int
+    p: float | None
+    reden: str | None = None
 
 
 class Effects(_Model):
     naive: Estimate
     symmetric: Estimate
     comparison: Estimate
+    imputation: Estimate
+    primary: Primary
+    pretrend: Pretrend | None = None
+    sensitivity: list[SensitivityRow] | None = None
+    mde: Mde | None = None
+    event_time: list[EventTime] | None = None
+    verschillen: dict[str, GroupDifference] | None = None
 
 
 class TimeAtRisk(_Model):
@@ -301,6 +412,7 @@ class Results(_Model):
     e_codes: dict[str, int]
     e_code_names: dict[str, str]
     change_groups: dict[str, ChangeGroup]
+    change_groups_null: ChangeGroupsNull | None = None
     distributions: Distributions
     class_by_sex: dict[str, dict[str, int]]
     class_by_age: dict[str, dict[str, int]]

@@ -1,4 +1,4 @@
-"""How big is the effect really (issue 6): days at risk by hand, the three estimates on data whose answer is
+"""How big is the effect really (issues 6 and 11): days at risk by hand, the estimates on data whose answer is
 known, time at risk, and the event study."""
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ import pytest
 from pipeline.stages.align import align
 from pipeline.stages.analyse import analyse
 from pipeline.stages.classify import classify
-from pipeline.stages.effect import days_at_risk, estimates
+from pipeline.stages.effect import ESTIMATORS, estimates
+from pipeline.stages.exposure import days_at_risk
 from pipeline.tools.simulation import Truth, run_once
 from schemas.vocabulary import USABLE
 from tests.conftest import typed
@@ -96,8 +97,9 @@ def test_time_at_risk_changes_the_rate_and_both_are_reported(settings, mapping):
 
 def test_too_little_data_gives_null_with_a_reason(settings, mapping):
     r = _run([_client("a", "2020-08-31", "2020-09-30")], _regs("a", ["2020-03-10"]), settings, mapping)
-    for estimate in r["effect"].values():
-        assert estimate["irr"] is None and estimate["reden"]
+    for name in ESTIMATORS:
+        assert r["effect"][name]["irr"] is None and r["effect"][name]["reden"], name
+    assert r["effect"]["primary"]["irr"] is None
 
 
 def test_event_study_months_and_keys(settings, mapping):
@@ -138,7 +140,7 @@ def test_on_a_simulated_export_the_robust_estimates_find_the_truth(settings, map
     effect = run_once(Truth(irr=irr), seed=11, folder=tmp_path, settings=settings, mapping=mapping)
     if irr == 1.0:
         assert effect["naive"]["ci_high"] < 0.85
-    for name in ("symmetric", "comparison"):
+    for name in ("symmetric", "comparison", "imputation"):
         assert effect[name]["ci_low"] <= irr <= effect[name]["ci_high"], name
         if irr < 1:
             assert effect[name]["ci_high"] < 1, name
@@ -161,18 +163,22 @@ def test_the_fast_sandwich_equals_statsmodels_gee(settings):
     independence working correlation and robust standard errors, as statsmodels computes it on every cell."""
     import statsmodels.api as sm
 
-    from pipeline.stages.effect import _irr, _panel
+    from pipeline.stages import panel
+    from pipeline.stages.two_period import _irr
     from pipeline.tools.simulation import simulate
 
     clients, export = simulate(Truth(irr=0.7, n_clients=150), seed=2)
     c, b = typed(clients.astype(str).to_dict("records"), export.to_dict("records"))
     rows, aligned = align(b, c, settings)
-    panel = _panel(rows.loc[rows["status"].isin(USABLE), ["client_id", "datum"]], aligned, settings, None, None)
-    ours = _irr(panel, ["after", "maand", "cohort"])
-    frame = panel.loc[panel["dagen"] > 0]
-    exog = pd.get_dummies(
-        frame[["after", "maand", "cohort"]], columns=["maand", "cohort"], drop_first=True, dtype=float
+    regs = rows.loc[rows["status"].isin(USABLE), ["client_id", "datum"]]
+    cells = panel.build(regs, aligned, settings.van, settings.tot, 12, 6)
+    cells = cells.loc[cells["phase"].isin([panel.REF, panel.AFTER])].assign(
+        after=lambda f: (f["phase"] == panel.AFTER).astype(int)
     )
+    ours = _irr(cells, ["after", "maand"])
+    frame = cells.loc[cells["dagen"] > 0]
+    frame = frame.loc[frame.groupby("maand")["y"].transform("sum") > 0]
+    exog = pd.get_dummies(frame[["after", "maand"]], columns=["maand"], drop_first=True, dtype=float)
     exog = exog.loc[:, exog.std(ddof=0).gt(0)]
     exog.insert(0, "const", 1.0)
     gee = sm.GEE(
@@ -190,8 +196,9 @@ def test_the_fast_sandwich_equals_statsmodels_gee(settings):
 
 
 def test_the_report_shows_the_estimates_without_time_at_risk_only_when_they_exist(settings, mapping):
+    from pipeline.report.disclosure import Protection
+    from pipeline.report.effect_text import effect_text
     from pipeline.report.tables import report_tables
-    from pipeline.report.text import effect_text
     from schemas.results import Results
 
     clients = [_client(f"k{i}", "2020-08-31", "2020-09-30") for i in range(4)]
@@ -202,6 +209,6 @@ def test_the_report_shows_the_estimates_without_time_at_risk_only_when_they_exis
     with_detention = Results.model_validate(_run(clients, bvh, settings, mapping, detention))
     without = Results.model_validate(_run(clients, bvh, settings, mapping))
     assert "effect_zonder_tijd_at_risk" in report_tables(with_detention)
-    assert "1 detentieperioden" in effect_text(with_detention)["time_at_risk"]
+    assert "1 detentieperioden" in effect_text(with_detention, Protection(with_detention))["time_at_risk"]
     assert "effect_zonder_tijd_at_risk" not in report_tables(without)
-    assert "time_at_risk" not in effect_text(without)
+    assert "time_at_risk" not in effect_text(without, Protection(without))

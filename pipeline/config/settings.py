@@ -43,6 +43,11 @@ class Settings:
     title: str
     organisation: str
     anticipation_months: int = 3
+    lead_months: int = 12  # the pre-trend check looks this many months before the start
+    primary_estimator: str = "comparison"
+    power: float = 0.8
+    null_draws: int = 2000  # random splits of each client's total for the change groups' null benchmark
+    null_seed: int = 20231130
     min_publication: int = 5
     bvh_input: InputSpec = InputSpec()
     clients_input: InputSpec = InputSpec()
@@ -77,6 +82,9 @@ class Settings:
             "onbekende_codes": self.unknown_codes,
             "rapport": {"titel": self.title, "organisatie": self.organisation},
             "anticipatie_maanden": self.anticipation_months,
+            "voorperiode_maanden": self.lead_months,
+            "primair": self.primary_estimator,
+            "power": self.power,
             "min_publicatie": self.min_publication,
         }
 
@@ -212,16 +220,35 @@ def _read_windows(path: Path, data: dict, _: Fields) -> Fields:
     return {"months_long": lng, "months_short": sht}
 
 
-def _read_effect(path: Path, data: dict, read: Fields) -> Fields:
-    effect = _section(path, data, "effect", {"anticipatie_maanden"})
+ESTIMATORS = {
+    "comparison": "vaste effecten per cliënt en kalendermaand",
+    "imputation": "imputatie uit de nog niet behandelde maanden",
+    "naive": "vóór-na",
+    "symmetric": "symmetrisch",
+}
+EFFECT_KEYS = {"anticipatie_maanden", "voorperiode_maanden", "primair", "power"}
+
+
+def _read_effect(path: Path, data: dict, _: Fields) -> Fields:
+    effect = _section(path, data, "effect", EFFECT_KEYS)
     value = _require(path, effect, "anticipatie_maanden", "'effect'")
     anticipation = _int(path, value, "effect.anticipatie_maanden", 0, MAX_MONTHS)
-    if anticipation >= read["months_long"]:
+    leads = _int(path, effect.get("voorperiode_maanden", 12), "effect.voorperiode_maanden", 1, MAX_MONTHS)
+    if anticipation >= leads:
         raise UserError(
             f"{path}: 'effect.anticipatie_maanden' ({anticipation}) must be smaller than "
-            f"'vensters.lang_maanden' ({read['months_long']})"
+            f"'effect.voorperiode_maanden' ({leads}): the pre-trend check needs months before the anticipation"
         )
-    return {"anticipation_months": anticipation}
+    primary = effect.get("primair", "comparison")
+    if primary not in ESTIMATORS:
+        raise UserError(f"{path}: 'effect.primair' must be one of {', '.join(ESTIMATORS)}, not {str(primary)[:60]!r}")
+    power = effect.get("power", 0.8)
+    return {
+        "anticipation_months": anticipation,
+        "lead_months": leads,
+        "primary_estimator": primary,
+        "power": _fraction(path, power, "effect.power"),
+    }
 
 
 def _read_age_bounds(path: Path, data: dict, _: Fields) -> Fields:
@@ -246,14 +273,27 @@ def _read_tests(path: Path, data: dict, _: Fields) -> Fields:
 
 
 def _read_change_groups(path: Path, data: dict, _: Fields) -> Fields:
-    groepen = _section(path, data, "veranderingsgroepen", {"veel_vanaf", "kleine_afname_tot", "grote_afname_vanaf"})
+    groepen = _section(
+        path,
+        data,
+        "veranderingsgroepen",
+        {"veel_vanaf", "kleine_afname_tot", "grote_afname_vanaf", "nul_herhalingen", "nul_seed"},
+    )
     where = "'veranderingsgroepen'"
     veel = _int(path, _require(path, groepen, "veel_vanaf", where), "veel_vanaf", 1)
     small = _fraction(path, _require(path, groepen, "kleine_afname_tot", where), "kleine_afname_tot")
     large = _fraction(path, _require(path, groepen, "grote_afname_vanaf", where), "grote_afname_vanaf")
     if small >= large:
         raise UserError(f"{path}: 'kleine_afname_tot' ({small}) must be smaller than 'grote_afname_vanaf' ({large})")
-    return {"veel_threshold": veel, "small_decrease_max": small, "large_decrease_min": large}
+    draws = _int(path, groepen.get("nul_herhalingen", 2000), "veranderingsgroepen.nul_herhalingen", 100, 100_000)
+    seed = _int(path, groepen.get("nul_seed", 20231130), "veranderingsgroepen.nul_seed", 0, 2**32 - 1)
+    return {
+        "veel_threshold": veel,
+        "small_decrease_max": small,
+        "large_decrease_min": large,
+        "null_draws": draws,
+        "null_seed": seed,
+    }
 
 
 def _read_roles(path: Path, data: dict, _: Fields) -> Fields:

@@ -7,7 +7,6 @@ Files are byte-identical run after run: fixed SVG hash salt and no dates or soft
 
 from __future__ import annotations
 
-import io
 import re
 import textwrap
 from collections.abc import Callable
@@ -20,51 +19,18 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
-from matplotlib import font_manager
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from pipeline.paths import TEMPLATES
+from pipeline.report.chart import HATCHES, PALETTE, PERIOD_COLOURS, Chart
+from pipeline.report.chart import save as _save
+from pipeline.report.chart import style as _style
 from pipeline.report.disclosure import Hidden, Protection, safe_bins
+from pipeline.report.effect_figures import effect_chart, event_time_chart, sensitivity_chart
 from pipeline.report.formatting import nl_decimal, nl_int, nl_pct, share
 from pipeline.report.tables import CHANGE_LABELS, SEX_LABELS, SMALL_GROUPS, merge_hidden
-from schemas.results import Estimate, Results
+from schemas.results import Results
 from schemas.vocabulary import PERIODS
-
-FONT_DIR = TEMPLATES / "fonts"
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
-HATCHES = ("", "///", "...", "xx", "\\\\", "++")
-PERIOD_COLOURS = {"voor": PALETTE[0], "tijdens": PALETTE[1], "na": PALETTE[2]}
-
-
-@dataclass(frozen=True)
-class Chart:
-    id: str
-    caption: str
-    alt: str
-    svg: bytes
-    png: bytes
-
-
-def _style() -> None:
-    for font in sorted(FONT_DIR.glob("*.ttf")):
-        font_manager.fontManager.addfont(str(font))
-    plt.rcParams.update(
-        {
-            "font.family": "DejaVu Sans",
-            "font.size": 10,
-            "axes.spines.top": False,
-            "axes.spines.right": False,
-            "axes.titleweight": "bold",
-            "axes.titlesize": 11,
-            "axes.titlelocation": "left",
-            "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
-            "hatch.linewidth": 0.6,
-            "svg.hashsalt": "rendementsanalyse",
-            "svg.fonttype": "path",
-            "figure.dpi": 100,
-        }
-    )
 
 
 def _integers(ax, axis: str = "y") -> None:
@@ -94,14 +60,6 @@ def _label_bars(ax, bars, texts: list[str], horizontal: bool = False) -> None:
                 va="bottom",
                 fontsize=8.5,
             )
-
-
-def _save(fig: Figure) -> tuple[bytes, bytes]:
-    svg, png = io.BytesIO(), io.BytesIO()
-    fig.savefig(svg, format="svg", metadata={"Date": None}, bbox_inches="tight")
-    fig.savefig(png, format="png", dpi=150, metadata={"Software": None}, bbox_inches="tight")
-    plt.close(fig)
-    return svg.getvalue(), png.getvalue()
 
 
 def bar_id(label: str) -> str:
@@ -506,50 +464,6 @@ def event_study_chart(r: Results) -> Chart:
     )
 
 
-def _interval_words(e: Estimate) -> str:
-    if e.irr is None:
-        return "niet te schatten"
-    return f"{nl_decimal(e.irr, 2)} (95%-interval {nl_decimal(e.ci_low, 2)} tot {nl_decimal(e.ci_high, 2)})"
-
-
-def effect_chart(r: Results) -> Chart:
-    from pipeline.report.tables import EFFECT_LABELS
-
-    names = [EFFECT_LABELS[k][0] for k in EFFECT_LABELS]
-    estimates = [getattr(r.effect, k) for k in EFFECT_LABELS]
-    fig, ax = plt.subplots(figsize=(7.5, 2.6))
-    for i, e in enumerate(estimates):
-        y = len(estimates) - 1 - i
-        if e.irr is None:
-            ax.annotate("niet te schatten", (1.0, y), ha="center", va="center", fontsize=8.5)
-            continue
-        ax.plot([e.ci_low, e.ci_high], [y, y], color=PALETTE[0], linewidth=2.5, solid_capstyle="butt")
-        ax.plot([e.irr], [y], marker="o", markersize=8, color=PALETTE[5], markeredgecolor="black")
-        ax.annotate(
-            f"{nl_decimal(e.irr, 2)} ({nl_decimal(e.ci_low, 2)}–{nl_decimal(e.ci_high, 2)})",
-            (e.ci_high, y),
-            xytext=(6, 0),
-            textcoords="offset points",
-            va="center",
-            fontsize=8.5,
-        )
-    ax.axvline(1.0, color="black", linewidth=1, linestyle="--")
-    ax.set_yticks(range(len(names)), names[::-1])
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: nl_decimal(v, 1)))
-    ax.set_xlabel("Verhouding registraties per dag na / vóór het ICO (1 = geen verandering)")
-    highs = [e.ci_high for e in estimates if e.ci_high is not None]
-    ax.set_xlim(0, max([1.3, *[h * 1.35 for h in highs]]))
-    ax.set_title("Drie schattingen van de verandering, met 95%-interval")
-    parts = "; ".join(f"{n}: {_interval_words(e)}" for n, e in zip(names, estimates, strict=True))
-    return Chart(
-        "effect",
-        "De verhouding van het aantal registraties per dag na en vóór het ICO volgens drie vergelijkingen. Een punt "
-        "links van de stippellijn is een daling; de lijn eromheen is het 95%-interval.",
-        f"Puntdiagram met intervallen. {parts}.",
-        *_save(fig),
-    )
-
-
 @dataclass(frozen=True, kw_only=True)
 class Drawn(FigureSpec):
     """A figure with a drawing of its own (its function sets id, title and caption)."""
@@ -646,6 +560,8 @@ FIGURES: tuple[FigureSpec, ...] = (
     ),
     Drawn(id="maand_voor_maand", draw=lambda r, p: event_study_chart(r)),
     Drawn(id="effect", draw=lambda r, p: effect_chart(r)),
+    Drawn(id="effect_maanden", draw=lambda r, p: event_time_chart(r)),
+    Drawn(id="gevoeligheid", draw=lambda r, p: sensitivity_chart(r)),
 )
 
 

@@ -44,3 +44,20 @@ def nl_p(p: float | None) -> str:
     if p < 0.001:
         return "p < 0,001"
     return "p = " + nl_decimal(p, 3)
+
+
+NUMBER_WORDS = {
+    1: "één",
+    2: "twee",
+    3: "drie",
+    4: "vier",
+    6: "zes",
+    9: "negen",
+    12: "twaalf",
+    18: "achttien",
+    24: "vierentwintig",
+}
+
+
+def months(n: int) -> str:
+    return f"{NUMBER_WORDS.get(n, str(n))} maanden"

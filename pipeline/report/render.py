@@ -21,6 +21,7 @@ from pipeline import __version__
 from pipeline.paths import TEMPLATES
 from pipeline.report import text as report_text
 from pipeline.report.disclosure import Protection
+from pipeline.report.effect_text import effect_text
 from pipeline.report.figures import Chart, make_figures, write_figures
 from pipeline.report.formatting import nl_decimal
 from pipeline.report.narrative import load_chapters
@@ -124,7 +125,7 @@ def _text(r: Results, p: Protection) -> dict[str, Any]:
         "severity": report_text.severity_text(r, p),
         "limits": report_text.limits(r),
         "data_quality": report_text.data_quality_text(r, p),
-        "effect": report_text.effect_text(r),
+        "effect": effect_text(r, p),
     }
 
 

@@ -413,14 +413,18 @@ def exclusions_table(r: Results, p: Protection) -> Table:
     )
 
 
-EFFECT_LABELS = {
-    "naive": ("Eenvoudig", "6 maanden vóór tegen 6 maanden na het ICO (zoals het oorspronkelijke rapport)"),
-    "symmetric": ("Symmetrisch", "maand 6 tot 3 vóór de start tegen maand 3 tot 6 na het einde"),
-    "comparison": (
-        "Met vergelijkingsgroep",
-        "als symmetrisch, met later besproken cliënten als vergelijking voor de kalendertijd",
-    ),
-}
+def _effect_labels(r: Results) -> dict[str, tuple[str, str]]:
+    w = r.settings.vensters
+    lng, sht, a = w.lang_maanden, w.kort_maanden, r.settings.anticipatie_maanden
+    return {
+        "comparison": (
+            "Vaste effecten",
+            f"eigen maanden tot {a} mnd vóór het ICO, kalendermaanden uit later besproken cliënten",
+        ),
+        "imputation": ("Imputatie", "verwachting zonder ICO uit alleen de maanden vóór de ICO's"),
+        "naive": ("Vóór-na", f"{lng} maanden vóór tegen {lng} maanden na het ICO (zoals het oorspronkelijke rapport)"),
+        "symmetric": ("Symmetrisch", f"maand {lng} tot {sht} vóór de start tegen maand {sht} tot {lng} na het einde"),
+    }
 
 
 def effect_table(
@@ -428,20 +432,33 @@ def effect_table(
     p: Protection,
     key: str = "effect",
     table_id: str = "effect",
-    title: str = "Hoe groot is de daling? Drie schattingen",
+    title: str = "Hoe groot is de verandering? Vier schattingen",
 ) -> Table:
     rows = []
-    for name, (label, what) in EFFECT_LABELS.items():
+    primary = r.effect.primary.estimator
+    labels = _effect_labels(r)
+    for name in [primary, *[k for k in labels if k != primary]]:
+        label, what = labels[name]
         e = getattr(getattr(r, key), name)
         change = None if e.irr is None else (e.irr - 1) * 100
-        rows.append([label, what, e.irr, e.ci_low, e.ci_high, change, e.n_clients])
+        rows.append(
+            [
+                label + (" (hoofdschatting)" if name == primary else ""),
+                what,
+                e.irr,
+                e.ci_low,
+                e.ci_high,
+                change,
+                e.n_clients,
+            ]
+        )
     return Table(
         table_id,
         title,
         [
             "Schatting",
             "Vergelijking",
-            "Verhouding na/voor",
+            "Verhouding na/zonder ICO",
             "95%-interval van",
             "95%-interval tot",
             "Verandering",
@@ -450,10 +467,51 @@ def effect_table(
         ["text", "text", "dec2", "dec2", "dec2", "pct", "int"],
         rows,
         notes=[
-            "Verhouding na/voor: het aantal registraties per dag na het ICO gedeeld door dat vóór het ICO (1 = geen "
-            "verandering, 0,70 = 30% minder). Het 95%-interval geeft aan hoe zeker de schatting is (Poisson-GEE met "
-            "robuuste standaardfouten per cliënt)."
+            "Verhouding: het aantal registraties per dag na het ICO gedeeld door het aantal dat zonder ICO te "
+            "verwachten was (1 = geen verandering, 0,70 = 30% minder). Het 95%-interval geeft aan hoe zeker de "
+            "schatting is, met standaardfouten die rekening houden met herhaalde metingen per cliënt. De "
+            "hoofdschatting is vooraf in de instellingen gekozen (effect.primair)."
         ],
+    )
+
+
+def _ratio_table(table_id: str, title: str, first: tuple[str, str], rows: list[list], note: str) -> Table:
+    """A table of rate ratios with their 95% intervals, one row per first-column value."""
+    return Table(
+        table_id,
+        title,
+        [first[0], "Verhouding", "95%-interval van", "95%-interval tot"],
+        [first[1], "dec2", "dec2", "dec2"],
+        rows,
+        notes=[note],
+    )
+
+
+def sensitivity_table(r: Results, p: Protection) -> Table:
+    return _ratio_table(
+        "gevoeligheid",
+        "De hoofdschatting bij een andere aanloop",
+        ("Aanloop (maanden)", "int"),
+        [[s.anticipatie_maanden, s.irr, s.ci_low, s.ci_high] for s in (r.effect.sensitivity or [])],
+        f"Ingesteld: {r.settings.anticipatie_maanden} maanden (effect.anticipatie_maanden). De maanden van de "
+        "aanloop tellen niet als vergelijking, omdat het aantal registraties vlak vóór een aanmelding vaak al "
+        "oploopt.",
+    )
+
+
+def event_time_table(r: Results, p: Protection) -> Table:
+    names = {"voor": "vóór de start", "tijdens": "tijdens het ICO, maand", "na": "na het einde"}
+    rows = []
+    for x in r.effect.event_time or []:
+        label = f"{names[x.fase]} {x.maand + 1}" if x.fase == "tijdens" else f"{abs(x.maand)} mnd {names[x.fase]}"
+        rows.append([label, x.irr, x.ci_low, x.ci_high])
+    return _ratio_table(
+        "effect_maanden",
+        "Verhouding per maand rond het ICO (vaste effecten per cliënt en kalendermaand)",
+        ("Maand", "text"),
+        rows,
+        f"Vergeleken met de maanden meer dan {r.settings.voorperiode_maanden} maanden vóór de start van "
+        "dezelfde cliënt, gecorrigeerd voor wat in dezelfde kalendermaand voor alle cliënten gold.",
     )
 
 
@@ -560,6 +618,8 @@ TABLES: list[Callable[[Results, Protection], Table]] = [
     reconciliation_table,
     exclusions_table,
     effect_table,
+    sensitivity_table,
+    event_time_table,
     event_study_table,
 ]
 
@@ -574,7 +634,7 @@ def report_tables(r: Results, p: Protection | None = None) -> dict[str, Table]:
                 p,
                 "effect_zonder_tijd_at_risk",
                 "effect_zonder_tijd_at_risk",
-                "De drie schattingen zonder correctie voor tijd at risk",
+                "De vier schattingen zonder correctie voor tijd at risk",
             )
         )
     return {t.id: t for t in tables}

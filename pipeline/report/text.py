@@ -4,11 +4,11 @@ hold words and layout but never a number of their own."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from pipeline.report.disclosure import Protection
-from pipeline.report.formatting import nl_decimal, nl_int, nl_p, nl_pct, share
-from schemas.results import ChangeGroup, Effects, Estimate, EventMonth, Results
+from pipeline.report.effect_text import pretrend_failed, primary_sentences
+from pipeline.report.formatting import months, nl_decimal, nl_int, nl_p, nl_pct, share
+from schemas.results import ChangeGroup, Results
 
 MONTHS = (
     "januari",
@@ -24,23 +24,8 @@ MONTHS = (
     "november",
     "december",
 )
-NUMBER_WORDS = {
-    1: "één",
-    2: "twee",
-    3: "drie",
-    4: "vier",
-    6: "zes",
-    9: "negen",
-    12: "twaalf",
-    18: "achttien",
-    24: "vierentwintig",
-}
 # The COVID-19 measures in the Netherlands: from the first lockdown to the end of the last measures.
 COVID = (dt.date(2020, 3, 15), dt.date(2022, 2, 25))
-
-
-def months(n: int) -> str:
-    return f"{NUMBER_WORDS.get(n, str(n))} maanden"
 
 
 def nl_date(iso: str) -> str:
@@ -74,11 +59,12 @@ def key_sentences(r: Results, p: Protection) -> list[str]:
     o, s = r.overall, r.settings
     lng = months(s.vensters.lang_maanden)
     alpha = s.alpha
-    out = []
+    out = primary_sentences(r)
     change = "" if o.afname_pct is None else f" ({nl_pct(o.afname_pct, sign=True)})"
     out.append(
-        f"Het aantal registraties {_direction(o.voor, o.na)} van {nl_int(o.voor)} in de {lng} vóór het ICO "
-        f"naar {nl_int(o.na)} in de {lng} erna{change}."
+        f"Wat er gebeurde: het aantal registraties {_direction(o.voor, o.na)} van {nl_int(o.voor)} in de {lng} "
+        f"vóór het ICO naar {nl_int(o.na)} in de {lng} erna{change}. Dat is een beschrijving, niet het effect van "
+        f"het ICO: ook zonder ICO verandert het aantal registraties."
     )
     p_value = o.wilcoxon.p
     if p_value is not None:
@@ -111,17 +97,11 @@ def key_sentences(r: Results, p: Protection) -> list[str]:
             f"Bij {_count_or_small(halved, p)} van de {nl_int(n)} cliënten halveerde het aantal registraties of meer; "
             f"bij {_count_or_small(rose, p)} nam het toe."
         )
-    symmetric = r.effect.symmetric
-    if symmetric.irr is not None:
+    if rises_towards_ico(r) and not pretrend_failed(r):
         out.append(
-            f"Zonder de piek vlak vóór het ICO (maand 6 tot 3 vóór de start tegen maand 3 tot 6 na het einde) is de "
-            f"verandering {nl_pct((symmetric.irr - 1) * 100, 0, sign=True)}; zie 'Hoe groot is het effect echt?'."
-        )
-    if rises_towards_ico(r):
-        out.append(
-            f"Let op: het aantal registraties liep al op {rise_text(r)}. Een deel van de daling daarna was ook "
-            f"zonder ICO te verwachten (regressie naar het gemiddelde). Zonder vergelijkingsgroep laten deze cijfers "
-            f"niet zien hoeveel van de daling door het ICO komt."
+            f"Let op: het aantal registraties liep op {rise_text(r)}. Een deel van een daling daarna is ook zonder "
+            f"ICO te verwachten (regressie naar het gemiddelde); de hoofdschatting houdt daar rekening mee, de "
+            f"beschrijving niet. Zie 'Hoe groot is het effect echt?'."
         )
     return out
 
@@ -179,7 +159,29 @@ def sex_text(r: Results, p: Protection) -> list[str]:
         else:
             text += f". Niet getoetst: {g.reden}."
         out.append(text)
+    sentence = difference_sentence(r, "geslacht", p.sex, {"man": "mannen", "vrouw": "vrouwen"})
+    if sentence:
+        out.append(sentence)
     return out
+
+
+def difference_sentence(r: Results, kenmerk: str, hidden, names: dict[str, str]) -> str | None:
+    """Whether the groups changed differently, from the one model with an interaction: the test a reader
+    needs before saying that the ICO works better for one group than for another."""
+    d = (r.effect.verschillen or {}).get(kenmerk)
+    if d is None or d.p is None or any(g in hidden for g in d.groepen):
+        return None
+    ratios = ", ".join(f"{names.get(g, g)} {nl_decimal(v, 2)}" for g, v in d.groepen.items())
+    differs = d.p < r.settings.alpha
+    return (
+        f"Verschilt de verandering tussen de groepen? In één model met een verhouding na/vóór per groep ({ratios}) "
+        + (
+            f"is het verschil statistisch significant ({nl_p(d.p)}): de groepen veranderden niet even sterk."
+            if differs
+            else f"is het verschil niet statistisch significant ({nl_p(d.p)}): deze gegevens tonen niet aan dat "
+            f"de groepen verschillend veranderden."
+        )
+    )
 
 
 def age_text(r: Results) -> str:
@@ -198,6 +200,10 @@ def age_text(r: Results) -> str:
             f"Van de {len(tested)} getoetste leeftijdsgroepen is de daling in {len(significant)} statistisch "
             f"significant na Holm-correctie" + (f" ({', '.join(significant)})." if significant else ".")
         )
+    hidden = [k for k in r.by_age if k not in tested]
+    sentence = difference_sentence(r, "leeftijdsgroep", hidden, {})
+    if sentence:
+        parts.append(sentence)
     return " ".join(parts)
 
 
@@ -219,6 +225,21 @@ def change_text(r: Results, p: Protection) -> list[str]:
             f"{share_of('afname_11_50')} met 11 tot 50% en bij {share_of('afname_50_plus')} met de helft of meer; "
             f"{no_after} hadden na het ICO geen enkele registratie meer."
         )
+    null = r.change_groups_null
+    if null is not None and out:
+        n = sum(g.n for g in r.change_groups.values())
+        halved = sum(g.afname_50_plus for g in r.change_groups.values())
+        rose = sum(g.toegenomen for g in r.change_groups.values())
+        exp_halved = sum(g.afname_50_plus for g in null.groepen.values())
+        exp_rose = sum(g.toegenomen for g in null.groepen.values())
+        out.append(
+            f"Wat toeval alleen al geeft: als het aantal registraties van elke cliënt willekeurig over de perioden "
+            f"vóór en na was verdeeld, alsof er niets veranderde ({nl_int(null.herhalingen)} keer herhaald), dan "
+            f"zou het aantal bij gemiddeld {nl_pct(share(exp_halved, n), 0)} van de cliënten halveren en bij "
+            f"{nl_pct(share(exp_rose, n), 0)} toenemen. Waargenomen: {nl_pct(share(halved, n), 0)} en "
+            f"{nl_pct(share(rose, n), 0)}. Een deel van elke groep 'gehalveerd' is dus toeval; hoeveel meer dan "
+            f"toeval, laat het verschil zien."
+        )
     return out
 
 
@@ -233,8 +254,16 @@ def severity_text(r: Results, p: Protection) -> str:
     score = (
         f"De zwaartescore per cliënt (de som van de gewichten van zijn registraties) ging van gemiddeld "
         f"{nl_decimal(s.gemiddeld_voor)} naar {nl_decimal(s.gemiddeld_na)}; dit verschil is "
-        f"{_significance(s.wilcoxon.p, alpha)}."
+        f"{_significance(s.wilcoxon.p, alpha)}. Die score telt het aantal mee: minder registraties geven een "
+        f"lagere score, ook als ze niet minder zwaar zijn."
     )
+    if s.mix is not None and s.mix.gemiddeld_voor is not None:
+        score += (
+            f" Of de registraties zelf minder zwaar werden, zegt het gemiddelde gewicht per registratie, bij de "
+            f"{_count_or_small(s.mix.n_clients, p)} cliënten met registraties vóór én na: van "
+            f"{nl_decimal(s.mix.gemiddeld_voor, 2)} naar {nl_decimal(s.mix.gemiddeld_na, 2)}; dit verschil is "
+            f"{_significance(s.mix.wilcoxon.p, alpha)}."
+        )
     return (
         "Buiten de E-meldingen veranderde het aantal registraties per zwaarte als volgt: "
         + "; ".join(parts)
@@ -247,9 +276,10 @@ def limits(r: Results) -> list[str]:
     """Wat deze cijfers wel en niet zeggen: the caveats, with the data's own numbers where they apply."""
     w = list(r.windows.values())
     out = [
-        "Er is geen vergelijkingsgroep: we weten niet hoe het aantal registraties zich had ontwikkeld bij "
-        "vergelijkbare cliënten die niet in een ICO zijn besproken. De cijfers laten zien dát het aantal daalde, "
-        "niet dat het ICO die daling veroorzaakte."
+        "Er is geen vergelijkingsgroep van personen die niet in een ICO zijn besproken. De schattingen met vaste "
+        "effecten en met imputatie vergelijken cliënten met hun eigen eerdere maanden en met cliënten die later "
+        "aan de beurt kwamen; dat corrigeert voor wat in dezelfde maanden voor iedereen veranderde, maar niet voor "
+        "alles waarin cliënten op het moment van aanmelding verschillen van wie niet werd aangemeld."
     ]
     if rises_towards_ico(r):
         out.append(
@@ -345,119 +375,3 @@ def method_text(r: Results) -> list[str]:
         f"{s.min_groepsgrootte} cliënten zijn niet getoetst. Omdat er meerdere subgroepen zijn getoetst, is de "
         f"p-waarde gecorrigeerd volgens Holm.",
     ]
-
-
-def _ratio(e: Estimate) -> str:
-    return f"{nl_decimal(e.irr, 2)} (95%-interval {nl_decimal(e.ci_low, 2)} tot {nl_decimal(e.ci_high, 2)})"
-
-
-def _change_words(e: Estimate) -> str:
-    change = (e.irr - 1) * 100
-    return f"{nl_pct(abs(change), 0)} {'minder' if change < 0 else 'meer'} registraties"
-
-
-def trusted_estimate(r: Results) -> str:
-    """The comparison-group estimate when it is informative, else the symmetric one."""
-    comparison = r.effect.comparison
-    if comparison.irr is not None and comparison.ci_high / comparison.ci_low < 2.0:
-        return "comparison"
-    return "symmetric"
-
-
-def _peak_intro(es: list[EventMonth]) -> str:
-    """How registrations per client rise towards the ICO, in the data's own numbers."""
-    before = [x for x in es if x.referentie == "start" and x.maand < 0]
-    peak = max(es, key=lambda x: x.per_client or 0)
-    if peak.referentie == "start" and peak.maand < 0:
-        peak_name = f"de maand die {months(-peak.maand)} vóór de start begint"
-    elif peak.referentie == "start":
-        peak_name = f"de {peak.maand + 1}e maand van het ICO"
-    else:
-        peak_name = f"de {peak.maand}e maand na het einde"
-    return (
-        f"Cliënten worden aangemeld voor een ICO als het slecht gaat. Maand voor maand is te zien hoe het aantal "
-        f"registraties per cliënt per maand oploopt: van {nl_decimal(before[0].per_client, 2)} "
-        f"{months(-before[0].maand)} vóór de start naar {nl_decimal(peak.per_client, 2)} in {peak_name}. "
-        f"Na zo'n piek daalt het aantal vaak ook zonder ingreep (regressie naar het gemiddelde). "
-        f"Daarom staan hieronder drie schattingen van de verandering naast elkaar."
-    )
-
-
-def _estimate_sentences(e: Effects) -> list[str]:
-    out = []
-    naive, symmetric, comparison = e.naive, e.symmetric, e.comparison
-    if naive.irr is not None:
-        out.append(
-            f"Eenvoudig, zoals in het oorspronkelijke rapport (de zes maanden vóór tegen de zes maanden na het ICO): "
-            f"een verhouding van {_ratio(naive)}, dus {_change_words(naive)}. De maanden vlak vóór het ICO zijn de "
-            f"maanden van de piek: zonder ICO was een deel van deze daling ook opgetreden."
-        )
-    if symmetric.irr is not None:
-        out.append(
-            f"Symmetrisch (maand 6 tot 3 vóór de start tegen maand 3 tot 6 na het einde, dus zonder de piek en zonder "
-            f"de eerste nazorg): {_ratio(symmetric)}, {_change_words(symmetric)}."
-        )
-    if comparison.irr is None:
-        out.append(f"Met een vergelijkingsgroep: niet te schatten ({comparison.reden or ''}).")
-        return out
-    verdict = (
-        "Het interval bevat 1: met deze gegevens is niet uit te sluiten dat de daling geheel buiten het ICO om is "
-        "opgetreden."
-        if comparison.ci_low <= 1 <= comparison.ci_high
-        else "Ook na deze correctie blijft er een verandering over."
-    )
-    out.append(
-        f"Met een vergelijkingsgroep: cliënten die pas later in een ICO kwamen, laten zien hoe het aantal "
-        f"registraties in dezelfde kalendermaanden verliep zonder ICO (COVID-19-maatregelen, werkwijze van de "
-        f"politie). Deze schatting is {_ratio(comparison)}, {_change_words(comparison)}. {verdict}"
-    )
-    return out
-
-
-def _which_to_believe(r: Results) -> str:
-    if trusted_estimate(r) == "comparison":
-        return (
-            "Het meest te vertrouwen is de schatting met vergelijkingsgroep: die laat de piek vóór het ICO buiten de "
-            "vergelijking en houdt rekening met wat in dezelfde maanden voor iedereen veranderde. De eenvoudige "
-            "vergelijking overschat de daling."
-        )
-    return (
-        "De schatting met vergelijkingsgroep zou het meest te vertrouwen zijn, maar haar interval is hier te breed "
-        "om veel te zeggen. De symmetrische schatting is dan de beste aanwijzing: zij laat de piek vóór het ICO "
-        "buiten de vergelijking, maar houdt geen rekening met veranderingen in de tijd die iedereen raakten. De "
-        "eenvoudige vergelijking overschat de daling."
-    )
-
-
-def _what_would_help(with_time_at_risk: bool) -> list[str]:
-    firmer = [
-        "Een echte vergelijkingsgroep: vergelijkbare cliënten die niet in een ICO zijn besproken, bijvoorbeeld uit "
-        "een regio of periode zonder ICO, of aangemelde cliënten die (nog) niet aan de beurt kwamen.",
-        "Langere follow-up: registraties tot een jaar of langer na het ICO laten zien of een daling blijft.",
-        "Meer cliënten: meerdere jaargangen samen geven smallere intervallen.",
-    ]
-    if not with_time_at_risk:
-        firmer.append(
-            "Gegevens over detentie, opname en overlijden: dan telt tijd waarin iemand niet geregistreerd "
-            "kón worden niet als verbetering (de pijplijn kan ze meenemen met --detention en de kolom "
-            "'overleden')."
-        )
-    return firmer
-
-
-def effect_text(r: Results) -> dict[str, Any]:
-    """Hoe groot is het effect echt? The three estimates in plain Dutch, which one to believe, what would help."""
-    out: dict[str, Any] = {
-        "intro": _peak_intro(r.event_study),
-        "estimates": _estimate_sentences(r.effect),
-        "believe": _which_to_believe(r),
-        "firmer": _what_would_help(bool(r.effect.naive.tijd_at_risk)),
-    }
-    if r.effect_zonder_tijd_at_risk is not None and r.tijd_at_risk is not None:
-        t = r.effect_zonder_tijd_at_risk.symmetric
-        out["time_at_risk"] = (
-            f"De schattingen hierboven tellen alleen de dagen waarop een cliënt niet vastzat en nog leefde "
-            f"({r.tijd_at_risk.detentieperioden} detentieperioden, {r.tijd_at_risk.overleden} "
-            f"overleden cliënten). Zonder die correctie zou de symmetrische schatting {_ratio(t)} zijn."
-        )
-    return out

@@ -10,7 +10,9 @@ import pandas as pd
 from pipeline.config.mapping import ImkMapping
 from pipeline.config.settings import Settings
 from pipeline.stages.align import reconciliation
-from pipeline.stages.effect import estimates, event_study
+from pipeline.stages.change_null import null_change_groups
+from pipeline.stages.effect import ESTIMATORS, estimates
+from pipeline.stages.event_study import event_study
 from pipeline.stages.stats import holm, rank_biserial, wilcoxon
 from schemas.results import Results
 from schemas.vocabulary import (
@@ -236,10 +238,25 @@ def _clients_per(used: pd.DataFrame, column: str) -> dict[str, int]:
     return {str(k): int(v) for k, v in sizes.sort_index().items()}
 
 
+def _tested_groups(counts: pd.DataFrame, settings: Settings) -> dict[tuple[str, str], pd.Index]:
+    """The subgroups SPEC §5 tests (sex: man and vrouw; age groups), by their compared clients."""
+    out = {}
+    for column, labels in (("geslacht", SEXES_TESTED), ("leeftijdsgroep", settings.age_labels)):
+        for label in labels:
+            ids = counts.index[(counts[column] == label).to_numpy()]
+            if len(ids) >= max(settings.min_group_size, 2):
+                out[(column, str(label))] = ids
+    return out
+
+
 def _effects(
-    rows: pd.DataFrame, clients: pd.DataFrame, settings: Settings, detention: pd.DataFrame | None
+    rows: pd.DataFrame,
+    clients: pd.DataFrame,
+    settings: Settings,
+    detention: pd.DataFrame | None,
+    subgroups: dict[tuple[str, str], pd.Index],
 ) -> dict[str, Any]:
-    """The event study and the three effect estimates; with time at risk, also the estimates without it."""
+    """The event study and the effect estimates; with time at risk, also the estimates without it."""
     regs = rows.loc[rows["status"].isin(USABLE), ["client_id", "datum"]]
     deaths = None
     if "overleden" in clients and clients["overleden"].notna().any():
@@ -247,12 +264,12 @@ def _effects(
     at_risk = detention is not None or deaths is not None
     out: dict[str, Any] = {
         "event_study": event_study(rows.loc[rows["status"] == "used"], clients.loc[clients["vergeleken"]], settings),
-        "effect": estimates(regs, clients, settings, detention, deaths),
+        "effect": estimates(regs, clients, settings, detention, deaths, subgroups),
     }
-    for estimate in out["effect"].values():
-        estimate["tijd_at_risk"] = at_risk
+    for name in ESTIMATORS:
+        out["effect"][name]["tijd_at_risk"] = at_risk
     if at_risk:
-        out["effect_zonder_tijd_at_risk"] = estimates(regs, clients, settings)
+        out["effect_zonder_tijd_at_risk"] = estimates(regs, clients, settings, full=False)
         periods = detention if detention is not None else pd.DataFrame({"client_id": []})
         known = periods["client_id"].isin(clients["client_id"])
         out["tijd_at_risk"] = {
@@ -281,11 +298,28 @@ def _paired_test(before: pd.Series, after: pd.Series) -> dict[str, Any]:
     return out
 
 
+def _severity_mix(counts: pd.DataFrame) -> dict[str, Any]:
+    """Were the registrations after the ICO less severe, whatever their number? The mean weight per registration
+    before and after, per client with registrations in both periods (the volume is the main test's)."""
+    both = counts.loc[(counts["voor"] > 0) & (counts["na"] > 0)]
+    before, after = both["score_voor"] / both["voor"], both["score_na"] / both["na"]
+    test = _paired_test(before, after)
+    test["wilcoxon"].pop("reden", None)
+    return {
+        "maat": "gemiddeld gewicht per registratie, per cliënt met registraties vóór én na",
+        "n_clients": len(both),
+        "gemiddeld_voor": _mean(before),
+        "gemiddeld_na": _mean(after),
+        **test,
+    }
+
+
 def _severity_score(counts: pd.DataFrame, mapping: ImkMapping) -> dict[str, Any]:
     before, after = counts["score_voor"], counts["score_na"]
     test = _paired_test(before, after)
     test["wilcoxon"].pop("reden", None)
     return {
+        "mix": _severity_mix(counts),
         "registraties": "alle registraties (E-registraties wegen als licht)",
         "gewichten": dict(mapping.weights),
         "voor": float(before.sum()),
@@ -387,6 +421,7 @@ def analyse(
         "severity_score": _severity_score(counts, mapping),
         **_catalogue(used, mapping),
         "change_groups": _change_groups(counts),
+        "change_groups_null": null_change_groups(counts, clients.loc[clients["vergeleken"]], settings),
         "distributions": {
             "registraties_per_client": _frequencies(counts["totaal"]),
             "e_registraties_per_client": _frequencies(counts["e_totaal"]),
@@ -397,5 +432,5 @@ def analyse(
         "data_quality": _data_quality(rows, clients, counts),
         "settings": settings.as_dict(),
     }
-    results |= _effects(rows, clients, settings, detention)
+    results |= _effects(rows, clients, settings, detention, _tested_groups(counts, settings))
     return Results.model_validate(results), counts

@@ -1,0 +1,268 @@
+"""The sentences about the effect: the primary estimate first, every verdict conditioned on the numbers it
+states (an interval with or without 1, a pre-trend check passed or failed), never a fixed judgement."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from pipeline.report.disclosure import Protection
+from pipeline.report.formatting import months, nl_decimal, nl_int, nl_p, nl_pct
+from schemas.results import Effects, Estimate, EventMonth, Primary, Results
+
+LABELS = {
+    "comparison": "vaste effecten per cliënt en kalendermaand",
+    "imputation": "imputatie uit de maanden vóór het ICO",
+    "naive": "vóór-na",
+    "symmetric": "symmetrisch vóór-na",
+}
+
+
+def ratio(e: Estimate | Primary) -> str:
+    return f"{nl_decimal(e.irr, 2)} (95%-interval {nl_decimal(e.ci_low, 2)} tot {nl_decimal(e.ci_high, 2)})"
+
+
+def change_words(irr: float) -> str:
+    change = (irr - 1) * 100
+    if round(abs(change)) == 0:
+        return "vrijwel evenveel registraties"
+    return f"{nl_pct(abs(change), 0)} {'minder' if change < 0 else 'meer'} registraties"
+
+
+def interval_verdict(e: Estimate | Primary) -> str:
+    """What the interval says, in the words its numbers allow."""
+    if e.ci_low <= 1 <= e.ci_high:
+        return (
+            "Het interval bevat 1: met deze gegevens is een effect niet aangetoond, en evenmin uitgesloten "
+            f"(van {change_words(e.ci_low)} tot {change_words(e.ci_high)} past bij de gegevens)."
+        )
+    if e.ci_high < 1:
+        return f"Het hele interval ligt onder 1: ook aan de voorzichtige kant zijn het {change_words(e.ci_high)}."
+    return f"Het hele interval ligt boven 1: ook aan de voorzichtige kant zijn het {change_words(e.ci_low)}."
+
+
+def pretrend_failed(r: Results) -> bool:
+    return r.effect.pretrend is not None and r.effect.pretrend.passed is False
+
+
+def pretrend_sentence(r: Results) -> str:
+    t = r.effect.pretrend
+    if t is None or t.p is None:
+        return "Of het aantal registraties al ruim vóór het ICO veranderde, kon niet worden getoetst" + (
+            f" ({t.reden})." if t is not None and t.reden else "."
+        )
+    span = f"maand {-t.maanden[0]} tot {-t.maanden[-1]} vóór de start"
+    if t.passed:
+        return (
+            f"In {span} week het aantal registraties niet aantoonbaar af van de maanden daarvóór (toets op een "
+            f"eerdere trend, {nl_p(t.p)}). Dat maakt de schatting geloofwaardiger, maar bewijst niet dat er geen "
+            f"eerdere trend was."
+        )
+    leads = [x.irr for x in (r.effect.event_time or []) if x.fase == "voor" and x.maand in t.maanden and x.irr]
+    if leads:
+        level = float(sum(math.log(v) for v in leads) / len(leads))
+        how = f"lag het gemiddeld {'lager' if level < 0 else 'hoger'} dan in de maanden daarvóór"
+    else:
+        how = "week het af van de maanden daarvóór"
+    return (
+        f"Het aantal registraties veranderde al ruim vóór het ICO: in {span} {how} (toets op een eerdere "
+        f"trend, {nl_p(t.p)}). Geen van de schattingen in dit rapport kan daarom "
+        f"gelezen worden als het effect van het ICO: ook zonder ICO veranderde het aantal registraties al."
+    )
+
+
+def primary_sentences(r: Results) -> list[str]:
+    """The primary estimate, its interval and the pre-trend verdict: the first lines of the key figures."""
+    e = r.effect.primary
+    label = LABELS[e.estimator]
+    if e.irr is None:
+        reason = getattr(r.effect, e.estimator).reden
+        return [
+            f"De vooraf gekozen hoofdschatting van het effect ({label}) kon met deze gegevens niet worden gemaakt"
+            + (f": {reason}." if reason else ".")
+        ]
+    head = (
+        f"Hoofdschatting van het effect (vooraf gekozen: {label}): na het ICO {change_words(e.irr)} dan zonder "
+        f"ICO te verwachten was, een verhouding van {ratio(e)}."
+    )
+    if pretrend_failed(r):
+        caution = " Door die eerdere verandering is deze schatting niet als effect van het ICO te lezen."
+        return [pretrend_sentence(r), head + caution]
+    return [head + " " + interval_verdict(e), pretrend_sentence(r)]
+
+
+def _peak_intro(es: list[EventMonth]) -> str:
+    """How registrations per client rise towards the ICO, in the data's own numbers."""
+    before = [x for x in es if x.referentie == "start" and x.maand < 0]
+    peak = max(es, key=lambda x: x.per_client or 0)
+    if peak.referentie == "start" and peak.maand < 0:
+        peak_name = f"de maand die {months(-peak.maand)} vóór de start begint"
+    elif peak.referentie == "start":
+        peak_name = f"de {peak.maand + 1}e maand van het ICO"
+    else:
+        peak_name = f"de {peak.maand}e maand na het einde"
+    first, top = before[0].per_client, peak.per_client
+    movement = "oploopt" if top > first else "verloopt"
+    return (
+        f"Cliënten worden aangemeld voor een ICO als het slecht gaat. Maand voor maand is te zien hoe het aantal "
+        f"registraties per cliënt per maand {movement}: van {nl_decimal(first, 2)} {months(-before[0].maand)} "
+        f"vóór de start tot {nl_decimal(top, 2)} in {peak_name}, het hoogste punt. Na een piek daalt het aantal "
+        f"vaak ook zonder ingreep (regressie naar het gemiddelde). Daarom staan hieronder vier schattingen van de "
+        f"verandering naast elkaar."
+    )
+
+
+def _estimate_sentences(r: Results, p: Protection) -> list[str]:
+    e: Effects = r.effect
+    lng, sht = r.settings.vensters.lang_maanden, r.settings.vensters.kort_maanden
+    out = []
+    naive, symmetric, fe, imp = e.naive, e.symmetric, e.comparison, e.imputation
+    if naive.irr is not None:
+        out.append(
+            f"Vóór-na, zoals in het oorspronkelijke rapport ({months(lng)} vóór tegen {months(lng)} na het ICO): "
+            f"{ratio(naive)}, {change_words(naive.irr)}. Dit beschrijft wat er gebeurde; de maanden vlak vóór het "
+            f"ICO zijn vaak de maanden van de piek, en een daling daarna is dan deels ook zonder ICO te verwachten."
+        )
+    if symmetric.irr is not None:
+        out.append(
+            f"Symmetrisch (maand {lng} tot {sht} vóór de start tegen maand {sht} tot {lng} na het einde, dus zonder "
+            f"de laatste maanden vóór het ICO en zonder de eerste nazorg): {ratio(symmetric)}, "
+            f"{change_words(symmetric.irr)}."
+        )
+    a = r.settings.anticipatie_maanden
+    if fe.irr is None:
+        out.append(f"Met vaste effecten per cliënt en kalendermaand: niet te schatten ({fe.reden or ''}).")
+    else:
+        missing = fe.n_clients_zonder_registraties or 0
+        without = _unless_none(
+            missing,
+            f" {_small(missing, p)} cliënten zonder enige registratie in de exportperiode tellen in deze schatting "
+            f"niet mee: bij hen valt niets te vergelijken.",
+        )
+        out.append(
+            f"Met vaste effecten per cliënt en kalendermaand: elke cliënt wordt vergeleken met zijn eigen maanden "
+            f"tot {months(a)} vóór zijn ICO, en de maanden van cliënten die pas later in een ICO kwamen laten zien "
+            f"wat in dezelfde kalendermaanden voor iedereen veranderde (COVID-19-maatregelen, werkwijze van de "
+            f"politie). Over {nl_int(fe.n_clients)} cliënten: {ratio(fe)}, {change_words(fe.irr)}.{without}"
+        )
+    if imp.irr is None:
+        out.append(f"Met imputatie: niet te schatten ({imp.reden or ''}).")
+    else:
+        lost = imp.registraties_niet_te_imputeren or 0
+        gap = _unless_none(
+            lost,
+            f" {nl_int(lost)} registraties na het ICO vielen in maanden waarin geen cliënt meer 'nog niet "
+            f"besproken' was, of bij cliënten zonder registratie vóór hun ICO; die zijn niet te vergelijken en "
+            f"tellen hier niet mee.",
+        )
+        out.append(
+            f"Met imputatie (Borusyak, Jaravel en Spiess): uit alleen de maanden vóór de ICO's wordt voor elke "
+            f"maand na een ICO geschat hoeveel registraties er zonder ICO waren geweest. Over "
+            f"{nl_int(imp.n_clients)} cliënten: {ratio(imp)}, {change_words(imp.irr)}.{gap}"
+        )
+    return out
+
+
+def _unless_none(n: int, sentence: str) -> str:
+    """A sentence about n things, left out when there are none."""
+    return "" if n == 0 else sentence
+
+
+def _small(n: int, p: Protection) -> str:
+    return f"minder dan {p.k}" if 0 < n < p.k else nl_int(n)
+
+
+def _primary_text(r: Results, p: Protection) -> list[str]:
+    e = r.effect
+    out = [
+        f"Welke schatting de hoofdschatting is, staat vóór het zien van de gegevens vast in de instellingen "
+        f"(effect.primair): hier {LABELS[e.primary.estimator]}. De andere schattingen staan ernaast als controle; "
+        f"de keuze hangt niet af van de uitkomst.",
+        pretrend_sentence(r),
+    ]
+    rows = [s for s in (e.sensitivity or []) if s.irr is not None]
+    if len(rows) >= 2:
+        low, high = min(rows, key=lambda s: s.irr), max(rows, key=lambda s: s.irr)
+        spread = (
+            f"Hoeveel maanden vóór de start als aanloop tellen (en dus niet als vergelijking), is een keuze: nu "
+            f"{months(r.settings.anticipatie_maanden)}. Met een aanloop van {rows[0].anticipatie_maanden} tot "
+            f"{rows[-1].anticipatie_maanden} maanden ligt de hoofdschatting tussen {nl_decimal(low.irr, 2)} "
+            f"(aanloop {low.anticipatie_maanden}) en {nl_decimal(high.irr, 2)} (aanloop {high.anticipatie_maanden})"
+        )
+        crosses = any(s.ci_low <= 1 <= s.ci_high for s in rows) and not all(s.ci_low <= 1 <= s.ci_high for s in rows)
+        out.append(
+            spread
+            + (
+                "; bij een deel van die keuzes bevat het interval 1, dus de conclusie hangt van deze keuze af."
+                if crosses
+                else "; zie bijlage A."
+            )
+        )
+    mde = e.mde
+    if mde is not None and mde.irr is not None:
+        out.append(
+            f"Hoe klein een effect mag zijn om nog gezien te worden: met deze aantallen zou de hoofdschatting "
+            f"alleen een daling van {nl_pct((1 - mde.irr) * 100, 0)} of meer met {nl_pct(mde.power * 100, 0)} "
+            f"zekerheid opmerken (tweezijdig, {nl_pct(mde.alpha * 100, 0)} significantieniveau)."
+        )
+        groups = [g for g in mde.subgroepen if g.irr is not None and not _hidden(g.kenmerk, g.groep, p)]
+        if groups:
+            parts = [
+                f"bij {nl_int(g.n_clients)} {_group_name(g.kenmerk, g.groep)} {nl_pct((1 - g.irr) * 100, 0)}"
+                for g in groups
+            ]
+            out.append(
+                "In de subgroepen is dat meer: " + "; ".join(parts) + ". Een niet-significante subgroep zegt dus "
+                "weinig over of het ICO daar werkt."
+            )
+    return out
+
+
+def _hidden(kenmerk: str, groep: str, p: Protection) -> bool:
+    return groep in (p.sex if kenmerk == "geslacht" else p.age)
+
+
+def _group_name(kenmerk: str, groep: str) -> str:
+    if kenmerk == "geslacht":
+        return {"man": "mannen", "vrouw": "vrouwen"}.get(groep, groep)
+    return f"cliënten van {groep} jaar"
+
+
+def what_would_help(with_time_at_risk: bool) -> list[str]:
+    firmer = [
+        "Een echte vergelijkingsgroep: vergelijkbare personen die niet in een ICO zijn besproken, bijvoorbeeld uit "
+        "de politiegegevens van dezelfde regio, gekoppeld op hun registraties vóór het moment van aanmelding.",
+        "Langere follow-up: registraties tot een jaar of langer na het ICO laten zien of een daling blijft.",
+        "Meer cliënten: meerdere jaargangen samen geven smallere intervallen.",
+    ]
+    if not with_time_at_risk:
+        firmer.append(
+            "Gegevens over detentie, opname en overlijden: dan telt tijd waarin iemand niet geregistreerd "
+            "kón worden niet als verbetering (de pijplijn kan ze meenemen met --detention en de kolom "
+            "'overleden')."
+        )
+    return firmer
+
+
+def effect_text(r: Results, p: Protection) -> dict[str, Any]:
+    """Hoe groot is het effect echt? The four estimates, the primary one and its checks, what would help."""
+    out: dict[str, Any] = {
+        "intro": _peak_intro(r.event_study),
+        "estimates": _estimate_sentences(r, p),
+        "primary": _primary_text(r, p),
+        "firmer": what_would_help(bool(r.effect.naive.tijd_at_risk)),
+    }
+    if r.effect_zonder_tijd_at_risk is not None and r.tijd_at_risk is not None:
+        primary = r.effect.primary.estimator
+        names = [primary, *[k for k in LABELS if k != primary]]
+        found = [(k, getattr(r.effect_zonder_tijd_at_risk, k)) for k in names]
+        found = [(k, e) for k, e in found if e.irr is not None]
+        out["time_at_risk"] = (
+            f"De schattingen hierboven tellen alleen de dagen waarop een cliënt niet vastzat en nog leefde "
+            f"({r.tijd_at_risk.detentieperioden} detentieperioden, {r.tijd_at_risk.overleden} overleden cliënten)."
+        )
+        if found:
+            name, t = found[0]
+            which = "de hoofdschatting" if name == primary else f"de schatting {LABELS[name]}"
+            out["time_at_risk"] += f" Zonder die correctie zou {which} {ratio(t)} zijn."
+    return out

@@ -1,0 +1,72 @@
+"""The sentences about the effect are conditioned on the numbers they state (issue 11): a failed pre-trend
+check, an interval with or without 1, an estimate that could not be made each read differently, and no
+sentence says which estimate to believe regardless of the results."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pipeline.report.disclosure import Protection
+from pipeline.report.effect_text import effect_text, primary_sentences
+from pipeline.report.text import key_sentences
+from schemas.results import Results
+
+
+@pytest.fixture(scope="module")
+def base(default_run) -> dict:
+    _, results = default_run
+    return json.loads(json.dumps(results))
+
+
+def _with(base: dict, primary: dict | None = None, pretrend: dict | None = None) -> Results:
+    data = json.loads(json.dumps(base))
+    if primary is not None:
+        data["effect"]["primary"] |= {k: v for k, v in primary.items() if k != "reden"}
+        data["effect"][data["effect"]["primary"]["estimator"]] |= primary
+    if pretrend is not None:
+        data["effect"]["pretrend"] |= pretrend
+    return Results.model_validate(data)
+
+
+def test_a_failed_pre_trend_check_comes_first_and_withdraws_the_estimate(base):
+    r = _with(base, pretrend={"p": 0.001, "passed": False})
+    first, second = primary_sentences(r)[:2]
+    assert "veranderde al ruim vóór het ICO" in first and "p = 0,001" in first
+    assert "niet als effect van het ICO te lezen" in second
+    assert key_sentences(r, Protection(r))[0] == first
+
+
+def test_a_passed_check_with_an_interval_holding_1_says_not_shown_not_absent(base):
+    r = _with(base, primary={"irr": 0.9, "ci_low": 0.7, "ci_high": 1.15, "p": 0.4}, pretrend={"p": 0.6, "passed": True})
+    text = " ".join(primary_sentences(r))
+    assert "10% minder registraties" in text and "bevat 1" in text and "niet aangetoond" in text
+    assert "week het aantal registraties niet aantoonbaar af" in text and "bewijst niet" in text
+
+
+def test_an_interval_wholly_below_1_says_so_with_its_cautious_end(base):
+    r = _with(
+        base, primary={"irr": 0.6, "ci_low": 0.5, "ci_high": 0.72, "p": 0.001}, pretrend={"p": 0.5, "passed": True}
+    )
+    text = " ".join(primary_sentences(r))
+    assert "onder 1" in text and "28% minder registraties" in text
+
+
+def test_a_rise_reads_as_a_rise(base):
+    r = _with(base, primary={"irr": 1.3, "ci_low": 1.1, "ci_high": 1.6, "p": 0.01}, pretrend={"p": 0.5, "passed": True})
+    text = " ".join(primary_sentences(r))
+    assert "30% meer registraties" in text and "boven 1" in text
+
+
+def test_no_estimate_says_why(base):
+    r = _with(base, primary={"irr": None, "ci_low": None, "ci_high": None, "p": None, "reden": "te weinig"})
+    assert "niet worden gemaakt" in primary_sentences(r)[0]
+
+
+def test_the_effect_chapter_names_the_primary_estimate_as_chosen_in_advance(base):
+    r = _with(base, pretrend={"p": 0.6, "passed": True})
+    text = " ".join(effect_text(r, Protection(r))["primary"])
+    assert "vóór het zien van de gegevens" in text and "effect.primair" in text
+    assert "Met een aanloop van 0 tot 6 maanden" in text
+    assert "80% zekerheid" in text

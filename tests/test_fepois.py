@@ -1,0 +1,183 @@
+"""The fixed-effects estimators of issue 11: worked out by hand on saturated designs, cross-checked against
+pyfixest, the imputation interval against a cluster bootstrap, the panel's accounting as a property, and the
+pre-trend check on designs where the answer is known."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hyp_settings
+from hypothesis import strategies as st
+
+from pipeline.stages import panel
+from pipeline.stages.align import client_windows
+from pipeline.stages.effect import Estimators, fixed_effects, imputed, pretrend
+from pipeline.stages.fepois import Cells, NotEstimable, fit, imputation
+from pipeline.tools.simulation import Truth, registrations
+
+T = pd.Timestamp
+
+
+def _cells(rows: list[tuple[int, int, int, float]]) -> Cells:
+    a = np.array(rows, dtype=float)
+    return Cells(a[:, 0].astype(int), a[:, 1].astype(int), a[:, 2].astype(int), a[:, 3])
+
+
+def test_two_by_two_is_the_ratio_of_ratios():
+    # client 0 treated in month 1; client 1 never: a saturated model, so the estimate is exact
+    cells = _cells([(0, 0, 10, 30.0), (0, 1, 4, 31.0), (1, 0, 6, 30.0), (1, 1, 9, 31.0)])
+    result = fit(cells, np.array([[0.0], [1.0], [0.0], [0.0]]), ["na"])
+    assert result.rate_ratio("na")["irr"] == pytest.approx((4 / 10) / (9 / 6), rel=1e-10)
+
+
+def test_exposure_enters_as_an_offset():
+    cells = _cells([(0, 0, 10, 30.0), (0, 1, 4, 15.0), (1, 0, 6, 30.0), (1, 1, 9, 30.0)])
+    result = fit(cells, np.array([[0.0], [1.0], [0.0], [0.0]]), ["na"])
+    assert result.rate_ratio("na")["irr"] == pytest.approx((4 / 15 / (10 / 30)) / (9 / 30 / (6 / 30)), rel=1e-10)
+
+
+def test_imputation_by_hand():
+    # untreated: client 0 in months 0 and 1, client 1 in month 0; treated: client 1 in month 1
+    untreated = _cells([(0, 0, 8, 30.0), (0, 1, 12, 30.0), (1, 0, 5, 30.0)])
+    treated = _cells([(1, 1, 3, 30.0)])
+    out = imputation(untreated, treated)
+    # client 1's month-1 count without the ICO: its month-0 count times client 0's growth 12 / 8
+    assert out["verwacht_zonder_ico"] == pytest.approx(5 * 12 / 8)
+    assert out["irr"] == pytest.approx(3 / (5 * 12 / 8))
+
+
+def test_a_client_or_month_without_untreated_registrations_is_not_imputed_and_counted():
+    untreated = _cells([(0, 0, 8, 30.0), (0, 1, 12, 30.0), (1, 0, 5, 30.0), (2, 0, 0, 30.0)])
+    treated = _cells([(1, 1, 3, 30.0), (1, 2, 7, 30.0), (2, 1, 4, 30.0)])
+    out = imputation(untreated, treated)
+    # month 2 has no untreated cell; client 2 has no untreated registration
+    assert out["n_cellen_geimputeerd"] == 1 and out["n_cellen_niet_te_imputeren"] == 2
+    assert out["registraties_niet_te_imputeren"] == 11
+
+
+def test_nothing_to_estimate_says_why():
+    with pytest.raises(NotEstimable):
+        fit(_cells([(0, 0, 0, 30.0), (1, 0, 0, 30.0)]), np.zeros((2, 1)), ["na"])
+    # both clients treated in the same month: the ICO and the calendar cannot be told apart
+    cells = _cells([(0, 0, 5, 30.0), (0, 1, 4, 30.0), (1, 0, 6, 30.0), (1, 1, 2, 30.0)])
+    with pytest.raises(NotEstimable, match="niet te scheiden"):
+        fit(cells, np.array([[0.0], [1.0], [0.0], [1.0]]), ["na"])
+
+
+def _simulated_cells(truth: Truth, seed: int, settings) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    clients, regs, _ = registrations(truth, seed)
+    clients = client_windows(clients, settings)
+    cells = panel.build(regs, clients, settings.van, settings.tot, 12, settings.months_long)
+    return clients, regs, cells
+
+
+def test_fixed_effects_equal_pyfixest(settings):
+    """Coefficient and client-clustered standard error of every dummy agree with pyfixest's fepois (with the
+    small-sample factor G / (G - 1) only)."""
+    import pyfixest as pf  # a dev dependency (pyproject.toml), installed by make test
+
+    _, _, cells = _simulated_cells(Truth(irr=0.7, n_clients=200), 4, settings)
+    phase, k = cells["phase"].to_numpy(), cells["k"].to_numpy()
+    dummies = {
+        "ant": (phase == panel.LEAD) & (k <= 3),
+        "tijdens": phase == panel.DURING,
+        "na": phase == panel.AFTER,
+        "later": phase == panel.LATER,
+    }
+    ours = fit(
+        Cells(cells["client"].to_numpy(), cells["maand"].to_numpy(), cells["y"].to_numpy(), cells["dagen"].to_numpy()),
+        np.column_stack(list(dummies.values())),
+        list(dummies),
+    )
+    data = cells.assign(**{n: v.astype(float) for n, v in dummies.items()})
+    data = data.loc[data["dagen"] > 0].assign(offset=lambda f: np.log(f["dagen"]))
+    theirs = pf.fepois(
+        "y ~ ant + tijdens + na + later | client + maand",
+        data=data[["y", "client", "maand", "offset", *dummies]],
+        offset="offset",
+        vcov={"CRV1": "client"},
+        ssc=pf.ssc(k_adj=False, G_adj=True),
+    )
+    for j, name in enumerate(ours.names):
+        assert ours.coef[j] == pytest.approx(theirs.coef()[name], abs=1e-7), name
+        assert np.sqrt(ours.cov[j, j]) == pytest.approx(theirs.se()[name], rel=1e-5), name
+
+
+@pytest.mark.slow
+def test_the_imputation_interval_matches_a_cluster_bootstrap(settings):
+    _, _, cells = _simulated_cells(Truth(irr=0.8, n_clients=300), 8, settings)
+    point = imputed(cells, 3)
+    rng = np.random.default_rng(0)
+    ids = cells["client"].unique()
+    logs = []
+    for _ in range(300):
+        draw = rng.choice(ids, size=len(ids), replace=True)
+        parts = [cells.loc[cells["client"] == c].assign(client=i) for i, c in enumerate(draw)]
+        est = imputed(pd.concat(parts, ignore_index=True), 3)
+        if est["irr"] is not None:
+            logs.append(np.log(est["irr"]))
+    # the delta-method standard error and the bootstrap's agree within the bootstrap's own noise (~5%)
+    assert point["se"] == pytest.approx(np.std(logs, ddof=1), rel=0.15)
+
+
+clients_strategy = st.lists(
+    st.tuples(st.integers(0, 1000), st.one_of(st.none(), st.integers(0, 400))), min_size=1, max_size=8
+)
+
+
+@hyp_settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(clients_strategy, st.integers(0, 10_000))
+def test_the_panel_counts_every_registration_and_every_day_once(spec, seed):
+    van, tot = T("2019-06-01"), T("2022-05-31")
+    start = [van + pd.Timedelta(days=s) for s, _ in spec]
+    end = [pd.NaT if d is None else st_ + pd.Timedelta(days=d) for st_, (_, d) in zip(start, spec, strict=True)]
+    clients = pd.DataFrame({"client_id": [f"c{i}" for i in range(len(spec))], "ico_start": start, "ico_eind": end})
+    rng = np.random.default_rng(seed)
+    n = rng.integers(0, 60)
+    regs = pd.DataFrame(
+        {
+            "client_id": rng.choice(clients["client_id"], size=n),
+            "datum": van + pd.to_timedelta(rng.integers(0, (tot - van).days + 1, size=n), unit="D"),
+        }
+    )
+    cells = panel.build(regs, clients, van, tot, 12, 6)
+    assert cells["y"].sum() == len(regs)
+    days = cells.groupby("client_id")["dagen"].sum()
+    assert (days == (tot - van).days + 1).all() and len(days) == len(clients)
+    # one cell per client, calendar month and event time; the phases of a client never overlap in time
+    assert not cells.duplicated(["client_id", "maand", "phase", "k"]).any()
+    ordered = cells.sort_values(["client_id", "lo"])
+    gaps = ordered.groupby("client_id")["lo"].shift(-1) - ordered["hi"]
+    assert (gaps.dropna() == pd.Timedelta(days=1)).all()
+
+
+def test_the_pre_trend_check_passes_when_nothing_happens_before_and_fails_on_a_long_escalation(settings):
+    _, _, calm = _simulated_cells(Truth(irr=0.7, n_clients=500), 21, settings)
+    _, _, escalating = _simulated_cells(Truth(irr=1.0, n_clients=500, surge_months=6), 21, settings)
+    passed = pretrend(calm, 3, 12, 0.05)
+    failed = pretrend(escalating, 3, 12, 0.05)
+    assert passed["passed"] is True and passed["maanden"] == list(range(-12, -3))
+    assert failed["passed"] is False and failed["p"] < 0.001
+
+
+def test_longer_ico_for_high_rate_clients_and_incomplete_follow_up_do_not_fool_fixed_effects(settings):
+    """The design that broke the old pooled estimate (0.39 with no effect)."""
+    _, _, cells = _simulated_cells(Truth(irr=1.0, n_clients=500, duration_by_rate=True), 5, settings)
+    estimate = fixed_effects(cells, 3)
+    assert estimate["ci_low"] <= 1.0 <= estimate["ci_high"]
+
+
+def test_estimates_with_ids_renamed_are_identical_to_the_last_digit(settings):
+    clients, regs, _ = registrations(Truth(irr=0.8, n_clients=150), 9)
+    clients = client_windows(clients, settings)
+    renamed = {c: f"X{(i * 7919) % 1000:04d}" for i, c in enumerate(clients["client_id"])}
+    first = Estimators(regs, clients, settings).basic()
+    second = Estimators(
+        regs.assign(client_id=regs["client_id"].map(renamed)).iloc[::-1],
+        clients.assign(client_id=clients["client_id"].map(renamed)).iloc[::-1],
+        settings,
+    ).basic()
+    for name in ("comparison", "imputation"):
+        assert first[name] == second[name], name
