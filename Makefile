@@ -110,7 +110,7 @@ bench: $(STAMP) ## benchmark 10 thousand to 10 million registrations against Duc
 	$(PY) -m pip install --quiet --disable-pip-version-check -c $(LOCK) -e '.[dev,bench]'
 	$(PY) scripts/bench.py
 
-simulate: $(STAMP) ## the simulation study of the effect estimates (a few minutes); updates README.md
+simulate: $(STAMP) ## the simulation study that tries to break the effect estimators (about 25 min on 2 cores); updates README.md
 	$(PY) scripts/simulate.py
 
 ## the secret key for pseudonyms: outside the repository, never committed

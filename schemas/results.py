@@ -213,6 +213,7 @@ class SettingsUsed(_Model):
     rapport: Rapport
     anticipatie_maanden: int
     voorperiode_maanden: int | None = None
+    voorperiode_blok_maanden: int | None = None
     primair: str | None = None
     power: float | None = None
     min_publicatie: int
@@ -280,6 +281,7 @@ class Pretrend(_Model):
     passed: bool | None
     maanden: list[int] = Field(description="the months relative to the start that the test covers")
     anticipatie_maanden: int
+    blok_maanden: int | None = Field(None, description="the months are tested in blocks of this many")
     chi2: float | None = None
     df: int | None = None
     reden: str | None = None

@@ -127,6 +127,16 @@ def test_default_settings(settings):
     assert settings.age_labels == ("<18", "18-25", "26-35", "36-45", "46-55", "56-65", "66-75", "76-85", "86+")
     assert (settings.min_group_size, settings.veel_threshold, settings.alpha) == (10, 10, 0.05)
     assert settings.roles is None and settings.unknown_codes == "stoppen"
+    assert (settings.primary_estimator, settings.anticipation_months, settings.lead_months) == ("comparison", 3, 12)
+
+
+def test_effect_settings_may_be_left_out_and_take_their_defaults(tmp_path):
+    """An older settings file with only the anticipation period still runs, with the documented defaults;
+    anticipation beyond lang_maanden is allowed now (the sensitivity analysis goes to 6)."""
+    path = _settings_with(tmp_path, lambda d: d.update(effect={"anticipatie_maanden": 7}))
+    s = load_settings(path)
+    assert (s.anticipation_months, s.lead_months, s.lead_block_months, s.power) == (7, 12, 3, 0.8)
+    assert s.primary_estimator == "comparison"
 
 
 def _settings_with(tmp_path, change):
@@ -151,6 +161,11 @@ def _settings_with(tmp_path, change):
         (lambda d: d["onbekende_codes"].update(actie="negeren"), "must be one of stoppen, terugval"),
         (lambda d: d.pop("periode"), "missing key 'periode'"),
         (lambda d: d["veranderingsgroepen"].update(veel_vanaf=2.5), "whole number"),
+        (lambda d: d["veranderingsgroepen"].update(nul_herhalingen=10), "'veranderingsgroepen.nul_herhalingen'"),
+        (lambda d: d["effect"].update(primair="beste"), "'effect.primair' must be one of comparison"),
+        (lambda d: d["effect"].update(anticipatie_maanden=12), "smaller than 'effect.voorperiode_maanden'"),
+        (lambda d: d["effect"].update(power=1.5), "'effect.power' must be a number between 0 and 1"),
+        (lambda d: d["effect"].update(voorperiode_blok_maanden=0), "'effect.voorperiode_blok_maanden'"),
     ],
 )
 def test_settings_errors_name_the_key(tmp_path, change, message):

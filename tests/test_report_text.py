@@ -46,8 +46,12 @@ def test_direction_and_significance_words(default_run):
     up["overall"]["wilcoxon"]["p"] = 0.2
     up = Results.model_validate(up)
     sentences = report_text.key_sentences(up, Protection(up))
-    assert sentences[0].startswith("Het aantal registraties steeg van 100") and "(+30,0%)" in sentences[0]
-    assert "niet statistisch significant (p = 0,200)" in sentences[1]
+    # the primary estimate leads (issue 11); the description of what happened follows it
+    at = next(i for i, s in enumerate(sentences) if s.startswith("Wat er gebeurde:"))
+    assert at > 0 and "Hoofdschatting" in " ".join(sentences[:at])
+    assert sentences[at].startswith("Wat er gebeurde: het aantal registraties steeg van 100")
+    assert "(+30,0%)" in sentences[at]
+    assert "niet statistisch significant (p = 0,200)" in sentences[at + 1]
 
 
 def test_dates_in_words():

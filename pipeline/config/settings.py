@@ -44,6 +44,7 @@ class Settings:
     organisation: str
     anticipation_months: int = 3
     lead_months: int = 12  # the pre-trend check looks this many months before the start
+    lead_block_months: int = 3  # ... in blocks of this many months
     primary_estimator: str = "comparison"
     power: float = 0.8
     null_draws: int = 2000  # random splits of each client's total for the change groups' null benchmark
@@ -83,6 +84,7 @@ class Settings:
             "rapport": {"titel": self.title, "organisatie": self.organisation},
             "anticipatie_maanden": self.anticipation_months,
             "voorperiode_maanden": self.lead_months,
+            "voorperiode_blok_maanden": self.lead_block_months,
             "primair": self.primary_estimator,
             "power": self.power,
             "min_publicatie": self.min_publication,
@@ -226,7 +228,7 @@ ESTIMATORS = {
     "naive": "vóór-na",
     "symmetric": "symmetrisch",
 }
-EFFECT_KEYS = {"anticipatie_maanden", "voorperiode_maanden", "primair", "power"}
+EFFECT_KEYS = {"anticipatie_maanden", "voorperiode_maanden", "voorperiode_blok_maanden", "primair", "power"}
 
 
 def _read_effect(path: Path, data: dict, _: Fields) -> Fields:
@@ -243,7 +245,9 @@ def _read_effect(path: Path, data: dict, _: Fields) -> Fields:
     if primary not in ESTIMATORS:
         raise UserError(f"{path}: 'effect.primair' must be one of {', '.join(ESTIMATORS)}, not {str(primary)[:60]!r}")
     power = effect.get("power", 0.8)
+    block = _int(path, effect.get("voorperiode_blok_maanden", 3), "effect.voorperiode_blok_maanden", 1, MAX_MONTHS)
     return {
+        "lead_block_months": block,
         "anticipation_months": anticipation,
         "lead_months": leads,
         "primary_estimator": primary,

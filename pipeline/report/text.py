@@ -97,11 +97,13 @@ def key_sentences(r: Results, p: Protection) -> list[str]:
             f"Bij {_count_or_small(halved, p)} van de {nl_int(n)} cliënten halveerde het aantal registraties of meer; "
             f"bij {_count_or_small(rose, p)} nam het toe."
         )
-    if rises_towards_ico(r) and not pretrend_failed(r):
+    if rises_towards_ico(r):
+        accounted = (
+            "" if pretrend_failed(r) else "; de hoofdschatting houdt daar rekening mee, de beschrijving hierboven niet"
+        )
         out.append(
             f"Let op: het aantal registraties liep op {rise_text(r)}. Een deel van een daling daarna is ook zonder "
-            f"ICO te verwachten (regressie naar het gemiddelde); de hoofdschatting houdt daar rekening mee, de "
-            f"beschrijving niet. Zie 'Hoe groot is het effect echt?'."
+            f"ICO te verwachten (regressie naar het gemiddelde){accounted}. Zie 'Hoe groot is het effect echt?'."
         )
     return out
 

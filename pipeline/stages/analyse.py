@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -105,7 +106,9 @@ def client_counts(used: pd.DataFrame, clients: pd.DataFrame, settings: Settings)
 
 
 def _mean(values: pd.Series) -> float | None:
-    return float(values.mean()) if len(values) else None
+    """The mean, correctly rounded whatever the order of the values (math.fsum): pseudonymised ids, which
+    reorder the clients, must not change a digit."""
+    return math.fsum(values.to_numpy(dtype=float)) / len(values) if len(values) else None
 
 
 def _group_summary(group: pd.DataFrame) -> dict[str, Any]:

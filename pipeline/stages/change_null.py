@@ -31,6 +31,9 @@ def null_change_groups(counts: pd.DataFrame, compared: pd.DataFrame, settings: S
     days_after = (windows["lang_na"] - windows["ico_eind"]).dt.days.to_numpy(dtype=float)
     share = days_before / (days_before + days_after)
     total = counts["voor"].to_numpy() + counts["na"].to_numpy()
+    # draw in an order fixed by content, not by id: pseudonymised ids must give the same benchmark
+    order = np.lexsort((share, total))
+    share, total = share[order], total[order]
     rng = np.random.default_rng(settings.null_seed)
     draws = settings.null_draws
     tally = np.zeros((len(CHANGE_GROUPS), len(CHANGE_CLASSES)))

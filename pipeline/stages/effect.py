@@ -113,18 +113,21 @@ def imputed(cells: pd.DataFrame, anticipation: int) -> dict[str, Any]:
     return out
 
 
-def pretrend(cells: pd.DataFrame, anticipation: int, lead_months: int, alpha: float) -> dict[str, Any]:
-    """Were registrations already changing before the anticipation period? A joint Wald test that the
-    untreated months from `lead_months` before the start up to the anticipation period differ from the
-    months before them, with client and month effects (the test of Borusyak, Jaravel & Spiess 2024)."""
+def pretrend(cells: pd.DataFrame, anticipation: int, lead_months: int, alpha: float, block: int = 3) -> dict[str, Any]:
+    """Were registrations already changing before the anticipation period? A joint Wald test, with client and
+    month effects, that the untreated months from `lead_months` before the start up to the anticipation period
+    differ from the months before them (the test of Borusyak, Jaravel & Spiess 2024 on the untreated cells).
+    The months are tested in blocks of `block` months: with one dummy per month the clustered test rejected
+    11% of true null hypotheses at 170 clients in the simulation study, with blocks of three 6.5%."""
     months = list(range(anticipation + 1, lead_months + 1))
     out: dict[str, Any] = {"p": None, "passed": None, "maanden": [-m for m in reversed(months)]}
-    untreated = _untreated(cells, anticipation)
-    sub = cells.loc[untreated]
+    sub = cells.loc[_untreated(cells, anticipation)]
     k = sub["k"].to_numpy()
     lead = sub["phase"].to_numpy() == LEAD
-    names = [f"voor_{m}" for m in months]
-    design = np.column_stack([lead & (k == m) for m in months]) if months else np.zeros((len(sub), 0))
+    starts = months[::block]
+    names = [f"voor_{m}_{min(m + block - 1, lead_months)}" for m in starts]
+    columns = [lead & (k >= m) & (k <= min(m + block - 1, lead_months)) for m in starts]
+    design = np.column_stack(columns) if columns else np.zeros((len(sub), 0))
     try:
         result = fit(_arrays(sub), design, names)
     except NotEstimable as error:
@@ -257,7 +260,8 @@ def estimates(
     if not full:
         return out
     a, alpha = settings.anticipation_months, settings.alpha
-    out["pretrend"] = pretrend(run.cells, a, settings.lead_months, alpha) | {"anticipatie_maanden": a}
+    test = pretrend(run.cells, a, settings.lead_months, alpha, settings.lead_block_months)
+    out["pretrend"] = test | {"anticipatie_maanden": a, "blok_maanden": settings.lead_block_months}
     out["sensitivity"] = []
     for m in SENSITIVITY:
         estimate = run.estimate(primary_name, m)
