@@ -156,6 +156,7 @@ def test_pipeline_agrees_with_the_reference_and_accounts_for_every_row(settings,
     assert _core(results) == _approx(expected)
 
 
+@pytest.mark.slow  # two whole pipelines per example (about a minute): in make test, not in the edit loop
 @hsettings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(exports())
 def test_results_do_not_depend_on_row_order(settings, mapping, export):
