@@ -70,3 +70,16 @@ def test_the_effect_chapter_names_the_primary_estimate_as_chosen_in_advance(base
     assert "vóór het zien van de gegevens" in text and "effect.primair" in text
     assert "Met een aanloop van 0 tot 6 maanden" in text
     assert "80% zekerheid" in text
+
+
+def test_the_null_benchmark_never_gives_a_hidden_change_class_back(base):
+    """In the synthetic default the 'veel' group's increases are hidden (<5): the total share of increases
+    beside the shown 'weinig' count would give them back, so the sentence leaves increases out."""
+    from pipeline.report.text import change_text
+
+    r = Results.model_validate(base)
+    p = Protection(r)
+    assert "toegenomen" in p.change["veel"]
+    sentence = change_text(r, p)[-1]
+    assert sentence.startswith("Wat toeval alleen al geeft") and "halveren" in sentence
+    assert "toenemen" not in sentence

@@ -9,6 +9,7 @@ from pipeline.report.disclosure import Protection
 from pipeline.report.effect_text import pretrend_failed, primary_sentences
 from pipeline.report.formatting import months, nl_decimal, nl_int, nl_p, nl_pct, share
 from schemas.results import ChangeGroup, Results
+from schemas.vocabulary import CHANGE_CLASSES
 
 MONTHS = (
     "januari",
@@ -228,19 +229,24 @@ def change_text(r: Results, p: Protection) -> list[str]:
             f"{no_after} hadden na het ICO geen enkele registratie meer."
         )
     null = r.change_groups_null
-    if null is not None and out:
+    # a class hidden in any group is left out: its total would give the hidden count back
+    hidden = {c for key in r.change_groups for c in p.change.get(key, {})} | (
+        set(CHANGE_CLASSES) if p.change_group else set()
+    )
+    shown = [(c, word) for c, word in (("afname_50_plus", "halveren"), ("toegenomen", "toenemen")) if c not in hidden]
+    if null is not None and out and shown:
         n = sum(g.n for g in r.change_groups.values())
-        halved = sum(g.afname_50_plus for g in r.change_groups.values())
-        rose = sum(g.toegenomen for g in r.change_groups.values())
-        exp_halved = sum(g.afname_50_plus for g in null.groepen.values())
-        exp_rose = sum(g.toegenomen for g in null.groepen.values())
+        expected = [
+            f"bij gemiddeld {nl_pct(share(sum(getattr(g, c) for g in null.groepen.values()), n), 0)} van de cliënten "
+            f"{word}"
+            for c, word in shown
+        ]
+        observed = [nl_pct(share(sum(getattr(g, c) for g in r.change_groups.values()), n), 0) for c, _ in shown]
         out.append(
             f"Wat toeval alleen al geeft: als het aantal registraties van elke cliënt willekeurig over de perioden "
             f"vóór en na was verdeeld, alsof er niets veranderde ({nl_int(null.herhalingen)} keer herhaald), dan "
-            f"zou het aantal bij gemiddeld {nl_pct(share(exp_halved, n), 0)} van de cliënten halveren en bij "
-            f"{nl_pct(share(exp_rose, n), 0)} toenemen. Waargenomen: {nl_pct(share(halved, n), 0)} en "
-            f"{nl_pct(share(rose, n), 0)}. Een deel van elke groep 'gehalveerd' is dus toeval; hoeveel meer dan "
-            f"toeval, laat het verschil zien."
+            f"zou het aantal {' en '.join(expected)}. Waargenomen: {' en '.join(observed)}. Een deel "
+            f"van wat er veranderde is dus toeval; hoeveel meer dan toeval, laat het verschil zien."
         )
     return out
 
