@@ -83,3 +83,12 @@ def test_the_null_benchmark_never_gives_a_hidden_change_class_back(base):
     sentence = change_text(r, p)[-1]
     assert sentence.startswith("Wat toeval alleen al geeft") and "halveren" in sentence
     assert "toenemen" not in sentence
+
+
+def test_the_report_says_that_clients_never_registered_do_not_enter_the_fixed_effects_fit(base):
+    none = Results.model_validate(base)
+    assert "die zijn er in deze gegevens niet" in " ".join(effect_text(none, Protection(none))["estimates"])
+    data = json.loads(json.dumps(base))
+    data["effect"]["comparison"]["n_clients_zonder_registraties"] = 12
+    some = Results.model_validate(data)
+    assert "dat zijn er 12" in " ".join(effect_text(some, Protection(some))["estimates"])

@@ -134,10 +134,10 @@ def _estimate_sentences(r: Results, p: Protection) -> list[str]:
         out.append(f"Met vaste effecten per cliënt en kalendermaand: niet te schatten ({fe.reden or ''}).")
     else:
         missing = fe.n_clients_zonder_registraties or 0
-        without = _unless_none(
-            missing,
-            f" {_small(missing, p)} cliënten zonder enige registratie in de exportperiode tellen in deze schatting "
-            f"niet mee: bij hen valt niets te vergelijken.",
+        without = (
+            " Cliënten zonder enige registratie in de exportperiode tellen in deze schatting niet mee (bij hen "
+            "valt niets te vergelijken); "
+            + (f"dat zijn er {_small(missing, p)}." if missing else "die zijn er in deze gegevens niet.")
         )
         out.append(
             f"Met vaste effecten per cliënt en kalendermaand: elke cliënt wordt vergeleken met zijn eigen maanden "
@@ -149,11 +149,12 @@ def _estimate_sentences(r: Results, p: Protection) -> list[str]:
         out.append(f"Met imputatie: niet te schatten ({imp.reden or ''}).")
     else:
         lost = imp.registraties_niet_te_imputeren or 0
-        gap = _unless_none(
-            lost,
-            f" {nl_int(lost)} registraties na het ICO vielen in maanden waarin geen cliënt meer 'nog niet "
+        gap = (
+            ""
+            if lost == 0
+            else f" {nl_int(lost)} registraties na het ICO vielen in maanden waarin geen cliënt meer 'nog niet "
             f"besproken' was, of bij cliënten zonder registratie vóór hun ICO; die zijn niet te vergelijken en "
-            f"tellen hier niet mee.",
+            f"tellen hier niet mee."
         )
         out.append(
             f"Met imputatie (Borusyak, Jaravel en Spiess): uit alleen de maanden vóór de ICO's wordt voor elke "
@@ -161,11 +162,6 @@ def _estimate_sentences(r: Results, p: Protection) -> list[str]:
             f"{nl_int(imp.n_clients)} cliënten: {ratio(imp)}, {change_words(imp.irr)}.{gap}"
         )
     return out
-
-
-def _unless_none(n: int, sentence: str) -> str:
-    """A sentence about n things, left out when there are none."""
-    return "" if n == 0 else sentence
 
 
 def _small(n: int, p: Protection) -> str:
