@@ -12,7 +12,8 @@ from pipeline.report.effect_text import LABELS
 from pipeline.report.formatting import nl_decimal
 from schemas.results import Results
 
-SHORT = {"naive": "Vóór-na", "symmetric": "Symmetrisch", "comparison": "Vaste effecten", "imputation": "Imputatie"}
+# the order of the effect table: the primary estimate first, then these
+SHORT = {"comparison": "Vaste effecten", "imputation": "Imputatie", "naive": "Vóór-na", "symmetric": "Symmetrisch"}
 
 
 def _interval_words(irr: float | None, low: float | None, high: float | None) -> str:
