@@ -69,7 +69,7 @@ def test_the_effect_chapter_names_the_primary_estimate_as_chosen_in_advance(base
     text = " ".join(effect_text(r, Protection(r))["primary"])
     assert "vóór het zien van de gegevens" in text and "effect.primair" in text
     assert "Met een aanloop van 0 tot 6 maanden" in text
-    assert "80% zekerheid" in text
+    assert "met een kans van 80%" in text
 
 
 def test_the_null_benchmark_never_gives_a_hidden_change_class_back(base):

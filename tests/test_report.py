@@ -135,7 +135,7 @@ def test_key_figures_first_in_plain_dutch(report):
     # the key figures lead with the primary estimate and its pre-trend verdict, the description comes after
     primary = r["effect"]["primary"]
     key = text[text.index("Kerncijfers") : text.index(sentence)]
-    assert "Hoofdschatting van het effect" in key
+    assert "hoofdschatting" in key.lower()
     assert nl_decimal(primary["irr"], 2) in key and nl_decimal(primary["ci_low"], 2) in key
     assert "eerdere trend" in key
     assert text.index("Kerncijfers") < text.index("Inleiding") < text.index("Wat deze cijfers wel en niet zeggen")

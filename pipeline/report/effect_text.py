@@ -61,9 +61,12 @@ def pretrend_sentence(r: Results) -> str:
     leads = [x.irr for x in (r.effect.event_time or []) if x.fase == "voor" and x.maand in t.maanden and x.irr]
     if leads:
         level = float(sum(math.log(v) for v in leads) / len(leads))
-        how = f"lag het gemiddeld {'lager' if level < 0 else 'hoger'} dan in de maanden daarvóór"
+        how = (
+            f"week het aantal, getoetst in blokken van {t.blok_maanden or 1} maanden, af van de maanden daarvóór "
+            f"(gemiddeld {'lager' if level < 0 else 'hoger'}; per maand in de figuur hieronder)"
+        )
     else:
-        how = "week het af van de maanden daarvóór"
+        how = "week het aantal af van de maanden daarvóór"
     return (
         f"Het aantal registraties veranderde al ruim vóór het ICO: in {span} {how} (toets op een eerdere "
         f"trend, {nl_p(t.p)}). Geen van de schattingen in dit rapport kan daarom "
@@ -81,13 +84,16 @@ def primary_sentences(r: Results) -> list[str]:
             f"De vooraf gekozen hoofdschatting van het effect ({label}) kon met deze gegevens niet worden gemaakt"
             + (f": {reason}." if reason else ".")
         ]
+    if pretrend_failed(r):
+        return [
+            pretrend_sentence(r),
+            f"De vooraf gekozen hoofdschatting ({label}) komt uit op een verhouding van {ratio(e)}; door die "
+            f"eerdere verandering is dat getal niet als effect van het ICO te lezen.",
+        ]
     head = (
         f"Hoofdschatting van het effect (vooraf gekozen: {label}): na het ICO {change_words(e.irr)} dan zonder "
         f"ICO te verwachten was, een verhouding van {ratio(e)}."
     )
-    if pretrend_failed(r):
-        caution = " Door die eerdere verandering is deze schatting niet als effect van het ICO te lezen."
-        return [pretrend_sentence(r), head + caution]
     return [head + " " + interval_verdict(e), pretrend_sentence(r)]
 
 
@@ -143,7 +149,10 @@ def _estimate_sentences(r: Results, p: Protection) -> list[str]:
             f"Met vaste effecten per cliënt en kalendermaand: elke cliënt wordt vergeleken met zijn eigen maanden "
             f"tot {months(a)} vóór zijn ICO, en de maanden van cliënten die pas later in een ICO kwamen laten zien "
             f"wat in dezelfde kalendermaanden voor iedereen veranderde (COVID-19-maatregelen, werkwijze van de "
-            f"politie). Over {nl_int(fe.n_clients)} cliënten: {ratio(fe)}, {change_words(fe.irr)}.{without}"
+            f"politie). Deze schatting gebruikt alle {nl_int(fe.n_clients)} cliënten met registraties in de "
+            f"exportperiode, ook wie in de vóór-na-vergelijking niet meetelt omdat zijn periode vóór of na het ICO "
+            f"niet helemaal in de gegevens valt: zijn maanden die wel in de gegevens vallen, tellen mee. "
+            f"Uitkomst: {ratio(fe)}, {change_words(fe.irr)}.{without}"
         )
     if imp.irr is None:
         out.append(f"Met imputatie: niet te schatten ({imp.reden or ''}).")
@@ -198,8 +207,9 @@ def _primary_text(r: Results, p: Protection) -> list[str]:
     if mde is not None and mde.irr is not None:
         out.append(
             f"Hoe klein een effect mag zijn om nog gezien te worden: met deze aantallen zou de hoofdschatting "
-            f"alleen een daling van {nl_pct((1 - mde.irr) * 100, 0)} of meer met {nl_pct(mde.power * 100, 0)} "
-            f"zekerheid opmerken (tweezijdig, {nl_pct(mde.alpha * 100, 0)} significantieniveau)."
+            f"een daling van {nl_pct((1 - mde.irr) * 100, 0)} of meer met een kans van {nl_pct(mde.power * 100, 0)} "
+            f"opmerken (tweezijdig, {nl_pct(mde.alpha * 100, 0)} significantieniveau); een kleiner effect kan "
+            f"bestaan zonder dat deze gegevens het laten zien."
         )
         groups = [g for g in mde.subgroepen if g.irr is not None and not _hidden(g.kenmerk, g.groep, p)]
         if groups:
@@ -208,8 +218,9 @@ def _primary_text(r: Results, p: Protection) -> list[str]:
                 for g in groups
             ]
             out.append(
-                "In de subgroepen is dat meer: " + "; ".join(parts) + ". Een niet-significante subgroep zegt dus "
-                "weinig over of het ICO daar werkt."
+                "Per subgroep, met de hoofdschatting op alleen die cliënten, is de kleinste daling die zo opgemerkt "
+                "zou worden groter: " + "; ".join(parts) + ". Zonder zo'n daling zegt het ontbreken van een "
+                "significant verschil in een subgroep weinig over of het ICO daar werkt."
             )
     return out
 

@@ -458,7 +458,7 @@ def effect_table(
         [
             "Schatting",
             "Vergelijking",
-            "Verhouding na/zonder ICO",
+            "Verhouding",
             "95%-interval van",
             "95%-interval tot",
             "Verandering",
@@ -467,8 +467,9 @@ def effect_table(
         ["text", "text", "dec2", "dec2", "dec2", "pct", "int"],
         rows,
         notes=[
-            "Verhouding: het aantal registraties per dag na het ICO gedeeld door het aantal dat zonder ICO te "
-            "verwachten was (1 = geen verandering, 0,70 = 30% minder). Het 95%-interval geeft aan hoe zeker de "
+            "Verhouding: bij vaste effecten en imputatie het aantal registraties per dag na het ICO gedeeld door het "
+            "aantal dat zonder ICO te verwachten was; bij vóór-na en symmetrisch gedeeld door het aantal per dag "
+            "vóór het ICO (1 = geen verandering, 0,70 = 30% minder). Het 95%-interval geeft aan hoe zeker de "
             "schatting is, met standaardfouten die rekening houden met herhaalde metingen per cliënt. De "
             "hoofdschatting is vooraf in de instellingen gekozen (effect.primair)."
         ],

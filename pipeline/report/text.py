@@ -177,7 +177,9 @@ def difference_sentence(r: Results, kenmerk: str, hidden, names: dict[str, str])
     ratios = ", ".join(f"{names.get(g, g)} {nl_decimal(v, 2)}" for g, v in d.groepen.items())
     differs = d.p < r.settings.alpha
     return (
-        f"Verschilt de verandering tussen de groepen? In één model met een verhouding na/vóór per groep ({ratios}) "
+        f"Verschilt de verandering tussen de groepen? In één model met een verhouding na/vóór per groep ({ratios}; "
+        f"de vóór-na-vergelijking, dus met dezelfde beperking: een groep die vóór het ICO hoger begon, daalt ook "
+        f"zonder ICO vaak sterker) "
         + (
             f"is het verschil statistisch significant ({nl_p(d.p)}): de groepen veranderden niet even sterk."
             if differs
