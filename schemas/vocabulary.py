@@ -28,3 +28,6 @@ EXCLUSION_REASONS = {
     "before_period": "venster vóór het ICO begint vóór het begin van de exportperiode",
     "after_period": "venster na het ICO loopt door na het einde van de exportperiode",
 }
+
+# The effect estimators (issue 11), in the order of the report's effect table; effect.primair names one.
+ESTIMATORS = ("comparison", "imputation", "naive", "symmetric")

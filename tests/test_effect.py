@@ -12,10 +12,10 @@ import pytest
 from pipeline.stages.align import align
 from pipeline.stages.analyse import analyse
 from pipeline.stages.classify import classify
-from pipeline.stages.effect import ESTIMATORS, estimates
+from pipeline.stages.effect import estimates
 from pipeline.stages.exposure import days_at_risk
 from pipeline.tools.simulation import Truth, run_once
-from schemas.vocabulary import USABLE
+from schemas.vocabulary import ESTIMATORS, USABLE
 from tests.conftest import typed
 
 T = pd.Timestamp

@@ -12,6 +12,7 @@ import pandas as pd
 
 from pipeline.config.yamlfile import load_yaml, reject_unknown_keys
 from pipeline.errors import UserError
+from schemas.vocabulary import ESTIMATORS
 
 UNKNOWN_CODE_ACTIONS = ("stoppen", "terugval")
 
@@ -222,12 +223,6 @@ def _read_windows(path: Path, data: dict, _: Fields) -> Fields:
     return {"months_long": lng, "months_short": sht}
 
 
-ESTIMATORS = {
-    "comparison": "vaste effecten per cliënt en kalendermaand",
-    "imputation": "imputatie uit de nog niet behandelde maanden",
-    "naive": "vóór-na",
-    "symmetric": "symmetrisch",
-}
 EFFECT_KEYS = {"anticipatie_maanden", "voorperiode_maanden", "voorperiode_blok_maanden", "primair", "power"}
 
 

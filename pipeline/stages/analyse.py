@@ -12,7 +12,7 @@ from pipeline.config.mapping import ImkMapping
 from pipeline.config.settings import Settings
 from pipeline.stages.align import reconciliation
 from pipeline.stages.change_null import null_change_groups
-from pipeline.stages.effect import ESTIMATORS, estimates
+from pipeline.stages.effect import estimates
 from pipeline.stages.event_study import event_study
 from pipeline.stages.stats import holm, rank_biserial, wilcoxon
 from schemas.results import Results
@@ -20,6 +20,7 @@ from schemas.vocabulary import (
     CHANGE_CLASSES,
     CHANGE_GROUPS,
     E_CLASS,
+    ESTIMATORS,
     EXCLUSION_REASONS,
     PERIODS,
     SEXES,

@@ -35,7 +35,6 @@ from pipeline.stages.fepois import Cells, NotEstimable, fit, imputation
 from pipeline.stages.panel import AFTER, DURING, DURING_MONTHS, LATER, LEAD, REF
 from pipeline.stages.two_period import _describe, _irr, _two_period
 
-ESTIMATORS = ("comparison", "imputation", "naive", "symmetric")
 SENSITIVITY = range(0, 7)  # anticipation periods of effect.sensitivity (issue 11)
 
 

@@ -51,7 +51,6 @@ class Fit:
     cov: np.ndarray
     n_clients: int
     n_cells: int
-    dropped: tuple[str, ...]  # dummies without a registration or not identified: no coefficient
     converged: bool
 
     def rate_ratio(self, name: str) -> dict[str, float | str | None]:
@@ -125,7 +124,6 @@ def fit(cells: Cells, design: np.ndarray, names: list[str], max_iter: int = 100)
         raise NotEstimable("geen enkele registratie in de cellen van het model")
     kept, x, columns = _prune(cells, np.asarray(design, dtype=float).reshape(len(cells.y), -1))
     kept_names = tuple(n for n, c in zip(names, columns, strict=True) if c)
-    dropped = tuple(n for n, c in zip(names, columns, strict=True) if not c)
     if len(kept.y) == 0 or kept.y.sum() == 0:
         raise NotEstimable("geen enkele registratie in de cellen van het model")
     _, client = _recode(kept.client)
@@ -152,7 +150,6 @@ def fit(cells: Cells, design: np.ndarray, names: list[str], max_iter: int = 100)
         cov=cov[n_months - 1 :, n_months - 1 :].reshape(q, q),
         n_clients=int(n_clients),
         n_cells=len(kept.y),
-        dropped=dropped,
         converged=converged,
     )
 
