@@ -81,7 +81,7 @@ help: ## show this help
 all: report test ## build the report and run the tests
 
 report: $(REPORT) ## set up .venv if needed, run every stage, write the report to OUT (default reports/)
-	@echo "Report: $(OUT)/rendementsanalyse.html and $(OUT)/rendementsanalyse.pdf   results: $(OUT)/results.json"
+	@echo "Rapport: $(OUT)/rendementsanalyse.html en $(OUT)/rendementsanalyse.pdf; niet publiceren: $(OUT)/intern/ (results.json, verantwoording, onderdrukkingen)"
 
 test: $(STAMP) ## set up .venv if needed, run ruff and the tests
 	$(PY) -m ruff check .

@@ -82,7 +82,7 @@ def default_process(tmp_path_factory) -> tuple[Path, dict, subprocess.CompletedP
     out = tmp_path_factory.mktemp("run") / "reports"
     done = run_cli("run", "--out", str(out))
     assert done.returncode == 0, done.stderr
-    return out, json.loads((out / "results.json").read_text(encoding="utf-8")), done
+    return out, json.loads((out / "intern" / "results.json").read_text(encoding="utf-8")), done
 
 
 @pytest.fixture(scope="session")

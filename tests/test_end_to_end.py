@@ -117,24 +117,25 @@ def test_stages_one_by_one_give_the_same_results(default_run, tmp_path):
         assert done.returncode == 0, done.stderr
     done = run_cli("render", "--results", str(processed / "results.json"), "--out", str(out))
     assert done.returncode == 0, done.stderr
-    staged = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    staged = json.loads((out / "intern" / "results.json").read_text(encoding="utf-8"))
     assert staged == r
 
 
 def test_bad_input_exits_2_without_traceback_and_keeps_the_earlier_report(default_run, tmp_path):
     out = tmp_path / "reports"
     shutil.copytree(default_run[0], out)  # an earlier report, as the shared run wrote it
-    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    before = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     bad = tmp_path / "clients.csv"
     bad.write_text("client_id,geslacht,leeftijd,ico_start,ico_eind\nA,q,30,2020-02-30,\n", encoding="utf-8")
     done = run_cli("run", "--bvh", str(SYNTHETIC / "bvh.csv"), "--clients", str(bad), "--out", str(out))
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert "row 2" in done.stderr and "geslacht" in done.stderr and "'q'" in done.stderr
-    after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
-    assert {k: after[k] for k in before} == before  # every earlier output untouched
-    assert set(after) - set(before) == {"validatie.csv"}  # and the problems listed beside them
-    listing = after["validatie.csv"].decode("utf-8-sig").splitlines()
+    after = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    kept = set(before) - {"intern/manifest.json"}
+    assert {k: after[k] for k in kept} == {k: before[k] for k in kept}  # every earlier output untouched
+    assert set(after) - set(before) == {"intern/validatie.csv"}  # and the problems listed in intern/
+    listing = after["intern/validatie.csv"].decode("utf-8-sig").splitlines()
     assert listing[0] == "bestand;rij;kolom;waarde;regel" and len(listing) == 3
     assert "validatie.csv" in done.stderr
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".reports")]
@@ -155,8 +156,22 @@ def test_refuses_to_replace_a_folder_that_is_not_a_report(tmp_path):
     keep.mkdir()
     (keep / "thesis.docx").write_text("precious", encoding="utf-8")
     done = run_cli("run", "--out", str(keep))
-    assert done.returncode == 2 and "not an earlier report folder" in done.stderr
+    assert done.returncode == 2 and "(thesis.docx)" in done.stderr and "nooit overschreven" in done.stderr
+    assert "validate" not in done.stderr  # stopped before any work
+    assert sorted(p.name for p in keep.iterdir()) == ["thesis.docx"]
     assert (keep / "thesis.docx").read_text(encoding="utf-8") == "precious"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["documents"]  # and nothing written beside it
+
+
+def test_the_report_folder_holds_what_may_be_published_and_intern_the_rest(default_run):
+    out = default_run[0]
+    top = sorted(p.name for p in out.iterdir())
+    assert top == ["figures", "intern", "rendementsanalyse.html", "rendementsanalyse.pdf", "tables"]
+    intern = sorted(p.name for p in (out / "intern").iterdir())
+    assert {"results.json", "verantwoording_rijen.csv", "manifest.json"} <= set(intern)
+    manifest = json.loads((out / "intern" / "manifest.json").read_text(encoding="utf-8"))
+    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert sorted(manifest["files"]) == [f for f in files if f != "intern/manifest.json"]
 
 
 def test_progress_lines_and_quiet(default_process, tmp_path):

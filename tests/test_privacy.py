@@ -55,7 +55,7 @@ def small_groups_run(tmp_path_factory) -> tuple[Path, dict, pd.DataFrame]:
         )
         == 0
     )
-    return out, json.loads((out / "results.json").read_text(encoding="utf-8")), clients
+    return out, json.loads((out / "intern" / "results.json").read_text(encoding="utf-8")), clients
 
 
 def test_small_groups_are_hidden_in_every_published_table(small_groups_run):
@@ -162,7 +162,7 @@ def test_pseudonymised_inputs_give_the_same_results_and_hold_no_original_id(tmp_
         )
         == 0
     )
-    pseudo = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    pseudo = json.loads((out / "intern" / "results.json").read_text(encoding="utf-8"))
     original = default_run[1]
     ignore = {"provenance", "data_quality"}
     assert {k: v for k, v in pseudo.items() if k not in ignore} == {
@@ -171,7 +171,7 @@ def test_pseudonymised_inputs_give_the_same_results_and_hold_no_original_id(tmp_
     assert {k: v for k, v in pseudo["data_quality"].items() if k != "excluded_clients"} == {
         k: v for k, v in original["data_quality"].items() if k != "excluded_clients"
     }
-    assert KEY not in (out / "results.json").read_text(encoding="utf-8")
+    assert KEY not in (out / "intern" / "results.json").read_text(encoding="utf-8")
 
 
 def test_same_key_same_pseudonym_other_key_other_pseudonym(tmp_path):

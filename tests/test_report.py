@@ -265,7 +265,13 @@ def test_cli_renders_the_analysts_chapter(default_run, tmp_path):
     (tmp_path / "conclusies.md").write_text("De samenwerking verloopt goed.\n", encoding="utf-8")
     out = tmp_path / "out"
     done = run_cli(
-        "render", "--results", str(default_run[0] / "results.json"), "--out", str(out), "--narrative", str(tmp_path)
+        "render",
+        "--results",
+        str(default_run[0] / "intern" / "results.json"),
+        "--out",
+        str(out),
+        "--narrative",
+        str(tmp_path),
     )
     assert done.returncode == 0, done.stderr
     text = words(parse(out / "rendementsanalyse.html"))

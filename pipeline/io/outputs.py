@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +17,6 @@ from pipeline.errors import Problem, UserError
 from pipeline.report.table import Table
 from schemas.results import Results
 
-REPORT_MARKER = "results.json"  # a folder holding this is one of ours and may be replaced
 PROBLEMS = "validatie.csv"  # every validation problem, for the analyst's spreadsheet
 
 # What became of an input row, in the analyst's words (align.STATUSES).
@@ -80,57 +78,22 @@ def atomic_file(path: Path) -> Iterator[Path]:
         tmp.unlink(missing_ok=True)
 
 
-def replaceable(target: Path) -> bool:
-    """A folder we may write into or replace: new, empty, or an earlier report of ours."""
-    target = Path(target)
-    if not target.exists():
-        return True
-    return target.is_dir() and (not any(target.iterdir()) or (target / REPORT_MARKER).exists())
-
-
-def problems_file(out: Path) -> Path:
-    """validatie.csv beside the outputs; beside the folder when the folder is not ours."""
-    out = Path(out)
-    return out / PROBLEMS if replaceable(out) else out.parent / f"{out.name}-{PROBLEMS}"
-
-
-@contextlib.contextmanager
-def atomic_folder(target: Path) -> Iterator[Path]:
-    """Yield a fresh folder beside `target`; it is swapped in for `target` only when the block succeeds,
-    so a failed run leaves an earlier report intact."""
-    target = Path(target)
-    if not replaceable(target):
-        raise UserError(
-            f"{target}: exists and is not an earlier report folder; choose an empty or new folder for --out"
-        )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
-    try:
-        yield staging
-        old = None
-        if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-            os.replace(target, old / "previous")
-        os.replace(staging, target)
-        if old is not None:
-            shutil.rmtree(old)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging)
-
-
-def write_problems(path: Path, problems: list[Problem]) -> None:
-    """Every validation problem as a CSV for Dutch Excel, beside the (untouched) outputs."""
-    table = Table(
+def problems_csv(problems: list[Problem]) -> bytes:
+    """Every validation problem as a CSV for Dutch Excel."""
+    return Table(
         "validatie",
         "Validatie",
         ["bestand", "rij", "kolom", "waarde", "regel"],
         ["text", "int", "text", "text", "text"],
         [[p.file, p.row, p.column or "", "" if p.value is None else p.value, p.rule] for p in problems],
-    )
-    path.parent.mkdir(parents=True, exist_ok=True)
+    ).to_csv()
+
+
+def write_problems(path: Path, problems: list[Problem]) -> Path:
+    """validatie.csv beside the (untouched) stage outputs."""
     with atomic_file(path) as tmp:
-        tmp.write_bytes(table.to_csv())
+        tmp.write_bytes(problems_csv(problems))
+    return path
 
 
 def write_row_fates(path: Path, rows: pd.DataFrame) -> None:

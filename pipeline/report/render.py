@@ -100,6 +100,12 @@ def _colophon(r: Results) -> list[tuple[str, str]]:
         ("Versie", _version_text(p.project)),
         ("Software", ", ".join(f"{k} {v}" for k, v in p.software.items())),
         ("Reproduceerbaar", "dezelfde gegevens, instellingen en software geven hetzelfde rapport, tot op de byte."),
+        (
+            "Publiceren",
+            "dit rapport (HTML en PDF) en de mappen tables/ en figures/ mogen worden gepubliceerd; de map intern/ "
+            "niet: die bevat de exacte aantallen van kleine groepen, pseudoniemen, de verantwoording per rij en "
+            "de lijst van onderdrukte cellen.",
+        ),
     ]
     return rows
 

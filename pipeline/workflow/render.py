@@ -8,18 +8,20 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline import paths
-from pipeline.io.outputs import atomic_folder, read_results, write_results, write_row_fates
+from pipeline.io.outputs import read_results, write_results, write_row_fates
+from pipeline.io.report_folder import INTERN, report_folder
 from pipeline.report.render import render
 from pipeline.workflow.common import Reporter
 from schemas.results import Results
 
 
 def step_render(rep: Reporter, results: Results, out: Path, narrative: Path | None, rows: pd.DataFrame | None) -> None:
-    with atomic_folder(out) as staging:
+    """What may be published in `out`, what may not in `out/intern/`; the folder swapped in whole."""
+    with report_folder(out) as staging:
         rep.stage("render", lambda: render(results, staging, narrative), lambda files: f"{len(files)} files")
-        write_results(staging / paths.RESULTS, results)
+        write_results(staging / INTERN / paths.RESULTS, results)
         if rows is not None:
-            write_row_fates(staging / paths.ROW_FATES, rows)
+            write_row_fates(staging / INTERN / paths.ROW_FATES, rows)
 
 
 def stage_render(results: Path, out: Path, narrative: Path | None, rep: Reporter) -> None:

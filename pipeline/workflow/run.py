@@ -7,8 +7,10 @@ from pathlib import Path
 
 from pipeline.config.mapping import load_mapping
 from pipeline.config.settings import load_settings
-from pipeline.io.outputs import problems_file
+from pipeline.errors import Problem
+from pipeline.io.outputs import PROBLEMS, problems_csv
 from pipeline.io.provenance import describe_data, describe_run
+from pipeline.io.report_folder import INTERN, add_file, check_replaceable
 from pipeline.workflow.align import step_align
 from pipeline.workflow.analyse import step_analyse
 from pipeline.workflow.classify import step_classify
@@ -27,9 +29,14 @@ def run_all(
     rep: Reporter,
     detention: Path | None = None,
 ) -> None:
+    check_replaceable(out)  # a folder that is not ours stops the run before any work, and is never touched
     settings, mapping = load_settings(config), load_mapping(mapping_path)
-    clients_frame, bvh_frame = step_validate(rep, bvh, clients, settings, problems_file(out))
-    detention_frame = step_detention(rep, detention, problems_file(out))
+
+    def sink(problems: list[Problem]) -> Path:
+        return add_file(out, f"{INTERN}/{PROBLEMS}", problems_csv(problems), status="validatie mislukt")
+
+    clients_frame, bvh_frame = step_validate(rep, bvh, clients, settings, sink)
+    detention_frame = step_detention(rep, detention, sink)
     rows, aligned_clients = step_align(rep, bvh_frame, clients_frame, settings)
     classified = step_classify(rep, rows, mapping, settings, str(bvh))
     provenance = describe_run(describe_data(bvh, clients, detention), config, mapping_path)
@@ -39,4 +46,7 @@ def run_all(
 
 def command(args: argparse.Namespace, rep: Reporter) -> None:
     run_all(args.bvh, args.clients, args.config, args.mapping, args.out, args.narrative, rep, args.detention)
-    rep.say(f"Report written to {args.out / 'rendementsanalyse.html'} (results: {args.out / 'results.json'})")
+    rep.say(
+        f"Rapport geschreven: {args.out / 'rendementsanalyse.html'}; niet publiceren: {args.out / INTERN}/ "
+        "(results.json, verantwoording per rij, onderdrukkingen)"
+    )

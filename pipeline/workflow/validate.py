@@ -11,7 +11,7 @@ import pandas as pd
 
 from pipeline import paths
 from pipeline.config.settings import Settings, load_settings
-from pipeline.errors import UserError
+from pipeline.errors import Problem, UserError
 from pipeline.io.outputs import PROBLEMS, write_json, write_parquet, write_problems
 from pipeline.io.provenance import describe_data
 from pipeline.io.readers import read_table
@@ -20,10 +20,15 @@ from pipeline.workflow.common import Reporter, count_text
 from schemas.frames import ValidatedBvh, ValidatedClients
 
 T = TypeVar("T")
+ProblemSink = Callable[[list[Problem]], Path]  # writes the problem list somewhere and says where
+
+
+def problems_beside(processed: Path) -> ProblemSink:
+    return lambda problems: write_problems(Path(processed) / PROBLEMS, problems)
 
 
 def step_validate(
-    rep: Reporter, bvh: Path, clients: Path, settings: Settings, problems_to: Path
+    rep: Reporter, bvh: Path, clients: Path, settings: Settings, problems_to: ProblemSink
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Both inputs typed; on failure every problem is also written to `problems_to` (validatie.csv)."""
 
@@ -39,7 +44,7 @@ def step_validate(
     return reporting_problems(problems_to, lambda: rep.stage("validate", work, summary))
 
 
-def step_detention(rep: Reporter, detention: Path | None, problems_to: Path) -> pd.DataFrame | None:
+def step_detention(rep: Reporter, detention: Path | None, problems_to: ProblemSink) -> pd.DataFrame | None:
     """The optional detention periods (time at risk), validated like the other inputs."""
     if detention is None:
         return None
@@ -51,22 +56,23 @@ def step_detention(rep: Reporter, detention: Path | None, problems_to: Path) -> 
     )
 
 
-def reporting_problems(problems_to: Path, work: Callable[[], T]) -> T:
-    """Run `work`; when it stops on bad input, list every problem in `problems_to` (validatie.csv) as well."""
+def reporting_problems(problems_to: ProblemSink, work: Callable[[], T]) -> T:
+    """Run `work`; when it stops on bad input, list every problem in validatie.csv as well."""
     try:
         return work()
     except UserError as exc:
         if exc.problems:
-            write_problems(problems_to, exc.problems)
-            exc.message += f"\nAll {len(exc.problems)} problem(s) are listed in {problems_to}"
+            where = problems_to(exc.problems)
+            exc.message += f"\nAll {len(exc.problems)} problem(s) are listed in {where}"
         raise
 
 
 def stage_validate(
     bvh: Path, clients: Path, detention: Path | None, config: Path, processed: Path, rep: Reporter
 ) -> None:
-    clients_frame, bvh_frame = step_validate(rep, bvh, clients, load_settings(config), processed / PROBLEMS)
-    detention_frame = step_detention(rep, detention, processed / PROBLEMS)
+    sink = problems_beside(processed)
+    clients_frame, bvh_frame = step_validate(rep, bvh, clients, load_settings(config), sink)
+    detention_frame = step_detention(rep, detention, sink)
     write_parquet(processed / paths.VALIDATED_CLIENTS, clients_frame)
     write_parquet(processed / paths.VALIDATED_BVH, bvh_frame)
     if detention_frame is None:
