@@ -145,7 +145,8 @@ $(RESULTS): $(CLASSIFIED) $(ALIGNED) $(VALIDATED) $(CONFIG) $(MAPPING) $(MAPPING
 	$(PIPE) analyse --config $(CONFIG) --mapping $(MAPPING) --processed $(P)
 
 # the analyst's chapters (pipeline/report/narrative.py CHAPTERS); a missing one falls back to its default
-CHAPTER_FILES := $(wildcard $(addprefix $(NARRATIVE)/,inleiding.md methode.md interviews.md conclusies.md))
+CHAPTER_FILES := $(wildcard $(addprefix $(NARRATIVE)/,inleiding.md methode.md interviews.md conclusies.md) \
+  $(NARRATIVE)/*.png $(NARRATIVE)/*.jpg $(NARRATIVE)/*.jpeg $(NARRATIVE)/*.gif)
 
 $(REPORT): $(RESULTS) $(CLASSIFIED) $(RENDER_CODE) $(P)/code-render.list $(TEMPLATE_FILES) $(CHAPTER_FILES) $(RENDER_ARGS) $(COMMON)
 	$(PIPE) render --results $(P)/results.json --out $(OUT) --narrative $(NARRATIVE)

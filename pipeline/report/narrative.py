@@ -1,11 +1,21 @@
-"""The chapters the analyst writes (Markdown), with defaults that say what belongs there."""
+"""The chapters the analyst writes (Markdown), with defaults that say what belongs there.
+
+The Markdown is untrusted input: a file mailed around, pasted from a website or edited by someone else. Its HTML
+is cut down to an allow-list (nh3, the Rust ammonia sanitiser): no scripts, styles, event handlers, iframes,
+forms or objects. Nothing in it can make the report fetch anything: images are taken only from the narrative
+folder itself and embedded; a link to a website becomes its text with the address beside it, so the reader
+sees where it points and nothing is loaded.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import base64
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import markdown
+import nh3
 from markupsafe import Markup
 
 from pipeline.errors import UserError
@@ -19,6 +29,23 @@ CHAPTERS = {
 }
 DEFAULTS = TEMPLATES / "narrative"
 
+TAGS = {
+    *("p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "code"),
+    *("strong", "em", "b", "i", "u", "s", "sup", "sub", "abbr", "span"),
+    *("ul", "ol", "li", "dl", "dt", "dd", "table", "thead", "tbody", "tr", "th", "td", "a", "img"),
+}
+ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title"},
+    "th": {"align"},
+    "td": {"align"},
+    "abbr": {"title"},
+}
+LINK_SCHEMES = {"http", "https", "mailto"}
+IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif"}
+MAX_IMAGE_BYTES = 5 * 1024 * 1024  # a photo or chart, not a data dump: larger files are left out
+_LINK = re.compile(r'<a href="((?:https?|mailto):[^"]*)"[^>]*>(.*?)</a>', re.DOTALL)
+
 
 @dataclass(frozen=True)
 class Chapter:
@@ -27,11 +54,51 @@ class Chapter:
     html: Markup
     source: str  # the file it came from
     is_default: bool
+    left_out: tuple[str, ...] = field(default=())  # what the sanitiser refused, for the analyst
 
 
-def _to_html(text: str) -> Markup:
-    # The analyst's own text: Markdown with tables; it is trusted like the templates are.
-    return Markup(markdown.markdown(text, extensions=["tables", "sane_lists"], output_format="html"))
+def _embedded_image(src: str, folder: Path, left_out: list[str]) -> str | None:
+    """A picture from the narrative folder as a data URI; anything else (remote, file:, outside the folder,
+    not a picture, too large) is left out and named."""
+    base = folder.resolve()
+    if ":" in src.split("/")[0] or src.startswith(("/", "\\")):
+        left_out.append(f"afbeelding {src!r}: alleen afbeeldingen uit de map van de teksten worden opgenomen")
+        return None
+    path = (base / src).resolve()
+    kind = IMAGE_TYPES.get(path.suffix.lower())
+    if not path.is_relative_to(base) or not path.is_file() or kind is None:
+        left_out.append(f"afbeelding {src!r}: geen PNG-, JPEG- of GIF-bestand in {folder}")
+        return None
+    if path.stat().st_size > MAX_IMAGE_BYTES:
+        left_out.append(f"afbeelding {src!r}: groter dan {MAX_IMAGE_BYTES // (1024 * 1024)} MB")
+        return None
+    return f"data:{kind};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+
+
+def _to_html(text: str, folder: Path) -> tuple[Markup, tuple[str, ...]]:
+    """Markdown (with tables) to HTML that is safe to embed, and what was left out of it."""
+    left_out: list[str] = []
+
+    def keep(element: str, attribute: str, value: str) -> str | None:
+        if element == "img" and attribute == "src":
+            return _embedded_image(value, folder, left_out)
+        if element == "a" and attribute == "href" and not value.startswith("#") and ":" not in value:
+            return None  # a relative link points at a file beside the report that the reader does not have
+        return value
+
+    raw = markdown.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
+    clean = nh3.clean(
+        raw,
+        tags=TAGS,
+        attributes=ATTRIBUTES,
+        url_schemes=LINK_SCHEMES,
+        attribute_filter=keep,
+        link_rel=None,
+        strip_comments=True,
+    )
+    # links to elsewhere become text: the address stays readable, nothing is requested or embedded
+    clean = _LINK.sub(lambda m: f"{m[2]} ({m[1].removeprefix('mailto:')})" if m[2] != m[1] else m[1], clean)
+    return Markup(clean), tuple(left_out)
 
 
 def _read_text(path: Path) -> str:
@@ -55,9 +122,10 @@ def load_chapters(folder: Path | None) -> dict[str, Chapter]:
     for key, title in CHAPTERS.items():
         own = None if folder is None else Path(folder) / f"{key}.md"
         if own is not None and own.is_file():
-            text, source, default = _read_text(own), str(own), False
+            text, source, default, base = _read_text(own), str(own), False, Path(folder)
         else:
             text = (DEFAULTS / f"{key}.md").read_text(encoding="utf-8")
-            source, default = str(own) if own is not None else f"{key}.md", True
-        chapters[key] = Chapter(key, title, _to_html(text), source, default)
+            source, default, base = str(own) if own is not None else f"{key}.md", True, DEFAULTS
+        html, left_out = _to_html(text, base)
+        chapters[key] = Chapter(key, title, html, source, default, left_out)
     return chapters

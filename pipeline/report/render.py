@@ -10,7 +10,9 @@ import base64
 import contextlib
 import datetime as dt
 import os
-from collections.abc import Iterator
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -173,14 +175,39 @@ def _source_date(results: Results) -> Iterator[None]:
         del os.environ["SOURCE_DATE_EPOCH"]
 
 
-def write_pdf(html: str, target: Path, results: Results) -> None:
+def own_files_only(refused: list[str] | None = None):
+    """A WeasyPrint URL fetcher that loads the project's own templates and fonts and embedded data, nothing else:
+    the PDF can never read a local file (an attachment link to a key file) or reach the network. What it refused
+    is collected in `refused`."""
+    from weasyprint.urls import URLFetcher
+
+    allowed = TEMPLATES.resolve()
+
+    class OwnFilesOnly(URLFetcher):
+        def fetch(self, url, headers=None):
+            scheme = url.split(":", 1)[0].lower()
+            if scheme == "data":
+                return super().fetch(url, headers)
+            if scheme == "file":
+                path = Path(urllib.request.url2pathname(urllib.parse.urlsplit(url).path)).resolve()
+                if path.is_relative_to(allowed) and path.is_file():
+                    return super().fetch(url, headers)
+            if refused is not None:
+                refused.append(url)
+            raise ValueError("geweigerd: het rapport laadt alleen eigen sjablonen, lettertypen en ingebedde data")
+
+    return OwnFilesOnly(allowed_protocols={"data", "file"}, allow_redirects=False)
+
+
+def write_pdf(html: str, target: Path, results: Results, refused: list[str] | None = None) -> None:
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
     fonts = FontConfiguration()
+    fetcher = own_files_only(refused)
     with _source_date(results):
-        document = weasyprint.HTML(string=html, base_url=str(target.parent))
-        shipped = weasyprint.CSS(string=_font_faces(), font_config=fonts)
+        document = weasyprint.HTML(string=html, base_url=TEMPLATES.as_uri() + "/", url_fetcher=fetcher)
+        shipped = weasyprint.CSS(string=_font_faces(), font_config=fonts, url_fetcher=fetcher)
         document.write_pdf(target, stylesheets=[shipped], font_config=fonts)
 
 
@@ -207,8 +234,15 @@ def render_html(results: Results, tables, charts, chapters, protection: Protecti
     )
 
 
-def render(results: Results, out: Path, narrative: Path | None = None, pdf: bool = True) -> list[Path]:
-    """Write the report into `out` (a fresh folder); return the files written."""
+def render(
+    results: Results,
+    out: Path,
+    narrative: Path | None = None,
+    pdf: bool = True,
+    say: Callable[[str], None] | None = None,
+) -> list[Path]:
+    """Write the report into `out` (a fresh folder); return the files written. What the narrative or the PDF
+    tried to load and was refused is told through `say`."""
     out = Path(out)
     protection = Protection(results)
     tables = report_tables(results, protection)
@@ -219,10 +253,18 @@ def render(results: Results, out: Path, narrative: Path | None = None, pdf: bool
         path = out / "tables" / f"{table.id}.csv"
         path.write_bytes(table.to_csv())
         written.append(path)
-    html = render_html(results, tables, charts, load_chapters(narrative), protection)
+    chapters = load_chapters(narrative)
+    html = render_html(results, tables, charts, chapters, protection)
     (out / HTML_NAME).write_text(html, encoding="utf-8")
     written.append(out / HTML_NAME)
+    refused: list[str] = []
     if pdf:
-        write_pdf(html, out / PDF_NAME, results)
+        write_pdf(html, out / PDF_NAME, results, refused)
         written.append(out / PDF_NAME)
+    if say is not None:
+        for chapter in chapters.values():
+            for what in chapter.left_out:
+                say(f"tekst     {chapter.source}: {what}; niet opgenomen")
+        for url in sorted(set(refused)):
+            say(f"pdf       {url[:80]}: niet geladen (alleen eigen sjablonen en lettertypen)")
     return written

@@ -18,7 +18,9 @@ from schemas.results import Results
 def step_render(rep: Reporter, results: Results, out: Path, narrative: Path | None, rows: pd.DataFrame | None) -> None:
     """What may be published in `out`, what may not in `out/intern/`; the folder swapped in whole."""
     with report_folder(out) as staging:
-        rep.stage("render", lambda: render(results, staging, narrative), lambda files: f"{len(files)} files")
+        rep.stage(
+            "render", lambda: render(results, staging, narrative, say=rep.say), lambda files: f"{len(files)} files"
+        )
         write_results(staging / INTERN / paths.RESULTS, results)
         if rows is not None:
             write_row_fates(staging / INTERN / paths.ROW_FATES, rows)
