@@ -221,7 +221,8 @@ def test_xlsx_in_xlsx_out(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("content", "message"), [(None, "key file not found"), ("", "the key file is empty"), ("kort", "too short")]
+    ("content", "message"),
+    [(None, "sleutelbestand niet gevonden"), ("", "het sleutelbestand is leeg"), ("kort", "te kort")],
 )
 def test_a_missing_or_empty_key_is_a_clear_error(tmp_path, capsys, content, message):
     key = tmp_path / "key"

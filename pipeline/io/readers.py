@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -95,11 +96,21 @@ def _cells_careful(path: Path, text: str, sep: str) -> pd.DataFrame:
             engine="c",
         )
     except (pd.errors.ParserError, csv.Error) as exc:
-        reason = str(exc).strip().replace("C error: ", "")
-        raise UserError(f"{path}: cannot read the file as CSV ({reason}); check quotes and separators") from None
+        raise UserError(
+            f"{path}: cannot read the file as CSV ({_parse_reason(str(exc))}); check quotes and separators"
+        ) from None
     except pd.errors.EmptyDataError:
         raise UserError(f"{path}: the file is empty") from None
     return cells.fillna("")
+
+
+def _parse_reason(message: str) -> str:
+    """pandas' parser message in the file's own line numbers (pandas counts 'row' from 0, 'line' from 1)."""
+    if m := re.search(r"EOF inside string starting at row (\d+)", message):
+        return f"a quote opened on row {int(m[1]) + 1} is never closed"
+    if m := re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", message):
+        return f"row {m[2]} has {m[3]} fields where the header has {m[1]}"
+    return message.strip().replace("C error: ", "")
 
 
 def _read_csv(path: Path, data: bytes) -> pd.DataFrame:
@@ -150,8 +161,34 @@ def _read_excel(path: Path, sheet: str | None) -> pd.DataFrame:
     return pd.DataFrame(rows[1:], columns=rows[0], dtype="str")
 
 
-def read_table(path: Path, sheet: str | None = None, rename: Mapping[str, str] | None = None) -> RawTable:
-    """The file as text cells; `rename` maps an export's own headers to the canonical names."""
+@dataclass(frozen=True)
+class TextFormat:
+    """How a CSV file was written, so a tool can write a copy the same way."""
+
+    encoding: str
+    bom: bool
+    separator: str
+    newline: str
+
+
+def text_format(path: Path, data: bytes) -> TextFormat:
+    text = _decode(path, data)
+    header = next((line for line in text.splitlines() if line.strip()), "")
+    encoding = "utf-8" if _is_utf8(data) else "cp1252"
+    newline = "\r\n" if "\r\n" in text[: text.find("\n") + 1] else "\n"
+    return TextFormat(encoding, data.startswith(b"\xef\xbb\xbf"), _separator(header), newline)
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def read_cells(path: Path, sheet: str | None = None) -> pd.DataFrame:
+    """Every row below the header as text cells, blank rows included, under the file's own header names."""
     path = Path(path)
     try:
         data = path.read_bytes() if path.suffix.lower() not in EXCEL_SUFFIXES else b""
@@ -165,8 +202,13 @@ def read_table(path: Path, sheet: str | None = None, rename: Mapping[str, str] |
         frame = _read_excel(path, sheet)
     else:
         frame = _read_csv(path, data)
+    return frame.fillna("").astype("str")
 
-    frame = frame.fillna("").astype("str")
+
+def read_table(path: Path, sheet: str | None = None, rename: Mapping[str, str] | None = None) -> RawTable:
+    """The file as text cells; `rename` maps an export's own headers to the canonical names."""
+    path = Path(path)
+    frame = read_cells(path, sheet)
     # rows where every cell is empty are not data (a blank line, an emptied spreadsheet row); a cell of only
     # spaces counts as empty, so those few rows are looked at again
     filled = (frame != "").sum(axis=1)
@@ -184,3 +226,17 @@ def read_table(path: Path, sheet: str | None = None, rename: Mapping[str, str] |
         raise UserError(f"{path}: column {repeated[0]!r} occurs more than once in the header")
     frame.columns = columns
     return RawTable(frame=frame, path=path)
+
+
+def workbook_sheets(path: Path) -> list[str]:
+    """Every sheet of a workbook, hidden ones included: a tool that must see all data cannot trust the first."""
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
+        raise UserError(f"{path}: cannot open the workbook ({type(exc).__name__})") from None
+    try:
+        return list(book.sheetnames)
+    finally:
+        book.close()

@@ -3,7 +3,13 @@
 The police and the ZVH each run this on their own file with the same key, kept apart from the data (EDPB
 guidelines 01/2025): the same client gets the same pseudonym in both files, so the pipeline can link them,
 while nobody without the key can go back from a pseudonym to the person. The key is never written anywhere.
-CSV stays CSV (same separator, encoding and line ends), an Excel workbook stays a workbook.
+
+Strict, because a silent miss puts raw ids on the road: the file is parsed by the pipeline's own reader (a
+file it cannot read is refused with the row, never half-copied); every column whose header is the id under
+any spelling is pseudonymised; a workbook with more than one sheet (hidden ones count) is refused unless
+`--sheet` names the one to keep, and then only that sheet is written; rows in must equal rows out; and the
+copy is read back and checked before it is kept: no original id may be left in any column. Errors never show
+the contents of a file: the key, or an id, could be in them.
 """
 
 from __future__ import annotations
@@ -12,27 +18,48 @@ import csv
 import hashlib
 import hmac
 import io
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
 from pipeline.errors import UserError
-from pipeline.io.readers import EXCEL_SUFFIXES, canonical_column
+from pipeline.io.outputs import atomic_file
+from pipeline.io.readers import EXCEL_SUFFIXES, read_cells, text_format, workbook_sheets
 
 PREFIX = "P"
 DIGITS = 32  # 128 bits of the HMAC: collisions are out of the question for any client list
+PSEUDONYM = re.compile(rf"{PREFIX}[0-9a-f]{{{DIGITS}}}")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    rows_in: int
+    rows_out: int
+    columns: tuple[str, ...]  # the headers pseudonymised, as the file spells them
+    values: int  # non-empty id cells replaced
+    sheets_left_out: tuple[str, ...] = ()
 
 
 def load_key(path: Path) -> bytes:
     path = Path(path)
     try:
-        key = path.read_bytes().strip()
+        raw = path.read_bytes()
     except FileNotFoundError:
-        raise UserError(f"{path}: key file not found (make one with: make key)") from None
+        raise UserError(f"{path}: sleutelbestand niet gevonden (maak er een met: make key)") from None
     except IsADirectoryError:
-        raise UserError(f"{path}: is a folder, not a key file") from None
+        raise UserError(f"{path}: is een map, geen sleutelbestand") from None
+    key = raw.strip()
     if not key:
-        raise UserError(f"{path}: the key file is empty")
+        raise UserError(f"{path}: het sleutelbestand is leeg")
+    if b"\n" in key or b"\r" in key or b"," in key or b";" in key:
+        raise UserError(
+            f"{path}: dit lijkt geen sleutel maar een tabel (meer dan een regel, of scheidingstekens); "
+            "zijn --key-file en --in verwisseld?"
+        )
     if len(key) < 16:
-        raise UserError(f"{path}: the key is too short to be secret (at least 16 characters; make one with: make key)")
+        raise UserError(f"{path}: de sleutel is te kort om geheim te zijn (minstens 16 tekens; make key maakt er een)")
     return key
 
 
@@ -41,81 +68,128 @@ def pseudonym(value: str, key: bytes) -> str:
     return PREFIX + hmac.new(key, value.strip().encode("utf-8"), hashlib.sha256).hexdigest()[:DIGITS]
 
 
-def _columns(path: Path, header: list[str], wanted: list[str]) -> list[int]:
-    found = [canonical_column(h) for h in header]
+def _spelling(name: object) -> str:
+    """'Client ID', 'client_id', 'Client-Id', 'CLIENTID' are one column: only letters and digits count."""
+    return re.sub(r"[^0-9a-z]", "", str(name).lower())
+
+
+def _id_columns(path: Path, header: list[str], wanted: list[str]) -> list[int]:
     positions = []
     for name in wanted:
-        if canonical_column(name) not in found:
+        found = [i for i, h in enumerate(header) if _spelling(h) == _spelling(name)]
+        if not found:
+            # the header is not shown: in a swapped or headerless file it would be a key or an id
             raise UserError(
-                f"{path}: no column {name!r} to pseudonymise (columns found: {', '.join(map(str, header))})"
+                f"{path}: geen kolom {name!r} om te pseudonimiseren (de kopregel heeft {len(header)} kolommen); "
+                "controleer de kolomnaam (--columns) en of --in het exportbestand is"
             )
-        positions.append(found.index(canonical_column(name)))
-    return positions
+        positions += found
+    return sorted(set(positions))
 
 
-def _csv(src: Path, dst: Path, key: bytes, wanted: list[str]) -> int:
-    data = src.read_bytes()
-    bom = data.startswith(b"\xef\xbb\xbf")
-    body = data[3:] if bom else data
+def _replace(frame: pd.DataFrame, positions: list[int], key: bytes) -> tuple[pd.DataFrame, int, set[str]]:
+    """The frame with every non-empty id cell pseudonymised; the number replaced and the original values."""
+    out = frame.copy()
+    originals: set[str] = set()
+    replaced = 0
+    for i in positions:
+        column = out.iloc[:, i]
+        filled = column.str.strip() != ""
+        values = column[filled]
+        originals |= set(values.str.strip())
+        mapping = {v: pseudonym(v, key) for v in values.unique()}
+        out.iloc[:, i] = column.where(~filled, column.map(mapping))
+        replaced += int(filled.sum())
+    return out, replaced, originals
+
+
+def _csv_bytes(frame: pd.DataFrame, src: Path, data: bytes) -> bytes:
+    fmt = text_format(src, data)
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=fmt.separator, lineterminator=fmt.newline)
+    writer.writerow(list(frame.columns))
+    writer.writerows(frame.itertuples(index=False, name=None))
     try:
-        text, encoding = body.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        text, encoding = body.decode("cp1252"), "cp1252"
-    if not text.strip():
-        raise UserError(f"{src}: the file is empty")
-    first = text.splitlines()[0]
-    sep = ";" if first.count(";") > first.count(",") else ","
-    newline = "\r\n" if "\r\n" in text[: len(first) + 2] else "\n"
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
-    except csv.Error as exc:
-        raise UserError(f"{src}: cannot read the file as CSV ({exc})") from None
-    positions = _columns(src, rows[0], wanted)
-    cache: dict[str, str] = {}
-    for row in rows[1:]:
-        for i in positions:
-            if i < len(row) and row[i].strip():
-                row[i] = cache.setdefault(row[i], pseudonym(row[i], key))
-    out = io.StringIO(newline="")
-    csv.writer(out, delimiter=sep, lineterminator=newline).writerows(rows)
-    dst.write_bytes((b"\xef\xbb\xbf" if bom else b"") + out.getvalue().encode(encoding))
-    return len(rows) - 1
+        encoded = buffer.getvalue().encode(fmt.encoding)
+    except UnicodeEncodeError:
+        raise UserError(f"{src}: tekens die in {fmt.encoding} niet bestaan; sla de export op als UTF-8") from None
+    return (b"\xef\xbb\xbf" if fmt.bom else b"") + encoded
 
 
-def _xlsx(src: Path, dst: Path, key: bytes, wanted: list[str], sheet: str | None) -> int:
+def _xlsx_bytes(frame: pd.DataFrame, sheet: str) -> bytes:
     import openpyxl
 
-    try:
-        book = openpyxl.load_workbook(src)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
-        raise UserError(f"{src}: cannot open the workbook ({type(exc).__name__}: {exc})") from None
-    if sheet is not None and sheet not in book.sheetnames:
-        raise UserError(f"{src}: no sheet named {sheet!r} (sheets: {', '.join(book.sheetnames)})")
-    worksheet = book[sheet] if sheet else book.worksheets[0]
-    header = [c.value for c in next(worksheet.iter_rows(min_row=1, max_row=1))]
-    positions = _columns(src, ["" if h is None else str(h) for h in header], wanted)
-    rows = 0
-    for row in worksheet.iter_rows(min_row=2):
-        rows += 1
-        for i in positions:
-            cell = row[i]
-            if cell.value is not None and str(cell.value).strip():
-                cell.value = pseudonym(str(cell.value), key)
-    book.save(dst)
-    return rows
+    book = openpyxl.Workbook()
+    worksheet = book.active
+    worksheet.title = sheet
+    worksheet.append(list(frame.columns))
+    for row in frame.itertuples(index=False, name=None):
+        worksheet.append(list(row))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
-def pseudonymise_file(key_file: Path, src: Path, dst: Path, columns: list[str], sheet: str | None = None) -> int:
-    """Write `src` to `dst` with the named columns pseudonymised; returns the number of data rows."""
+def _check_copy(dst: Path, sheet: str | None, rows_in: int, positions: list[int], originals: set[str]) -> int:
+    """Read the written copy back as the pipeline would: same rows, only pseudonyms in the id columns, and no
+    original id left in any other column."""
+    copy = read_cells(dst, sheet)
+    if len(copy) != rows_in:
+        raise UserError(f"{dst}: de kopie heeft {len(copy)} rijen, het origineel {rows_in}; niets bewaard")
+    for i in positions:
+        values = copy.iloc[:, i].str.strip()
+        if not (values.eq("") | values.str.fullmatch(PSEUDONYM.pattern)).all():
+            raise UserError(f"{dst}: kolom {i + 1} bevat na pseudonimiseren nog andere waarden; niets bewaard")
+    leaks = [
+        str(name)
+        for j, name in enumerate(copy.columns)
+        if j not in positions and copy.iloc[:, j].str.strip().isin(originals).any()
+    ]
+    if leaks:
+        raise UserError(
+            f"kolom(men) {', '.join(repr(c) for c in leaks)} bevatten ook waarden die gelijk zijn aan een "
+            "id; pseudonimiseer die ook (--columns ...) of haal ze uit de export; niets bewaard"
+        )
+    return len(copy)
+
+
+def pseudonymise_file(key_file: Path, src: Path, dst: Path, columns: list[str], sheet: str | None = None) -> Outcome:
+    """Write `src` to `dst` with every id column pseudonymised, or nothing at all."""
     src, dst = Path(src), Path(dst)
     key = load_key(key_file)
     if not src.is_file():
-        raise UserError(f"{src}: file not found")
-    if dst.resolve() == src.resolve():
-        raise UserError(f"{dst}: choose another file for --out; the original is not overwritten")
-    if (src.suffix.lower() in EXCEL_SUFFIXES) != (dst.suffix.lower() in EXCEL_SUFFIXES):
-        raise UserError(f"{dst}: the output keeps the input's format ({src.suffix}); give it the same extension")
+        raise UserError(f"{src}: bestand niet gevonden")
+    if dst.exists():
+        raise UserError(
+            f"{dst}: bestaat al; kies een nieuwe naam voor --out (een bestaand bestand wordt niet overschreven)"
+        )
+    excel = src.suffix.lower() in EXCEL_SUFFIXES
+    if excel != (dst.suffix.lower() in EXCEL_SUFFIXES):
+        raise UserError(f"{dst}: de kopie houdt het formaat van de invoer ({src.suffix}); geef haar dezelfde extensie")
+    left_out: tuple[str, ...] = ()
+    if excel:
+        sheets = workbook_sheets(src)
+        if sheet is None and len(sheets) > 1:
+            raise UserError(
+                f"{src}: de werkmap heeft {len(sheets)} bladen (verborgen bladen tellen mee); geef met --sheet het "
+                "blad met de gegevens: alleen dat blad komt in de kopie"
+            )
+        if sheet is not None and sheet not in sheets:
+            raise UserError(f"{src}: geen blad met de naam {sheet!r} ({len(sheets)} bladen)")
+        sheet = sheet or sheets[0]
+        left_out = tuple(s for s in sheets if s != sheet)
+    frame = read_cells(src, sheet)
+    positions = _id_columns(src, [str(c) for c in frame.columns], columns)
+    out, replaced, originals = _replace(frame, positions, key)
+    data = _xlsx_bytes(out, sheet) if excel else _csv_bytes(out, src, src.read_bytes())
     dst.parent.mkdir(parents=True, exist_ok=True)
-    if src.suffix.lower() in EXCEL_SUFFIXES:
-        return _xlsx(src, dst, key, columns, sheet)
-    return _csv(src, dst, key, columns)
+    with atomic_file(dst) as tmp:
+        checked = tmp.with_suffix(dst.suffix)  # the reader goes by the extension
+        checked.write_bytes(data)
+        try:
+            rows_out = _check_copy(checked, sheet if excel else None, len(frame), positions, originals)
+            checked.replace(tmp)
+        finally:
+            checked.unlink(missing_ok=True)
+    names = tuple(str(frame.columns[i]) for i in positions)
+    return Outcome(len(frame), rows_out, names, replaced, left_out)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from pipeline.tools.pseudonymise import pseudonymise_file
-from pipeline.workflow.common import Reporter
+from pipeline.workflow.common import Reporter, count_text
 
 
 def command(args: argparse.Namespace, rep: Reporter) -> None:
-    rows = pseudonymise_file(args.key_file, args.input, args.out, args.columns, args.sheet)
-    if not rep.quiet:
-        print(f"pseudonymised {', '.join(args.columns)} in {rows} rows: {args.out}", file=sys.stderr)
+    done = pseudonymise_file(args.key_file, args.input, args.out, args.columns, args.sheet)
+    rep.say(
+        f"gepseudonimiseerd: kolom(men) {', '.join(done.columns)}, {count_text(done.values)} waarden; "
+        f"{count_text(done.rows_in)} rijen gelezen, {count_text(done.rows_out)} geschreven: {args.out}"
+    )
+    if done.sheets_left_out:
+        rep.say(f"niet in de kopie: de andere bladen ({', '.join(done.sheets_left_out)})")
