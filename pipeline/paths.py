@@ -28,4 +28,5 @@ ALIGNED_CLIENTS = "clients_aligned.parquet"
 CLASSIFIED = "classified.parquet"
 RESULTS = "results.json"
 CLIENT_COUNTS = "client_counts.parquet"
+SUPPRESSION_LOG = "onderdrukking.csv"  # in intern/: every cell disclosure control hid, with its rule
 ROW_FATES = "verantwoording_rijen.csv"  # beside the report: what became of each input row, by row number

@@ -199,6 +199,11 @@ class Rapport(_Model):
     organisatie: str
 
 
+class Dominance(_Model):
+    grootste: float = Field(description="hidden when the largest client has more than this share of a count")
+    twee_grootste: float = Field(description="... or the two largest together more than this share")
+
+
 class SettingsUsed(_Model):
     periode: Periode
     vensters: Vensters
@@ -217,6 +222,7 @@ class SettingsUsed(_Model):
     primair: str | None = None
     power: float | None = None
     min_publicatie: int
+    dominantie: Dominance | None = None
 
 
 # --- how big the effect really is ----------------------------------------------------------------------------
@@ -419,6 +425,11 @@ class Results(_Model):
     class_by_sex: dict[str, dict[str, int]]
     class_by_age: dict[str, dict[str, int]]
     clients_per: ClientsPer
+    dominance: dict[str, dict[str, dict[str, list[float]]]] | None = Field(
+        None,
+        description="family -> group -> column -> the contributions of the largest and second-largest client to "
+        "that published registration count: what the dominance rule of disclosure control needs",
+    )
     ico_periode: IcoPeriode
     reconciliation: Reconciliation
     data_quality: DataQuality

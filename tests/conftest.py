@@ -99,3 +99,25 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if WHOLE_PIPELINE_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+
+
+def unprotected(results):
+    """Results of a handful of clients, made publishable for a test of the report's logic (not of its disclosure
+    control): min_publicatie 1 and dominance off, as an analyst would set them for an internal report only."""
+    from schemas.results import Dominance
+
+    settings = results.settings.model_copy(
+        update={"min_publicatie": 1, "dominantie": Dominance(grootste=1.0, twee_grootste=1.0)}
+    )
+    return results.model_copy(update={"settings": settings})
+
+
+def internal_config(folder: Path) -> Path:
+    """config/analysis.yaml for a report of a handful of clients: no disclosure control (internal use only)."""
+    text = (ROOT / "config" / "analysis.yaml").read_text(encoding="utf-8")
+    text = text.replace("min_publicatie: 5", "min_publicatie: 1")
+    text = text.replace("  grootste: 0.5\n  twee_grootste: 0.8", "  grootste: 1\n  twee_grootste: 1")
+    assert "min_publicatie: 1" in text and "twee_grootste: 1\n" in text
+    path = Path(folder) / "intern.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path

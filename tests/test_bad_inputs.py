@@ -4,7 +4,9 @@ corruptions of a valid export give a clean error, never an internal one."""
 
 from __future__ import annotations
 
+import atexit
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -20,7 +22,7 @@ from pipeline.stages.align import align
 from pipeline.stages.analyse import analyse
 from pipeline.stages.classify import classify
 from pipeline.stages.validate import validate
-from tests.conftest import CONFIG, MAPPING
+from tests.conftest import CONFIG, MAPPING, internal_config
 
 CORPUS = Path(__file__).parent / "bad_inputs"
 CASES = yaml.safe_load((CORPUS / "cases.yaml").read_text(encoding="utf-8"))
@@ -30,7 +32,7 @@ def _args(role: str, path: Path, out: Path) -> list[str]:
     files = {
         "bvh": CORPUS / "good_bvh.csv",
         "clients": CORPUS / "good_clients.csv",
-        "config": CONFIG,
+        "config": SMALL_CONFIG,  # the good corpus has 3 clients: publishable only without disclosure control
         "mapping": MAPPING,
     }
     files[role] = path
@@ -55,6 +57,11 @@ def earlier_report(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("earlier") / "reports"
     assert main(_args("bvh", CORPUS / "good_bvh.csv", out)) == 0
     return out
+
+
+_SMALL_FOLDER = tempfile.mkdtemp(prefix="bad-inputs-")
+atexit.register(shutil.rmtree, _SMALL_FOLDER, ignore_errors=True)
+SMALL_CONFIG = internal_config(Path(_SMALL_FOLDER))
 
 
 def _case_file(name: str, folder: Path) -> Path:

@@ -200,14 +200,15 @@ def test_the_report_shows_the_estimates_without_time_at_risk_only_when_they_exis
     from pipeline.report.effect_text import effect_text
     from pipeline.report.tables import report_tables
     from schemas.results import Results
+    from tests.conftest import unprotected
 
     clients = [_client(f"k{i}", "2020-08-31", "2020-09-30") for i in range(4)]
     bvh = []
     for i in range(4):
         bvh += _regs(f"k{i}", ["2020-03-10"] * 4 + ["2020-07-10"] * 4 + ["2020-11-10"] * 2 + ["2021-02-10"] * 2)
     detention = pd.DataFrame({"client_id": ["k0"], "van": [T("2020-12-31")], "tot": [T("2021-03-30")]})
-    with_detention = Results.model_validate(_run(clients, bvh, settings, mapping, detention))
-    without = Results.model_validate(_run(clients, bvh, settings, mapping))
+    with_detention = unprotected(Results.model_validate(_run(clients, bvh, settings, mapping, detention)))
+    without = unprotected(Results.model_validate(_run(clients, bvh, settings, mapping)))
     assert "effect_zonder_tijd_at_risk" in report_tables(with_detention)
     assert "1 detentieperioden" in effect_text(with_detention, Protection(with_detention))["time_at_risk"]
     assert "effect_zonder_tijd_at_risk" not in report_tables(without)

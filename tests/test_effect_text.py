@@ -73,16 +73,19 @@ def test_the_effect_chapter_names_the_primary_estimate_as_chosen_in_advance(base
 
 
 def test_the_null_benchmark_never_gives_a_hidden_change_class_back(base):
-    """In the synthetic default the 'veel' group's increases are hidden (<5): the total share of increases
-    beside the shown 'weinig' count would give them back, so the sentence leaves increases out."""
+    """In the synthetic default the 'veel' group's increases are hidden (<5). The sentence states the share of
+    increases over both groups, so the protection treats that total as published: the 'weinig' increases are
+    hidden too, and the total gives neither back."""
     from pipeline.report.text import change_text
 
     r = Results.model_validate(base)
     p = Protection(r)
-    assert "toegenomen" in p.change["veel"]
+    assert "toegenomen" in p.change["veel"] and "toegenomen" in p.change["weinig"]
+    assert "toegenomen" not in p.change_total
     sentence = change_text(r, p)[-1]
-    assert sentence.startswith("Wat toeval alleen al geeft") and "halveren" in sentence
-    assert "toenemen" not in sentence
+    assert sentence.startswith("Wat toeval alleen al geeft") and "halveren" in sentence and "toenemen" in sentence
+    shown = [c for c in ("weinig", "veel") if "toegenomen" not in p.change[c]]
+    assert shown == []  # so 'total - shown' recovers nothing
 
 
 def test_the_report_says_that_clients_never_registered_do_not_enter_the_fixed_effects_fit(base):

@@ -51,6 +51,8 @@ class Settings:
     null_draws: int = 2000  # random splits of each client's total for the change groups' null benchmark
     null_seed: int = 20231130
     min_publication: int = 5
+    dominance_one: float = 0.5  # a registration count is hidden when its largest client has more than this share
+    dominance_two: float = 0.8  # ... or its two largest clients together more than this share
     bvh_input: InputSpec = InputSpec()
     clients_input: InputSpec = InputSpec()
     min_linked_share: float = 0.5  # below this share of rows with a known client, the run stops
@@ -89,6 +91,7 @@ class Settings:
             "primair": self.primary_estimator,
             "power": self.power,
             "min_publicatie": self.min_publication,
+            "dominantie": {"grootste": self.dominance_one, "twee_grootste": self.dominance_two},
         }
 
 
@@ -139,8 +142,16 @@ def _fraction(path: Path, value: Any, key: str) -> float:
     return float(value)
 
 
+def _share(path: Path, value: Any, key: str) -> float:
+    """A share above 0 and at most 1 (1: the rule never hides anything)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
+        raise UserError(f"{path}: '{key}' must be a number above 0 and at most 1, not {value!r}")
+    return float(value)
+
+
 TOP_KEYS = {
     "min_publicatie",
+    "dominantie",
     "effect",
     "invoer",
     "rapport",
@@ -194,7 +205,18 @@ def _read_inputs(path: Path, data: dict, _: Fields) -> Fields:
 
 def _read_publication(path: Path, data: dict, _: Fields) -> Fields:
     value = _require(path, data, "min_publicatie", "the settings")
-    return {"min_publication": _int(path, value, "min_publicatie", 1)}
+    fields: Fields = {"min_publication": _int(path, value, "min_publicatie", 1)}
+    if data.get("dominantie") is None:  # optional: an older settings file keeps the defaults
+        return fields
+    dominantie = _section(path, data, "dominantie", {"grootste", "twee_grootste"})
+    one = _share(path, dominantie.get("grootste", 0.5), "dominantie.grootste")
+    two = _share(path, dominantie.get("twee_grootste", 0.8), "dominantie.twee_grootste")
+    if two < one:
+        raise UserError(
+            f"{path}: 'dominantie.twee_grootste' ({two}) cannot be smaller than 'dominantie.grootste' ({one}): "
+            "two clients together have at least the share of the largest"
+        )
+    return fields | {"dominance_one": one, "dominance_two": two}
 
 
 def _read_report(path: Path, data: dict, _: Fields) -> Fields:

@@ -1,10 +1,11 @@
-"""Disclosure control for everything published: no group of fewer than `min_publicatie` clients is shown.
+"""Disclosure control for everything published, as the report's tables, figures and sentences use it.
 
 A group (a sex, an age group, a change group, an IMK class, a code, a category, a cell of a cross table) of
-1 to k-1 clients shows '<k' instead of its numbers (primary suppression). Where a table has a total, one
-hidden group could be recomputed from it, so the next-smallest group is hidden too (secondary suppression,
-shown as 'x'). Frequency distributions of registrations per client are binned so that no bin stands for
-fewer than k clients. results.json stays exact: it is the analyst's internal file.
+1 to k-1 clients shows '<k' instead of its numbers; a registration count that one or two clients make almost
+alone, or a count that would let a hidden one be recomputed, shows 'x' (pipeline/report/suppression.py).
+Frequency distributions of registrations per client are binned so that no bin stands for fewer than k clients.
+results.json stays exact: it is the analyst's internal file, and the audit log of every hidden cell sits
+beside it in intern/.
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from pipeline.errors import UserError
+from pipeline.report.cells import registry
+from pipeline.report.suppression import exposure, suppress_all
 from schemas.results import Results
 from schemas.vocabulary import CHANGE_CLASSES
 
@@ -27,38 +31,6 @@ class Hidden:
 
     def __str__(self) -> str:
         return self.text
-
-
-def suppress(sizes: Mapping[str, int], k: int, has_total: bool = True) -> dict[str, Hidden]:
-    """The groups to hide, by name: '<k' for groups of 1 to k-1 clients; where a total is shown and only one
-    group is hidden, the next-smallest group too ('x'), so the hidden one cannot be recomputed."""
-    primary = {g for g, n in sizes.items() if 0 < n < k}
-    hidden = {g: Hidden(f"<{k}") for g in primary}
-    if has_total and len(primary) == 1:
-        others = sorted((n, str(g)) for g, n in sizes.items() if g not in primary and n > 0)
-        if others:
-            hidden[others[0][1]] = Hidden(SECONDARY)
-    return hidden
-
-
-def suppress_matrix(matrix: Mapping[str, Mapping[str, int]], k: int) -> dict[tuple[str, str], Hidden]:
-    """Cells (row, column) of a cross table of client counts to hide. Rows and columns both have totals shown
-    elsewhere in the report, so wherever a line holds exactly one hidden cell, its smallest visible cell is hidden
-    too, until no line has a lone hidden cell."""
-    cells = {(row, col): n for row, line in matrix.items() for col, n in line.items() if n > 0}
-    hidden: dict[tuple[str, str], Hidden] = {c: Hidden(f"<{k}") for c, n in cells.items() if n < k}
-    changed = True
-    while changed:
-        changed = False
-        for axis in (0, 1):
-            for line in sorted({c[axis] for c in cells}):
-                members = [c for c in cells if c[axis] == line]
-                lone = [c for c in members if c in hidden]
-                visible = sorted((cells[c], c) for c in members if c not in hidden)
-                if len(lone) == 1 and visible:
-                    hidden[visible[0][1]] = Hidden(SECONDARY)
-                    changed = True
-    return hidden
 
 
 # Candidate bin edges for registrations per client; bins are merged until each holds 0 or at least k clients.
@@ -111,25 +83,77 @@ def safe_bins(freq: Mapping[Any, int], k: int) -> list[tuple[str, int]]:
     return out
 
 
+def _check_sums(reg) -> None:
+    """A results.json whose numbers do not add up (edited by hand, or of another version) is refused: its
+    protection could not be checked."""
+    for rel in reg.relations:
+        total, parts = reg.value[rel.total], sum(reg.value[p] for p in rel.parts)
+        if rel.total not in reg.unpublished and abs(total - parts) > 1e-6 * max(1.0, abs(total)):
+            raise UserError(
+                f"results.json klopt niet: {'/'.join(rel.total)} is {total:g}, maar de delen tellen op tot "
+                f"{parts:g}; maak results.json opnieuw met de analyse-stap"
+            )
+
+
 class Protection:
-    """Every suppression decision for one report, made once from results.json so that the tables, the figures
-    and the sentences hide exactly the same groups."""
+    """Every suppression decision for one report, made once from results.json over all its published counts
+    (pipeline/report/cells.py, pipeline/report/suppression.py), so that the tables, the figures and the
+    sentences hide exactly the same cells, and no hidden cell follows from the others."""
 
     def __init__(self, r: Results) -> None:
         k = self.k = r.settings.min_publicatie
+        dominance = r.settings.dominantie
+        one, two = (dominance.grootste, dominance.twee_grootste) if dominance else (0.5, 0.8)
+        self.registry = registry(r)
+        _check_sums(self.registry)
+        self.decisions = suppress_all(self.registry, k, one, two)
         per = r.clients_per
-        self.sex = suppress({g: v.n for g, v in r.by_sex.items()}, k)
-        self.age = suppress({g: v.n for g, v in r.by_age.items()}, k)
-        self.imk_class = suppress(per.imk_class, k)
-        self.e_code = suppress(per.e_code, k)
-        self.e_category = suppress(per.e_category, k)
-        self.severity = suppress(per.severity, k)
-        groups = r.change_groups
-        self.change_group = suppress({g: v.n for g, v in groups.items()}, k)
-        self.change = {g: suppress({c: getattr(v, c) for c in CHANGE_CLASSES}, k) for g, v in groups.items()}
-        self.class_by_sex = suppress_matrix(per.class_by_sex, k)
+        self.sex = self._family(("sex", g, "n") for g in r.by_sex)
+        self.age = self._family(("age", g, "n") for g in r.by_age)
+        self.imk_class = self._family(("class", c) for c in r.imk_classes)
+        self.e_code = self._family(("code", c) for c in r.e_codes)
+        self.e_category = self._family(("ecat", c, "totaal") for c in r.e_categories)
+        self.severity = self._family(("sev", s, "totaal") for s in r.severity)
+        self.windows = self._family(("win", w) for w in r.windows)
+        self.change_group = self._family(("chg", g, "n") for g in r.change_groups)
+        self.change = {g: self._family((("chg", g, c) for c in CHANGE_CLASSES), 2) for g in r.change_groups}
+        self.change_total = self._family(("chgc", c) for c in CHANGE_CLASSES)
+        self.class_by_sex = {
+            (c, g): self._hidden(("cs", c, g))
+            for c, line in r.class_by_sex.items()
+            for g in line
+            if self._hidden(("cs", c, g))
+        }
         self.class_by_age = {(klasse, age): n for klasse, ages in per.class_by_age.items() for age, n in ages.items()}
-        self.excluded = suppress(r.data_quality.clients_excluded_followup, k)
+        self.excluded = self._family(("excl", reason) for reason in r.data_quality.clients_excluded_followup)
+        totals = [key for key in self.decisions if key[0] in ("n", "reg")]
+        if totals:
+            raise UserError(
+                "geen publiceerbaar rapport: de totalen zelf zouden een cliënt herkenbaar maken ("
+                + "; ".join(f"{'/'.join(key)}: {self.decisions[key].why}" for key in sorted(totals))
+                + "); controleer de invoer. Alleen voor een intern rapport dat niet gepubliceerd wordt: zet "
+                "min_publicatie op 1 en beide dominantiegrenzen op 1"
+            )
+        open_cells = exposure(self.registry, self.decisions, k)
+        if open_cells:
+            raise UserError(
+                "geen publiceerbaar rapport: ook met alle andere getallen verborgen zijn deze af te leiden ("
+                + "; ".join("/".join(key) for key, _, _ in open_cells[:5])
+                + "); te weinig cliënten voor een rapport met deze min_publicatie"
+            )
+
+    def _hidden(self, key: tuple[str, ...]) -> Hidden | None:
+        decision = self.decisions.get(key)
+        return None if decision is None else Hidden(decision.mark(self.k))
+
+    def _family(self, keys, name: int = 1) -> dict[str, Hidden]:
+        """{group: mark} of the hidden ones, keyed by the group's name (part `name` of the key)."""
+        out = {}
+        for key in keys:
+            mark = self._hidden(key)
+            if mark is not None:
+                out[key[name]] = mark
+        return out
 
     def hidden_in(self, family: str) -> dict[str, Hidden]:
         """The hidden groups of a family of results: by_sex, by_age, e_categories or severity."""
@@ -137,8 +161,17 @@ class Protection:
             family
         ]
 
+    def log_rows(self) -> list[list[str | float]]:
+        """The audit log: every hidden cell with its value, rule and reason (internal: it holds the values)."""
+        reg = self.registry
+        return [
+            [reg.family[key], "/".join(key[1:]) or key[0], reg.value[key], d.rule, d.mark(self.k), d.why]
+            for key, d in sorted(self.decisions.items())
+        ]
+
     def footnote(self) -> str:
         return (
             f"<{self.k}: een groep van minder dan {self.k} cliënten; om niemand herkenbaar te maken staan haar "
-            f"aantallen er niet. x: niet getoond, zodat een kleine groep niet uit een totaal is af te leiden."
+            f"aantallen er niet. x: niet getoond, omdat één of twee cliënten het grootste deel van deze registraties "
+            f"hebben, of zodat een verborgen getal niet uit de totalen en de andere getallen is af te leiden."
         )

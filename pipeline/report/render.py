@@ -27,6 +27,7 @@ from pipeline.report.effect_text import effect_text
 from pipeline.report.figures import Chart, make_figures, write_figures
 from pipeline.report.formatting import nl_decimal
 from pipeline.report.narrative import load_chapters
+from pipeline.report.table import Table
 from pipeline.report.tables import report_tables
 from schemas.results import Project, Results
 
@@ -211,6 +212,17 @@ def write_pdf(html: str, target: Path, results: Results, refused: list[str] | No
         document.write_pdf(target, stylesheets=[shipped], font_config=fonts)
 
 
+def suppression_log(p: Protection) -> Table:
+    """The audit log of disclosure control: every hidden cell, its exact value, the rule and why."""
+    return Table(
+        "onderdrukking",
+        "Niet getoonde cellen",
+        ["onderdeel", "cel", "waarde", "regel", "getoond als", "reden"],
+        ["text", "text", "dec", "text", "text", "text"],
+        p.log_rows(),
+    )
+
+
 def render_html(results: Results, tables, charts, chapters, protection: Protection | None = None) -> str:
     protection = protection or Protection(results)
     synthetic = results.provenance.synthetic
@@ -240,11 +252,15 @@ def render(
     narrative: Path | None = None,
     pdf: bool = True,
     say: Callable[[str], None] | None = None,
+    log_to: Path | None = None,
 ) -> list[Path]:
     """Write the report into `out` (a fresh folder); return the files written. What the narrative or the PDF
-    tried to load and was refused is told through `say`."""
+    tried to load and was refused is told through `say`; every hidden cell is listed in `log_to` (internal)."""
     out = Path(out)
     protection = Protection(results)
+    if log_to is not None:
+        log_to.parent.mkdir(parents=True, exist_ok=True)
+        log_to.write_bytes(suppression_log(protection).to_csv())
     tables = report_tables(results, protection)
     charts = make_figures(results, protection)
     written = write_figures(charts, out / "figures")

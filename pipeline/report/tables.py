@@ -86,7 +86,7 @@ def clients_table(r: Results, p: Protection, *, family: str, table_id: str, titl
 
 def windows_table(r: Results, p: Protection) -> Table:
     total = sum(r.windows.values())
-    rows = [[w[0].upper() + w[1:], n, share(n, total)] for w, n in r.windows.items()]
+    rows = [_masked([w[0].upper() + w[1:], n, share(n, total)], p.windows.get(w)) for w, n in r.windows.items()]
     rows.append(["Totaal", total, share(total, total)])
     return Table(
         "vensters",
@@ -95,6 +95,7 @@ def windows_table(r: Results, p: Protection) -> Table:
         ["text", "int", "pct"],
         rows,
         total_row=True,
+        notes=_notes(p, p.windows),
     )
 
 

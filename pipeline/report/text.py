@@ -9,7 +9,6 @@ from pipeline.report.disclosure import Protection
 from pipeline.report.effect_text import pretrend_failed, primary_sentences
 from pipeline.report.formatting import months, nl_decimal, nl_int, nl_p, nl_pct, share
 from schemas.results import ChangeGroup, Results
-from schemas.vocabulary import CHANGE_CLASSES
 
 MONTHS = (
     "januari",
@@ -221,7 +220,10 @@ def change_text(r: Results, p: Protection) -> list[str]:
         which = f"minder dan {threshold}" if key == "weinig" else f"{threshold} of meer"
 
         def share_of(c: str, g: ChangeGroup = g, key: str = key) -> str:
-            return f"minder dan {p.k} cliënten" if c in p.change[key] else nl_pct(share(getattr(g, c), g.n), 0)
+            mark = p.change[key].get(c)
+            if mark is None:
+                return nl_pct(share(getattr(g, c), g.n), 0)
+            return f"minder dan {p.k} cliënten" if str(mark) == f"<{p.k}" else "een niet getoond aantal"
 
         no_after = f"minder dan {p.k}" if 0 < g.geen_na < p.k else nl_int(g.geen_na)
         out.append(
@@ -231,10 +233,9 @@ def change_text(r: Results, p: Protection) -> list[str]:
             f"{no_after} hadden na het ICO geen enkele registratie meer."
         )
     null = r.change_groups_null
-    # a class hidden in any group is left out: its total would give the hidden count back
-    hidden = {c for key in r.change_groups for c in p.change.get(key, {})} | (
-        set(CHANGE_CLASSES) if p.change_group else set()
-    )
+    # the clients per class over both groups are published cells of the protection (cells.py): a class whose
+    # total had to be hidden is left out
+    hidden = set(p.change_total)
     shown = [(c, word) for c, word in (("afname_50_plus", "halveren"), ("toegenomen", "toenemen")) if c not in hidden]
     if null is not None and out and shown:
         n = sum(g.n for g in r.change_groups.values())

@@ -372,6 +372,58 @@ def _breakdowns(used: pd.DataFrame, counts: pd.DataFrame, settings: Settings) ->
     }
 
 
+def _top_two(frame: pd.DataFrame, unit: str, column: str, weight: str | None = None) -> dict:
+    """unit -> column -> [largest, second-largest] contribution of one client to that count (or weight sum)."""
+    values = frame[weight] if weight else pd.Series(1.0, index=frame.index)
+    per_client = (
+        frame.assign(_w=values.astype(float))
+        .groupby([unit, column, "client_id"], observed=True)["_w"]
+        .sum()
+        .sort_values(ascending=False, kind="stable")
+    )
+    top = per_client.groupby(level=[0, 1], observed=True).head(2)
+    out: dict[str, dict[str, list[float]]] = {}
+    for (u, c, _), v in top.sort_index(level=[0, 1], sort_remaining=False).items():
+        out.setdefault(str(u), {}).setdefault(str(c), []).append(float(v))
+    for columns in out.values():
+        for contributions in columns.values():
+            contributions.sort(reverse=True)
+            contributions.extend([0.0] * (2 - len(contributions)))
+    return out
+
+
+def _by_period_and_total(frame: pd.DataFrame, unit: str, weight: str | None = None) -> dict:
+    periods = frame.assign(_periode=period_of(frame["venster"].array).astype(str))
+    out = _top_two(periods, unit, "_periode", weight)
+    for u, columns in _top_two(periods.assign(_periode="totaal"), unit, "_periode", weight).items():
+        out.setdefault(u, {}).update(columns)
+    return out
+
+
+def _dominance(used: pd.DataFrame, counts: pd.DataFrame) -> dict[str, Any]:
+    """The one or two clients behind every published registration count, for the dominance rule: a count that
+    one client makes (almost) alone tells about that client."""
+    frame = used.assign(
+        geslacht=used["client_id"].map(counts["geslacht"].astype(str)),
+        leeftijdsgroep=used["client_id"].map(counts["leeftijdsgroep"].astype(str)),
+        alle="alle",
+        totaal="totaal",
+    )
+    is_e = frame["klasse"] == E_CLASS
+    return {
+        "overall": _by_period_and_total(frame, "alle"),
+        "score": _by_period_and_total(frame, "alle", "gewicht"),
+        "windows": _top_two(frame, "venster", "totaal"),
+        "by_sex": _by_period_and_total(frame, "geslacht"),
+        "by_age": _by_period_and_total(frame, "leeftijdsgroep"),
+        "imk_class": _top_two(frame, "klasse", "totaal"),
+        "e_code": _top_two(frame.loc[is_e], "imk_code", "totaal"),
+        "e_category": _by_period_and_total(frame.loc[is_e], "e_categorie"),
+        "severity": _by_period_and_total(frame.loc[~is_e], "zwaarte"),
+        "class_by_sex": _top_two(frame, "klasse", "geslacht"),
+    }
+
+
 def _ico_period(clients: pd.DataFrame) -> dict[str, str | None]:
     compared = clients.loc[clients["vergeleken"]]
     return {
@@ -431,6 +483,7 @@ def analyse(
             "e_registraties_per_client": _frequencies(counts["e_totaal"]),
         },
         **_breakdowns(used, counts, settings),
+        "dominance": _dominance(used, counts),
         "ico_periode": _ico_period(clients),
         "reconciliation": reconciliation(rows, clients),
         "data_quality": _data_quality(rows, clients, counts),

@@ -19,7 +19,9 @@ def step_render(rep: Reporter, results: Results, out: Path, narrative: Path | No
     """What may be published in `out`, what may not in `out/intern/`; the folder swapped in whole."""
     with report_folder(out) as staging:
         rep.stage(
-            "render", lambda: render(results, staging, narrative, say=rep.say), lambda files: f"{len(files)} files"
+            "render",
+            lambda: render(results, staging, narrative, say=rep.say, log_to=staging / INTERN / paths.SUPPRESSION_LOG),
+            lambda files: f"{len(files)} files",
         )
         write_results(staging / INTERN / paths.RESULTS, results)
         if rows is not None:

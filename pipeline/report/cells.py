@@ -1,0 +1,194 @@
+"""Every count the report publishes, as one registry of cells and the sums that tie them together.
+
+Disclosure control needs to see the report as an attacker does: not table by table, but as one system of
+numbers. A cell is a count with a canonical key (the same number in two tables is one cell); a relation says
+that one cell is the sum of others (a table's total, a margin of a cross table, an identity across tables such
+as 'all registrations = E registrations + the other registrations by severity'). A cell that no table shows but
+that the published numbers determine (the E registrations per period) is registered as unpublished: it is an
+unknown to the attacker, not a number the report shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from schemas.results import Results
+from schemas.vocabulary import CHANGE_CLASSES, EXCLUSION_REASONS, PERIODS
+
+Key = tuple[str, ...]
+COLUMNS = (*PERIODS, "totaal")  # the registration counts a group shows: voor, tijdens, na and all five windows
+
+
+@dataclass(frozen=True)
+class Relation:
+    total: Key
+    parts: tuple[Key, ...]
+    disjoint: bool  # the parts are disjoint sets of clients (a client counts in one part only)
+
+
+@dataclass
+class Registry:
+    value: dict[Key, float] = field(default_factory=dict)
+    clients: dict[Key, int] = field(default_factory=dict)  # the clients behind a cell: the threshold rule
+    tops: dict[Key, tuple[float, float]] = field(default_factory=dict)  # largest two clients: the dominance rule
+    kind: dict[Key, str] = field(default_factory=dict)  # 'clients' (a count of clients) or 'registraties'
+    family: dict[Key, str] = field(default_factory=dict)  # which part of the report, for the audit log
+    unpublished: set[Key] = field(default_factory=set)
+    units: list[tuple[Key, ...]] = field(default_factory=list)  # cells hidden together (one group's row)
+    implies: dict[Key, tuple[Key, ...]] = field(default_factory=dict)  # hiding the key hides these too
+    relations: list[Relation] = field(default_factory=list)
+
+    def add(
+        self,
+        key: Key,
+        value: float,
+        kind: str,
+        family: str,
+        clients: int | None = None,
+        tops: list[float] | None = None,
+        published: bool = True,
+    ) -> Key:
+        self.value[key] = float(value)
+        self.kind[key] = kind
+        self.family[key] = family
+        if clients is not None:
+            self.clients[key] = int(clients)
+        if tops is not None:
+            self.tops[key] = (float(tops[0]), float(tops[1]))
+        if not published:
+            self.unpublished.add(key)
+        return key
+
+    def relate(self, total: Key, parts: list[Key], disjoint: bool) -> None:
+        parts = [p for p in parts if p in self.value]
+        if total in self.value and parts:
+            self.relations.append(Relation(total, tuple(parts), disjoint))
+
+
+def _tops(r: Results, family: str, unit: str, column: str) -> list[float] | None:
+    dominance = r.dominance or {}
+    return dominance.get(family, {}).get(unit, {}).get(column)
+
+
+def _overall(reg: Registry, r: Results) -> None:
+    reg.add(("n",), r.n_clients, "clients", "totaal", clients=r.n_clients)
+    o = r.overall
+    for c in COLUMNS:
+        reg.add(("reg", c), getattr(o, c), "registraties", "totaal", tops=_tops(r, "overall", "alle", c))
+    read = r.data_quality.clients_read
+    reg.add(("read",), read, "clients", "cliëntenlijst", clients=read)
+
+
+def _groups(reg: Registry, r: Results, name: str, family: str, groups: dict) -> None:
+    """Sex or age groups: a client is in one group, so each column sums to the overall one."""
+    for g, v in groups.items():
+        n = reg.add((name, g, "n"), v.n, "clients", family, clients=v.n)
+        cols = [
+            reg.add((name, g, c), getattr(v, c), "registraties", family, clients=v.n, tops=_tops(r, family, g, c))
+            for c in COLUMNS
+        ]
+        reg.units.append((n, *cols))
+    reg.relate(("n",), [(name, g, "n") for g in groups], disjoint=True)
+    for c in COLUMNS:
+        reg.relate(("reg", c), [(name, g, c) for g in groups], disjoint=True)
+
+
+def _windows(reg: Registry, r: Results) -> None:
+    labels = list(r.windows)
+    for w in labels:
+        reg.add(("win", w), r.windows[w], "registraties", "windows", tops=_tops(r, "windows", w, "totaal"))
+    reg.relate(("reg", "totaal"), [("win", w) for w in labels], disjoint=False)
+    reg.relate(("reg", "voor"), [("win", w) for w in labels[:2]], disjoint=False)
+    reg.relate(("reg", "tijdens"), [("win", labels[2])], disjoint=False)
+    reg.relate(("reg", "na"), [("win", w) for w in labels[3:]], disjoint=False)
+
+
+def _classes(reg: Registry, r: Results) -> None:
+    per = r.clients_per
+    for c, n in r.imk_classes.items():
+        reg.add(("class", c), n, "registraties", "imk_class", per.imk_class.get(c), _tops(r, "imk_class", c, "totaal"))
+    reg.relate(("reg", "totaal"), [("class", c) for c in r.imk_classes], disjoint=False)
+    for code, n in r.e_codes.items():
+        reg.add(("code", code), n, "registraties", "e_code", per.e_code.get(code), _tops(r, "e_code", code, "totaal"))
+    e_class = ("class", "E")
+    reg.relate(e_class, [("code", code) for code in r.e_codes], disjoint=False)
+    for c, line in r.class_by_sex.items():
+        for g, n in line.items():
+            clients = per.class_by_sex.get(c, {}).get(g)
+            reg.add(("cs", c, g), n, "registraties", "class_by_sex", clients, _tops(r, "class_by_sex", c, g))
+        reg.relate(("class", c), [("cs", c, g) for g in line], disjoint=True)
+    for g in r.by_sex:
+        reg.relate(("sex", g, "totaal"), [("cs", c, g) for c in r.class_by_sex], disjoint=False)
+
+
+def _by_period(reg: Registry, r: Results, name: str, family: str, rows: dict, clients: dict[str, int]) -> list[Key]:
+    for label, row in rows.items():
+        cells = [
+            reg.add(
+                (name, label, c),
+                getattr(row, c),
+                "registraties",
+                family,
+                clients.get(label),
+                _tops(r, family, label, c),
+            )
+            for c in COLUMNS
+        ]
+        reg.units.append(tuple(cells))
+    return list(rows)
+
+
+def _categories_and_severity(reg: Registry, r: Results) -> None:
+    """E registrations by category, the others by severity: together every registration once."""
+    per = r.clients_per
+    categories = _by_period(reg, r, "ecat", "e_category", r.e_categories, per.e_category)
+    severities = _by_period(reg, r, "sev", "severity", r.severity, per.severity)
+    for c in COLUMNS:
+        e_value = getattr(r.overall, c) - sum(getattr(row, c) for row in r.severity.values())
+        e_total = (
+            ("class", "E") if c == "totaal" else reg.add(("ereg", c), e_value, "registraties", "e", published=False)
+        )
+        reg.relate(e_total, [("ecat", cat, c) for cat in categories], disjoint=False)
+        reg.relate(("reg", c), [e_total, *[("sev", s, c) for s in severities]], disjoint=False)
+
+
+def _change_groups(reg: Registry, r: Results) -> None:
+    """Change groups by change class: a cross table of clients whose margins the report states (the group sizes,
+    and the clients per class over both groups in the text)."""
+    groups = r.change_groups
+    for cls in CHANGE_CLASSES:
+        total = sum(getattr(g, cls) for g in groups.values())
+        reg.add(("chgc", cls), total, "clients", "change", clients=total)
+    for name, g in groups.items():
+        n = reg.add(("chg", name, "n"), g.n, "clients", "change_group", clients=g.n)
+        cells = [
+            reg.add(("chg", name, c), getattr(g, c), "clients", "change", clients=getattr(g, c)) for c in CHANGE_CLASSES
+        ]
+        reg.implies[n] = tuple(cells)  # a hidden group hides its classes; a hidden class not its group
+        reg.relate(n, cells, disjoint=True)
+    reg.relate(("n",), [("chg", name, "n") for name in groups], disjoint=True)
+    for cls in CHANGE_CLASSES:
+        reg.relate(("chgc", cls), [("chg", name, cls) for name in groups], disjoint=True)
+    reg.relate(("n",), [("chgc", cls) for cls in CHANGE_CLASSES], disjoint=True)
+
+
+def _exclusions(reg: Registry, r: Results) -> None:
+    excluded = r.data_quality.clients_excluded_followup
+    for reason in EXCLUSION_REASONS:
+        n = excluded.get(reason, 0)
+        reg.add(("excl", reason), n, "clients", "excluded", clients=n)
+    reg.relate(("read",), [("n",), *[("excl", reason) for reason in EXCLUSION_REASONS]], disjoint=True)
+
+
+def registry(r: Results) -> Registry:
+    """The published counts of one report and the sums between them."""
+    reg = Registry()
+    _overall(reg, r)
+    _groups(reg, r, "sex", "by_sex", r.by_sex)
+    _groups(reg, r, "age", "by_age", r.by_age)
+    _windows(reg, r)
+    _classes(reg, r)
+    _categories_and_severity(reg, r)
+    _change_groups(reg, r)
+    _exclusions(reg, r)
+    return reg

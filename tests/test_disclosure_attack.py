@@ -1,0 +1,227 @@
+"""An attack on the published tables of a report on data with small and dominated groups.
+
+The attacker reads only the CSV tables (what gets published), treats every '<5' and 'x' as an unknown, and
+writes down every sum the tables show: body rows to the total row, periods to the row total, the men and
+women of a class to the class count, the categories to the E count, the groups of every table to the same
+overall numbers. One quantity shown in two tables is one unknown. A hidden cell that this system of equations
+pins down (linear algebra; and with the bounds a reader knows, '<5' is 1 to 4, by linear programming) is
+recomputed: the test fails. The pipeline's own audit is not used.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.optimize import linprog
+
+from tests.conftest import SYNTHETIC, run_cli
+
+K = 5
+
+
+def _scenario(folder, default_results) -> tuple:
+    """The synthetic default with 2 women and 1 client of unknown sex among the compared clients, and an age
+    group of 5 clients one of whom (the most registered client) makes most of its registrations."""
+    clients = pd.read_csv(SYNTHETIC / "clients.csv", dtype=str, keep_default_na=False)
+    bvh = pd.read_csv(SYNTHETIC / "bvh.csv", dtype=str, keep_default_na=False)
+    excluded = {c["client_id"] for c in default_results["data_quality"]["excluded_clients"]}
+    compared = clients.loc[~clients["client_id"].isin(excluded), "client_id"].tolist()
+    counts = bvh["client_id"].value_counts()
+    by_load = sorted(compared, key=lambda c: (-counts.get(c, 0), c))
+    heaviest, light = by_load[0], by_load[-4:]
+    clients["geslacht"] = "man"
+    clients.loc[clients["client_id"].isin(by_load[10:12]), "geslacht"] = "vrouw"
+    clients.loc[clients["client_id"] == by_load[12], "geslacht"] = "onbekend"
+    ages = clients["leeftijd"].astype(int)
+    clients.loc[ages >= 66, "leeftijd"] = "50"
+    clients.loc[clients["client_id"].isin([heaviest, *light]), "leeftijd"] = "70"
+    clients.to_csv(folder / "clients.csv", index=False)
+    return folder / "clients.csv", heaviest
+
+
+@pytest.fixture(scope="module")
+def attacked(default_run, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("attack")
+    clients, _ = _scenario(folder, default_run[1])
+    out = folder / "out"
+    done = run_cli("run", "--clients", str(clients), "--bvh", str(SYNTHETIC / "bvh.csv"), "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    results = json.loads((out / "intern" / "results.json").read_text(encoding="utf-8"))
+    return out, results
+
+
+def _table(out, name: str) -> pd.DataFrame:
+    return pd.read_csv(out / "tables" / f"{name}.csv", sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+
+
+def _hidden(text: str) -> bool:
+    return text.startswith("<") or text == "x"
+
+
+class System:
+    """Unknowns (hidden cells), the values shown, and the sums between them."""
+
+    def __init__(self) -> None:
+        self.shown: dict[tuple, float] = {}
+        self.hidden: dict[tuple, str] = {}
+        self.sums: list[tuple[tuple, list[tuple]]] = []
+
+    def cell(self, key: tuple, text: str) -> tuple:
+        if _hidden(text):
+            self.hidden[key] = text
+        elif text not in ("", "–"):
+            value = float(text.replace(".", "").replace(",", "."))
+            assert self.shown.get(key, value) == value, f"{key}: two tables disagree"
+            self.shown[key] = value
+        return key
+
+    def add_sum(self, total: tuple, parts: list[tuple]) -> None:
+        self.sums.append((total, parts))
+
+    def _bounds(self, key: tuple) -> tuple:
+        """What the reader knows: a client count '<5' is 1 to 4 for a group (0 to 4 for a cell in a hidden
+        group), an 'x' client count at least 5; a registration count at least 0."""
+        clients = key[-1] == "n" or key[0] == "chg"
+        if not clients:
+            return (0, None)
+        if self.hidden[key].startswith("<"):
+            return (1 if key[-1] == "n" else 0, K - 1)
+        return (K, None) if key[-1] == "n" else (0, None)  # an 'x' row of a hidden group may hold a zero
+
+    def recomputed(self) -> list[tuple]:
+        names = sorted(self.hidden)
+        index = {k: i for i, k in enumerate(names)}
+        rows, rhs = [], []
+        for total, parts in self.sums:
+            row, known = np.zeros(len(names)), 0.0
+            for key, sign in [(total, -1.0), *[(p, 1.0) for p in parts]]:
+                if key in index:
+                    row[index[key]] += sign
+                elif key in self.shown:
+                    known += sign * self.shown[key]
+                else:
+                    break  # a part that no table shows: this sum tells nothing
+            else:
+                if row.any():
+                    rows.append(row)
+                    rhs.append(-known)
+        if not rows:
+            return []
+        a, b = np.array(rows), np.array(rhs)
+        rank = np.linalg.matrix_rank(a)
+        exact = [k for k in names if np.linalg.matrix_rank(np.vstack([a, np.eye(len(names))[index[k]]])) == rank]
+        bounds = [self._bounds(k) for k in names]
+        narrow = []
+        for k in names:
+            c = np.eye(len(names))[index[k]]
+            low = linprog(c, A_eq=a, b_eq=b, bounds=bounds, method="highs")
+            high = linprog(-c, A_eq=a, b_eq=b, bounds=bounds, method="highs")
+            assert low.status == 0, (k, low.message)
+            top = np.inf if high.status == 3 else -high.fun
+            if top - low.fun < 1 - 1e-6:
+                narrow.append(k)
+        return sorted(set(exact) | set(narrow))
+
+
+def _groups(system: System, out, table: str, family: str, columns: dict[str, str]) -> None:
+    frame = _table(out, table)
+    first = frame.columns[0]
+    body = frame.loc[frame[first] != "Totaal"]
+    total = frame.loc[frame[first] == "Totaal"]
+    for column, what in columns.items():
+        parts = [system.cell((family, row[first].rstrip("*"), what), row[column]) for _, row in body.iterrows()]
+        if len(total):
+            system.add_sum(system.cell(("all", what), total.iloc[0][column]), parts)
+
+
+def _system(out) -> System:
+    s = System()
+    for table, family in (("geslacht", "sex"), ("leeftijd", "age")):
+        _groups(s, out, table, family, {"Cliënten": "n", "Voor": "voor", "Na": "na"})
+        _groups(s, out, f"{table}_verdeling", family, {"Cliënten": "n", "Registraties": "totaal"})
+    sexes = {"Man": "man", "Vrouw": "vrouw", "Onbekend": "onbekend"}
+    for _, row in _table(out, "toetsen").iterrows():
+        label = row["Groep"]
+        family = "sex" if label in sexes else "age"
+        if label != "Alle cliënten" and not label.startswith("Zwaartescore"):
+            s.cell((family, label, "n"), row["n"])
+    _groups(s, out, "imk_klassen", "class", {"Aantal": "totaal"})
+    cross = _table(out, "klassen_geslacht")
+    by_sex: dict[str, list] = defaultdict(list)
+    for _, row in cross.iterrows():
+        parts = []
+        for column, sex in sexes.items():
+            if column in cross.columns:
+                key = s.cell(("cs", row["Klasse"], sex), row[column])
+                parts.append(key)
+                by_sex[sex].append(key)
+        s.add_sum(("class", row["Klasse"], "totaal"), parts)
+    for sex, parts in by_sex.items():
+        s.add_sum(("sex", sex.capitalize(), "totaal"), parts)
+    for table, family in (("e_categorieen", "ecat"), ("zwaarte", "sev")):
+        frame = _table(out, table)
+        first = frame.columns[0]
+        for column in ("Totaal", "Voor", "Tijdens", "Na"):
+            keys = [s.cell((family, r[first].rstrip("*"), column), r[column]) for _, r in frame.iterrows()]
+            if family == "ecat" and column == "Totaal":
+                s.add_sum(("class", "E", "totaal"), keys)
+        for _, r in frame.iterrows():
+            label = r[first].rstrip("*")
+            s.add_sum((family, label, "Totaal"), [(family, label, c) for c in ("Voor", "Tijdens", "Na")])
+    sev_total = [k for k in s.shown.keys() | s.hidden.keys() if k[0] == "sev" and k[2] == "Totaal"]
+    s.add_sum(("all", "totaal"), [("class", "E", "totaal"), *sev_total])
+    changes = _table(out, "veranderingsgroepen")
+    for group, rows in changes.groupby("Groep", sort=False):
+        parts = [
+            s.cell(("chg", group, r["Verandering"]), r["Cliënten"])
+            for _, r in rows.iterrows()
+            if r["Verandering"] != "Totaal"
+        ]
+        total = rows.loc[rows["Verandering"] == "Totaal"].iloc[0]
+        s.add_sum(s.cell(("chg", group, "n"), total["Cliënten"]), parts)
+    s.add_sum(("all", "n"), [k for k in s.shown.keys() | s.hidden.keys() if k[0] == "chg" and k[2] == "n"])
+    return s
+
+
+def test_the_scenario_has_the_small_and_dominated_groups(attacked):
+    _, r = attacked
+    assert r["by_sex"]["vrouw"]["n"] == 2 and r["by_sex"]["onbekend"]["n"] == 1
+    age = r["by_age"]["66-75"]
+    assert age["n"] == 5
+    top = r["dominance"]["by_age"]["66-75"]["totaal"][0]
+    assert top > 0.5 * age["totaal"]  # one client makes most of the group's registrations
+
+
+def test_no_hidden_cell_of_the_published_tables_can_be_recomputed(attacked):
+    out, _ = attacked
+    system = _system(out)
+    assert len(system.hidden) >= 10 and len(system.sums) >= 30  # the attack has something to work with
+    assert system.recomputed() == []
+
+
+def test_not_man_is_not_shown_and_the_dominated_group_shows_no_registrations(attacked):
+    out, _ = attacked
+    sexes = _table(out, "geslacht").set_index("Geslacht")
+    assert _hidden(sexes.loc["Man", "Cliënten"])  # else total - men = 3 clients
+    ages = _table(out, "leeftijd_verdeling").set_index("Leeftijdsgroep")
+    assert _hidden(ages.loc["66-75", "Registraties"])
+    log = (out / "intern" / "onderdrukking.csv").read_text(encoding="utf-8-sig")
+    assert "dominantie" in log and "66-75" in log
+    published = [p for p in out.rglob("*") if p.is_file() and "intern" not in p.parts]
+    assert not any(p.name in ("results.json", "verantwoording_rijen.csv", "onderdrukking.csv") for p in published)
+
+
+def test_a_results_json_whose_numbers_do_not_add_up_is_refused(attacked):
+    from pipeline.errors import UserError
+    from pipeline.report.disclosure import Protection
+    from schemas.results import Results
+
+    _, r = attacked
+    edited = json.loads(json.dumps(r))
+    edited["by_sex"]["man"]["voor"] += 1  # a hand edit that would make the hidden groups' sum a different one
+    with pytest.raises(UserError, match="klopt niet"):
+        Protection(Results.model_validate(edited))
