@@ -225,3 +225,24 @@ def test_a_results_json_whose_numbers_do_not_add_up_is_refused(attacked):
     edited["by_sex"]["man"]["voor"] += 1  # a hand edit that would make the hidden groups' sum a different one
     with pytest.raises(UserError, match="klopt niet"):
         Protection(Results.model_validate(edited))
+
+
+def test_a_month_one_client_dominates_is_hidden_in_table_figure_and_text(attacked):
+    from pipeline.report.disclosure import Protection
+    from pipeline.report.effect_text import effect_text
+    from pipeline.report.figures import event_study_chart
+    from pipeline.report.tables import event_study_table
+    from schemas.results import Results
+
+    _, r = attacked
+    edited = json.loads(json.dumps(r))
+    month = next(m for m in edited["event_study"] if m["referentie"] == "eind" and m["maand"] == 2)
+    month["grootste"] = [0.6 * month["registraties"], 1.0]  # one client makes 60% of this month
+    results = Results.model_validate(edited)
+    p = Protection(results)
+    assert ("eind", 2) in p.months and len([m for m in p.months if m[0] == "eind"]) == 2  # and a partner
+    rows = {row[0]: row for row in event_study_table(results, p).shown()}
+    assert rows["2 mnd na het einde"][1] == "x" and rows["2 mnd na het einde"][3] == "x"
+    chart = event_study_chart(results, p)
+    assert "+2:" not in chart.alt
+    assert effect_text(results, p)["intro"]

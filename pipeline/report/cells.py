@@ -103,6 +103,27 @@ def _windows(reg: Registry, r: Results) -> None:
     reg.relate(("reg", "na"), [("win", w) for w in labels[3:]], disjoint=False)
 
 
+def month_key(month) -> Key:
+    return ("month", month.referentie, str(month.maand))
+
+
+def _event_months(reg: Registry, r: Results) -> None:
+    """Registrations month by month: the six months before the start add up to 'voor', the six after the end to
+    'na' (the months during the ICO are cut off where few clients reach them, so they add up to nothing)."""
+    before, after = [], []
+    for month in r.event_study:
+        key = reg.add(month_key(month), month.registraties, "registraties", "event_study", tops=month.grootste)
+        if month.referentie == "start" and month.maand < 0:
+            before.append(key)
+        elif month.referentie == "eind":
+            after.append(key)
+    # the months follow the windows of SPEC §3 to the day in all but edge cases of month ends; where they add
+    # up, a reader can use the sum, so it is a relation; where they do not, it is no exact identity to exploit
+    for total, parts in ((("reg", "voor"), before), (("reg", "na"), after)):
+        if parts and sum(reg.value[k] for k in parts) == reg.value[total]:
+            reg.relate(total, parts, disjoint=False)
+
+
 def _classes(reg: Registry, r: Results) -> None:
     per = r.clients_per
     for c, n in r.imk_classes.items():
@@ -187,6 +208,7 @@ def registry(r: Results) -> Registry:
     _groups(reg, r, "sex", "by_sex", r.by_sex)
     _groups(reg, r, "age", "by_age", r.by_age)
     _windows(reg, r)
+    _event_months(reg, r)
     _classes(reg, r)
     _categories_and_severity(reg, r)
     _change_groups(reg, r)

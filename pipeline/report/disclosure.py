@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pipeline.errors import UserError
-from pipeline.report.cells import registry
+from pipeline.report.cells import month_key, registry
 from pipeline.report.suppression import exposure, suppress_all
 from schemas.results import Results
 from schemas.vocabulary import CHANGE_CLASSES
@@ -115,6 +115,7 @@ class Protection:
         self.e_category = self._family(("ecat", c, "totaal") for c in r.e_categories)
         self.severity = self._family(("sev", s, "totaal") for s in r.severity)
         self.windows = self._family(("win", w) for w in r.windows)
+        self.months = {(m.referentie, m.maand) for m in r.event_study if month_key(m) in self.decisions}
         self.change_group = self._family(("chg", g, "n") for g in r.change_groups)
         self.change = {g: self._family((("chg", g, c) for c in CHANGE_CLASSES), 2) for g in r.change_groups}
         self.change_total = self._family(("chgc", c) for c in CHANGE_CLASSES)

@@ -100,6 +100,12 @@ def primary_sentences(r: Results) -> list[str]:
 def _peak_intro(es: list[EventMonth]) -> str:
     """How registrations per client rise towards the ICO, in the data's own numbers."""
     before = [x for x in es if x.referentie == "start" and x.maand < 0]
+    if not before:  # every month before the start hidden by disclosure control: no numbers to tell
+        return (
+            "Cliënten worden aangemeld voor een ICO als het slecht gaat; na zo'n piek daalt het aantal registraties "
+            "vaak ook zonder ingreep (regressie naar het gemiddelde). Daarom staan hieronder vier schattingen van de "
+            "verandering naast elkaar."
+        )
     peak = max(es, key=lambda x: x.per_client or 0)
     if peak.referentie == "start" and peak.maand < 0:
         peak_name = f"de maand die {months(-peak.maand)} vóór de start begint"
@@ -254,7 +260,7 @@ def what_would_help(with_time_at_risk: bool) -> list[str]:
 def effect_text(r: Results, p: Protection) -> dict[str, Any]:
     """Hoe groot is het effect echt? The four estimates, the primary one and its checks, what would help."""
     out: dict[str, Any] = {
-        "intro": _peak_intro(r.event_study),
+        "intro": _peak_intro([m for m in r.event_study if (m.referentie, m.maand) not in p.months]),
         "estimates": _estimate_sentences(r, p),
         "primary": _primary_text(r, p),
         "firmer": what_would_help(bool(r.effect.naive.tijd_at_risk)),

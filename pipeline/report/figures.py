@@ -427,8 +427,8 @@ def change_groups(r: Results, p: Protection) -> Chart:
     )
 
 
-def event_study_chart(r: Results) -> Chart:
-    es = r.event_study
+def event_study_chart(r: Results, p: Protection) -> Chart:
+    es = [e for e in r.event_study if (e.referentie, e.maand) not in p.months]  # a dominated month is left out
     labels, colours, hatches = [], [], []
     for e in es:
         if e.referentie == "start" and e.maand < 0:
@@ -558,7 +558,7 @@ FIGURES: tuple[FigureSpec, ...] = (
         family="severity",
         alt="per categorie voor, tijdens en na het ICO",
     ),
-    Drawn(id="maand_voor_maand", draw=lambda r, p: event_study_chart(r)),
+    Drawn(id="maand_voor_maand", draw=event_study_chart),
     Drawn(id="effect", draw=lambda r, p: effect_chart(r)),
     Drawn(id="effect_maanden", draw=lambda r, p: event_time_chart(r)),
     Drawn(id="gevoeligheid", draw=lambda r, p: sensitivity_chart(r)),

@@ -524,13 +524,15 @@ def event_study_table(r: Results, p: Protection) -> Table:
             label = f"{-e.maand} mnd vóór de start" if e.maand < 0 else f"tijdens, maand {e.maand + 1}"
         else:
             label = f"{e.maand} mnd na het einde"
-        rows.append([label, e.registraties, e.clients, e.per_client])
+        hidden = Hidden("x") if (e.referentie, e.maand) in p.months else None
+        rows.append([label, hidden or e.registraties, e.clients, hidden or e.per_client])
     return Table(
         "maand_voor_maand",
         "Registraties per maand rond het ICO",
         ["Maand", "Registraties", "Cliënten", "Per cliënt"],
         ["text", "int", "int", "dec2"],
         rows,
+        notes=_notes(p, p.months),
     )
 
 

@@ -10,6 +10,12 @@ import pandas as pd
 from pipeline.config.settings import Settings
 
 
+def _top(regs: pd.DataFrame, mask: pd.Series) -> dict[str, list[float]]:
+    """The two largest contributions of one client to a month's count, for the dominance rule."""
+    largest = regs.loc[mask, "client_id"].value_counts().head(2).astype(float).tolist()
+    return {"grootste": largest + [0.0] * (2 - len(largest))}
+
+
 def event_study(used: pd.DataFrame, compared: pd.DataFrame, settings: Settings) -> list[dict[str, Any]]:
     """Registrations per month relative to the ICO start (before it and during it) and to its end (after it),
     with the number of clients each month covers; months during the ICO that fewer than the minimum group
@@ -22,8 +28,10 @@ def event_study(used: pd.DataFrame, compared: pd.DataFrame, settings: Settings) 
     for k in range(settings.months_long, 0, -1):
         lo = regs["ico_start"] - pd.DateOffset(months=k)
         hi = regs["ico_start"] - pd.DateOffset(months=k - 1)
-        count = int(((regs["datum"] >= lo) & (regs["datum"] < hi)).sum())
-        rows.append({"maand": -k, "referentie": "start", "registraties": count, "clients": n})
+        mask = (regs["datum"] >= lo) & (regs["datum"] < hi)
+        rows.append(
+            {"maand": -k, "referentie": "start", "registraties": int(mask.sum()), "clients": n} | _top(regs, mask)
+        )
     k = 0
     while True:
         lo_c = compared["ico_start"] + pd.DateOffset(months=k)
@@ -45,13 +53,16 @@ def event_study(used: pd.DataFrame, compared: pd.DataFrame, settings: Settings) 
                 "clients": reached,
                 "clientmaanden": client_months,
             }
+            | _top(regs, inside)
         )
         k += 1
     for k in range(1, settings.months_long + 1):
         lo = regs["ico_eind"] + pd.DateOffset(months=k - 1)
         hi = regs["ico_eind"] + pd.DateOffset(months=k)
-        count = int(((regs["datum"] > lo) & (regs["datum"] <= hi)).sum())
-        rows.append({"maand": k, "referentie": "eind", "registraties": count, "clients": n})
+        mask = (regs["datum"] > lo) & (regs["datum"] <= hi)
+        rows.append(
+            {"maand": k, "referentie": "eind", "registraties": int(mask.sum()), "clients": n} | _top(regs, mask)
+        )
     for row in rows:
         exposure = row.get("clientmaanden", row["clients"])
         row["per_client"] = row["registraties"] / exposure if exposure else None
