@@ -80,7 +80,7 @@ help: ## show this help
 
 all: report test ## build the report and run the tests
 
-report: $(REPORT) ## set up .venv if needed, run every stage, write the report to OUT (default reports/)
+report: $(REPORT) ## set up .venv if needed, run every stage, write the report to OUT (default reports/; publish it without intern/)
 	@echo "Rapport: $(OUT)/rendementsanalyse.html en $(OUT)/rendementsanalyse.pdf; niet publiceren: $(OUT)/intern/ (results.json, verantwoording, onderdrukkingen)"
 
 test: $(STAMP) ## set up .venv if needed, run ruff and the tests

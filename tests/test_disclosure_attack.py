@@ -246,3 +246,14 @@ def test_a_month_one_client_dominates_is_hidden_in_table_figure_and_text(attacke
     chart = event_study_chart(results, p)
     assert "+2:" not in chart.alt
     assert effect_text(results, p)["intro"]
+
+
+def test_a_results_json_without_the_dominance_data_is_refused(attacked):
+    from pipeline.errors import UserError
+    from pipeline.report.disclosure import Protection
+    from schemas.results import Results
+
+    _, r = attacked
+    older = {k: v for k, v in r.items() if k != "dominance"}
+    with pytest.raises(UserError, match="oudere versie"):
+        Protection(Results.model_validate(older))

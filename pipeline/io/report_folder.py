@@ -65,8 +65,6 @@ def foreign_files(folder: Path) -> list[str]:
     folder = Path(folder)
     if not folder.exists():
         return []
-    if not folder.is_dir() or folder.is_symlink():
-        return [folder.name]
     present = _files(folder)
     if not present:
         return []
@@ -85,6 +83,8 @@ def foreign_files(folder: Path) -> list[str]:
 
 def check_replaceable(target: Path) -> None:
     """Stop with the files that would be lost when `target` is not new, empty or an unchanged report of ours."""
+    if target.exists() and (not target.is_dir() or target.is_symlink()):
+        raise UserError(f"{target}: is een bestand (of een link), geen map; kies een nieuwe of lege map voor --out")
     foreign = foreign_files(target)
     if foreign:
         shown = ", ".join(foreign[:5]) + (f" en nog {len(foreign) - 5}" if len(foreign) > 5 else "")

@@ -104,6 +104,11 @@ class Protection:
         k = self.k = r.settings.min_publicatie
         dominance = r.settings.dominantie
         one, two = (dominance.grootste, dominance.twee_grootste) if dominance else (0.5, 0.8)
+        if r.dominance is None:
+            raise UserError(
+                "results.json van een oudere versie: de gegevens voor de dominantieregel ontbreken, dus het rapport "
+                "kan niet veilig worden gemaakt; draai de analyse-stap opnieuw"
+            )
         self.registry = registry(r)
         _check_sums(self.registry)
         self.decisions = suppress_all(self.registry, k, one, two)

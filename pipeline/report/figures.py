@@ -163,7 +163,17 @@ def _frequency(title: str, freq: dict[str, int], xlabel: str, k: int) -> tuple[F
 
 
 def _left_out(hidden: dict, k: int) -> str:
-    return f" Groepen van minder dan {k} cliënten (en zo nodig één groep ernaast) zijn weggelaten." if hidden else ""
+    """Why groups are missing, true to the marks the tables show for them."""
+    marks = {str(m) for m in hidden.values()}
+    reasons = []
+    if f"<{k}" in marks:
+        reasons.append(f"groepen van minder dan {k} cliënten")
+    if "x" in marks:
+        reasons.append(
+            "groepen die ook in de tabel niet getoond worden (x: één of twee cliënten hebben het grootste deel van "
+            "hun registraties, of ze zouden een verborgen groep verraden)"
+        )
+    return f" Weggelaten: {' en '.join(reasons)}." if reasons else ""
 
 
 # --- the figures ------------------------------------------------------------------------------------------
@@ -355,8 +365,8 @@ def classes_by_sex(r: Results, p: Protection) -> Chart:
     )
     note = (
         (
-            f" Een staaf van 0% bij een klasse staat voor minder dan {p.k} cliënten (of één groep ernaast) en wordt "
-            f"niet getoond."
+            " Een staaf van 0% bij een klasse staat voor een aantal dat ook in de tabel niet getoond wordt "
+            f"(<{p.k} of x)."
         )
         if hidden
         else ""
@@ -375,7 +385,7 @@ def change_groups(r: Results, p: Protection) -> Chart:
     names = [f"{k.capitalize()} (n = {nl_int(g.n)})" for k, g in groups.items()]
     left = [0.0] * len(groups)
     colours = [PALETTE[5], PALETTE[6], PALETTE[4], PALETTE[2], "#B0B0B0"]
-    segments = {**CHANGE_LABELS, "klein": "Kleine groepen samen"}
+    segments = {**CHANGE_LABELS, "klein": "Niet apart getoond"}
     descriptions = {k: [] for k in groups}
     for i, (key, label) in enumerate(segments.items()):
         if key == "klein":
@@ -416,7 +426,7 @@ def change_groups(r: Results, p: Protection) -> Chart:
     ax.set_title("Verandering per cliënt na het ICO")
     parts = "; ".join(f"{k}: " + ", ".join(d) for k, d in descriptions.items())
     small = any(p.change[k] for k in groups)
-    note = f" Veranderingsgroepen van minder dan {p.k} cliënten zijn samengenomen (grijs)." if small else ""
+    note = f" Wat ook in de tabel niet getoond wordt (<{p.k} of x), is samengenomen (grijs)." if small else ""
     return Chart(
         "veranderingsgroepen",
         "Aandeel van de cliënten bij wie het aantal registraties na het ICO toenam of "

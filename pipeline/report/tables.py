@@ -20,7 +20,7 @@ CHANGE_LABELS = {
     "afname_50_plus": "Afname 50% of meer",
 }
 SEX_LABELS = {"man": "Man", "vrouw": "Vrouw", "onbekend": "Onbekend"}
-SMALL_GROUPS = "Overige (kleine groepen samen)"
+SMALL_GROUPS = "Overige (niet apart getoond)"
 
 
 def _masked(row: list[Any], mark: Hidden | None) -> list[Any]:
@@ -216,7 +216,11 @@ def counts_table(
     rows = [[k, names.get(k, ""), n, share(n, total)] for k, n in counts.items()]
     rows.append(["Totaal", "", total, share(total, total)])
     notes = (
-        [f"{SMALL_GROUPS}: codes of klassen met minder dan {p.k} cliënten, samengenomen zodat niemand herkenbaar is."]
+        [
+            f"{SMALL_GROUPS}: codes of klassen van minder dan {p.k} cliënten, of waarvan één of twee cliënten het "
+            "grootste deel van de registraties hebben, of die nodig zijn om die te beschermen; samengenomen zodat "
+            "niemand herkenbaar is."
+        ]
         if hidden
         else []
     )
