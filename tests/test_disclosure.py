@@ -22,7 +22,7 @@ def _one_way(sizes: dict[str, int], regs: dict[str, tuple[float, float, float]] 
         if regs:
             count, one, two = regs[g]
             cells.append(reg.add(("sex", g, "totaal"), count, "registraties", "by_sex", clients=n, tops=[one, two]))
-        reg.units.append(tuple(cells))
+        reg.together(tuple(cells))
     reg.relate(("n",), [("sex", g, "n") for g in sizes], disjoint=True)
     if regs:
         reg.relate(("reg", "totaal"), [("sex", g, "totaal") for g in sizes], disjoint=True)
@@ -135,10 +135,18 @@ def test_no_hidden_cell_of_a_cross_table_can_be_recomputed(matrix, k):
     assume(sum(n for line in matrix.values() for n in line.values()) >= 2 * k)  # else no report: Protection refuses
     reg = _cross(matrix)
     hidden = suppress_all(reg, k, 0.5, 0.8)
-    if exposure(reg, hidden, k):
-        # only when nothing is left to hide: then Protection refuses to make the report (exit 2)
+    open_cells = exposure(reg, hidden, k)
+    if open_cells:
+        # only when nothing around the exposed cells is left to hide: then Protection refuses the report (exit 2)
         event("refused")
-        assert not [key for key, v in reg.value.items() if v > 0 and key not in hidden]
+        reached, frontier = set(), {key for key, _, _ in open_cells}
+        while frontier:
+            reached |= frontier
+            frontier = {
+                c for rel in reg.relations if reached & {rel.total, *rel.parts} for c in (rel.total, *rel.parts)
+            }
+            frontier -= reached
+        assert not [key for key in reached if reg.value[key] > 0 and key not in hidden]
         return
     assert not _determined(reg, {key for key, d in hidden.items() if reg.value[key] > 0})
     for key, value in reg.value.items():  # every small cell is hidden, and shown as '<k'

@@ -34,7 +34,6 @@ class Registry:
     kind: dict[Key, str] = field(default_factory=dict)  # 'clients' (a count of clients) or 'registraties'
     family: dict[Key, str] = field(default_factory=dict)  # which part of the report, for the audit log
     unpublished: set[Key] = field(default_factory=set)
-    units: list[tuple[Key, ...]] = field(default_factory=list)  # cells hidden together (one group's row)
     implies: dict[Key, tuple[Key, ...]] = field(default_factory=dict)  # hiding the key hides these too
     relations: list[Relation] = field(default_factory=list)
 
@@ -58,6 +57,11 @@ class Registry:
         if not published:
             self.unpublished.add(key)
         return key
+
+    def together(self, cells: tuple[Key, ...]) -> None:
+        """Cells hidden together (one group's row): hiding any of them hides them all."""
+        for cell in cells:
+            self.implies[cell] = cells
 
     def relate(self, total: Key, parts: list[Key], disjoint: bool) -> None:
         parts = [p for p in parts if p in self.value]
@@ -87,7 +91,7 @@ def _groups(reg: Registry, r: Results, name: str, family: str, groups: dict) -> 
             reg.add((name, g, c), getattr(v, c), "registraties", family, clients=v.n, tops=_tops(r, family, g, c))
             for c in COLUMNS
         ]
-        reg.units.append((n, *cols))
+        reg.together((n, *cols))
     reg.relate(("n",), [(name, g, "n") for g in groups], disjoint=True)
     for c in COLUMNS:
         reg.relate(("reg", c), [(name, g, c) for g in groups], disjoint=True)
@@ -155,7 +159,7 @@ def _by_period(reg: Registry, r: Results, name: str, family: str, rows: dict, cl
             )
             for c in COLUMNS
         ]
-        reg.units.append(tuple(cells))
+        reg.together(tuple(cells))
     return list(rows)
 
 

@@ -124,12 +124,8 @@ class Protection:
         self.change_group = self._family(("chg", g, "n") for g in r.change_groups)
         self.change = {g: self._family((("chg", g, c) for c in CHANGE_CLASSES), 2) for g in r.change_groups}
         self.change_total = self._family(("chgc", c) for c in CHANGE_CLASSES)
-        self.class_by_sex = {
-            (c, g): self._hidden(("cs", c, g))
-            for c, line in r.class_by_sex.items()
-            for g in line
-            if self._hidden(("cs", c, g))
-        }
+        cross = self._marks(("cs", c, g) for c, line in r.class_by_sex.items() for g in line)
+        self.class_by_sex = {(c, g): mark for (_, c, g), mark in cross.items()}
         self.class_by_age = {(klasse, age): n for klasse, ages in per.class_by_age.items() for age, n in ages.items()}
         self.excluded = self._family(("excl", reason) for reason in r.data_quality.clients_excluded_followup)
         totals = [key for key in self.decisions if key[0] in ("n", "reg")]
@@ -148,18 +144,13 @@ class Protection:
                 + "); te weinig cliënten voor een rapport met deze min_publicatie"
             )
 
-    def _hidden(self, key: tuple[str, ...]) -> Hidden | None:
-        decision = self.decisions.get(key)
-        return None if decision is None else Hidden(decision.mark(self.k))
+    def _marks(self, keys) -> dict[tuple[str, ...], Hidden]:
+        """{key: what the reader sees} of the hidden ones among `keys`."""
+        return {key: Hidden(self.decisions[key].mark(self.k)) for key in keys if key in self.decisions}
 
     def _family(self, keys, name: int = 1) -> dict[str, Hidden]:
         """{group: mark} of the hidden ones, keyed by the group's name (part `name` of the key)."""
-        out = {}
-        for key in keys:
-            mark = self._hidden(key)
-            if mark is not None:
-                out[key[name]] = mark
-        return out
+        return {key[name]: mark for key, mark in self._marks(keys).items()}
 
     def hidden_in(self, family: str) -> dict[str, Hidden]:
         """The hidden groups of a family of results: by_sex, by_age, e_categories or severity."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import base64
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import markdown
@@ -54,7 +54,7 @@ class Chapter:
     html: Markup
     source: str  # the file it came from
     is_default: bool
-    left_out: tuple[str, ...] = field(default=())  # what the sanitiser refused, for the analyst
+    left_out: tuple[str, ...] = ()  # what the sanitiser refused, for the analyst
 
 
 def _embedded_image(src: str, folder: Path, left_out: list[str]) -> str | None:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import linprog
 
-from pipeline.report.cells import Key, Registry, Relation
+from pipeline.report.cells import Key, Registry
 
 THRESHOLD = "drempel"
 DOMINANCE = "dominantie"
@@ -49,10 +49,6 @@ class Suppressor:
     def __init__(self, reg: Registry, k: int, one: float, two: float) -> None:
         self.reg, self.k, self.one, self.two = reg, k, one, two
         self.hidden: dict[Key, Decision] = {}
-        self._unit_of: dict[Key, tuple[Key, ...]] = {}
-        for unit in reg.units:
-            for key in unit:
-                self._unit_of[key] = unit
 
     # --- hiding, with the cells that go with it ------------------------------------------------------------
 
@@ -62,11 +58,8 @@ class Suppressor:
             cell = todo.pop()
             if cell in self.hidden or cell in self.reg.unpublished:
                 continue
-            self.hidden[cell] = Decision(cell, rule, why)
-            if cell != key:
-                self.hidden[cell] = Decision(cell, rule, f"hoort bij {'/'.join(key)}: {why}")
-            todo += [c for c in self._unit_of.get(cell, ()) if c not in self.hidden]
-            todo += [c for c in self.reg.implies.get(cell, ()) if c not in self.hidden]
+            self.hidden[cell] = Decision(cell, rule, why if cell == key else f"hoort bij {'/'.join(key)}: {why}")
+            todo += self.reg.implies.get(cell, ())
 
     def primary(self) -> None:
         reg, k = self.reg, self.k
@@ -225,7 +218,3 @@ def exposure(reg: Registry, hidden: dict[Key, Decision], k: int) -> list[tuple[K
 
 def suppress_all(reg: Registry, k: int, one: float, two: float) -> dict[Key, Decision]:
     return Suppressor(reg, k, one, two).run()
-
-
-def relations_of(reg: Registry, key: Key) -> list[Relation]:
-    return [rel for rel in reg.relations if key in (rel.total, *rel.parts)]

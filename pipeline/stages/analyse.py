@@ -372,14 +372,10 @@ def _breakdowns(used: pd.DataFrame, counts: pd.DataFrame, settings: Settings) ->
     }
 
 
-def _top_two(frame: pd.DataFrame, unit: str, column: str, weight: str | None = None) -> dict:
-    """unit -> column -> [largest, second-largest] contribution of one client to that count (or weight sum)."""
-    values = frame[weight] if weight else pd.Series(1.0, index=frame.index)
+def _top_two(frame: pd.DataFrame, unit: str, column: str) -> dict:
+    """unit -> column -> [largest, second-largest] contribution of one client to that count."""
     per_client = (
-        frame.assign(_w=values.astype(float))
-        .groupby([unit, column, "client_id"], observed=True)["_w"]
-        .sum()
-        .sort_values(ascending=False, kind="stable")
+        frame.groupby([unit, column, "client_id"], observed=True).size().astype(float).sort_values(ascending=False)
     )
     top = per_client.groupby(level=[0, 1], observed=True).head(2)
     out: dict[str, dict[str, list[float]]] = {}
@@ -392,10 +388,10 @@ def _top_two(frame: pd.DataFrame, unit: str, column: str, weight: str | None = N
     return out
 
 
-def _by_period_and_total(frame: pd.DataFrame, unit: str, weight: str | None = None) -> dict:
+def _by_period_and_total(frame: pd.DataFrame, unit: str) -> dict:
     periods = frame.assign(_periode=period_of(frame["venster"].array).astype(str))
-    out = _top_two(periods, unit, "_periode", weight)
-    for u, columns in _top_two(periods.assign(_periode="totaal"), unit, "_periode", weight).items():
+    out = _top_two(periods, unit, "_periode")
+    for u, columns in _top_two(periods.assign(_periode="totaal"), unit, "_periode").items():
         out.setdefault(u, {}).update(columns)
     return out
 
@@ -412,7 +408,6 @@ def _dominance(used: pd.DataFrame, counts: pd.DataFrame) -> dict[str, Any]:
     is_e = frame["klasse"] == E_CLASS
     return {
         "overall": _by_period_and_total(frame, "alle"),
-        "score": _by_period_and_total(frame, "alle", "gewicht"),
         "windows": _top_two(frame, "venster", "totaal"),
         "by_sex": _by_period_and_total(frame, "geslacht"),
         "by_age": _by_period_and_total(frame, "leeftijdsgroep"),
