@@ -88,7 +88,7 @@ test: $(STAMP) ## set up .venv if needed, run ruff and the tests
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest
 
-test-fast: $(STAMP) ## the unit and property tests only (under a minute or two): the loop while you edit
+test-fast: $(STAMP) ## the unit and property tests only (under three minutes): the loop while you edit
 	$(PY) -m ruff check .
 	$(PY) -m pytest -m "not slow" -q
 

@@ -63,6 +63,34 @@ def test_two_hidden_groups_that_one_client_dominates_together_take_a_third():
     assert {"a", "b"} <= set(marks) and len(marks) == 3
 
 
+def _weighted(score: bool) -> Registry:
+    """Registrations by severity (licht 100, middel 30, zwaar 12, zwaar dominated) with their total and,
+    if `score`, the severity score 1*licht + 2*middel + 3*zwaar = 196 beside them."""
+    reg = Registry()
+    counts, tops = {"licht": 100, "middel": 30, "zwaar": 12}, {"licht": (5, 4), "middel": (3, 3), "zwaar": (9, 1)}
+    for sev, n in counts.items():
+        reg.add(("sev", sev), n, "registraties", "severity", clients=20, tops=list(tops[sev]))
+    reg.add(("reg",), 142, "registraties", "t")
+    reg.relate(("reg",), [("sev", s) for s in counts], disjoint=False)
+    if score:
+        reg.add(("score",), 196, "score", "severity_score")
+        reg.relate(("score",), [("sev", s) for s in counts], disjoint=False, weights=[1, 2, 3])
+    return reg
+
+
+def test_a_weighted_sum_is_one_more_equation_and_the_score_is_hidden_first():
+    """By hand: zwaar (12) is dominated; the total hides middel (30) with it, as the smallest other part. With the
+    score, 30 + 12 = 42 and 2*30 + 3*12 = 96 give both back: one more cell must go, and the score is the one
+    whose loss tells the reader least."""
+    plain = suppress_all(_weighted(False), 5, 0.5, 0.8)
+    assert set(plain) == {("sev", "zwaar"), ("sev", "middel")}
+    reg = _weighted(True)
+    assert [key for key, _, _ in exposure(reg, plain, 5)] == [("sev", "middel"), ("sev", "zwaar")]
+    hidden = suppress_all(reg, 5, 0.5, 0.8)
+    assert set(hidden) == {("sev", "zwaar"), ("sev", "middel"), ("score",)}
+    assert exposure(reg, hidden, 5) == []
+
+
 def _cross(matrix: dict[str, dict[str, int]]) -> Registry:
     """Client counts in a cross table whose row and column totals are published."""
     reg = Registry()

@@ -79,8 +79,8 @@ class System:
             self.shown[key] = value
         return key
 
-    def add_sum(self, total: tuple, parts: list[tuple]) -> None:
-        self.sums.append((total, parts))
+    def add_sum(self, total: tuple, parts: list[tuple], weights: list[float] | None = None) -> None:
+        self.sums.append((total, parts, weights or [1.0] * len(parts)))
 
     def _bounds(self, key: tuple) -> tuple:
         """What the reader knows: a client count '<5' is 1 to 4 for a group (0 to 4 for a cell in a hidden
@@ -96,9 +96,9 @@ class System:
         names = sorted(self.hidden)
         index = {k: i for i, k in enumerate(names)}
         rows, rhs = [], []
-        for total, parts in self.sums:
+        for total, parts, weights in self.sums:
             row, known = np.zeros(len(names)), 0.0
-            for key, sign in [(total, -1.0), *[(p, 1.0) for p in parts]]:
+            for key, sign in [(total, -1.0), *zip(parts, weights, strict=True)]:
                 if key in index:
                     row[index[key]] += sign
                 elif key in self.shown:
@@ -174,6 +174,9 @@ def _system(out) -> System:
             s.add_sum((family, label, "Totaal"), [(family, label, c) for c in ("Voor", "Tijdens", "Na")])
     sev_total = [k for k in s.shown.keys() | s.hidden.keys() if k[0] == "sev" and k[2] == "Totaal"]
     s.add_sum(("all", "totaal"), [("class", "E", "totaal"), *sev_total])
+    for column in ("Voor", "Na"):  # the E categories and the severities of a period: all its registrations
+        parts = sorted(k for k in s.shown.keys() | s.hidden.keys() if k[0] in ("ecat", "sev") and k[2] == column)
+        s.add_sum(("all", column.lower()), parts)
     changes = _table(out, "veranderingsgroepen")
     for group, rows in changes.groupby("Groep", sort=False):
         parts = [
@@ -257,3 +260,54 @@ def test_a_results_json_without_the_dominance_data_is_refused(attacked):
     older = {k: v for k, v in r.items() if k != "dominance"}
     with pytest.raises(UserError, match="oudere versie"):
         Protection(Results.model_validate(older))
+
+
+def _render(folder, results: dict):
+    path = folder / "results.json"
+    path.write_text(json.dumps(results), encoding="utf-8")
+    out = folder / "out"
+    done = run_cli("render", "--results", str(path), "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+def _score_sums(system: System, out, results: dict) -> None:
+    """What the severity score table adds: per period, the score is the weighted sum of the counts by severity
+    (the weights are printed under the table), E registrations weighing as licht."""
+    weights = results["severity_score"]["gewichten"]
+    score = _table(out, "zwaartescore").set_index(_table(out, "zwaartescore").columns[0])
+    severities = [r.rstrip("*") for r in _table(out, "zwaarte").iloc[:, 0] if r.rstrip("*") != "Totaal"]
+    for column in ("Voor", "Na"):
+        total = system.cell(("score", column), score.loc["Totaal", column])
+        e_parts = [k for k in system.shown.keys() | system.hidden.keys() if k[0] == "ecat" and k[2] == column]
+        system.add_sum(
+            total,
+            [*sorted(e_parts), *[("sev", sev, column) for sev in severities]],
+            [weights["licht"]] * len(e_parts) + [weights[sev.lower()] for sev in severities],
+        )
+
+
+def test_a_dominated_window_and_severity_stay_hidden_in_text_and_under_the_score(attacked, tmp_path):
+    """One client makes most of the registrations of '3 mnd voor' and of the zwaar ones: the window is not
+    in any sentence or figure, and the severity score with its printed weights does not give zwaar back."""
+    from pipeline.report.formatting import nl_int
+
+    _, r = attacked
+    edited = json.loads(json.dumps(r))
+    label = list(edited["windows"])[1]
+    edited["dominance"]["windows"][label]["totaal"] = [0.7 * edited["windows"][label], 1.0]
+    for column, value in edited["dominance"]["severity"]["zwaar"].items():
+        value[0] = 0.9 * edited["severity"]["zwaar"][column]
+    out = _render(tmp_path, edited)
+    log = (out / "intern" / "onderdrukking.csv").read_text(encoding="utf-8-sig")
+    assert f"windows;{label}" in log.replace(",", ";") or label in log
+    html = (out / "rendementsanalyse.html").read_text(encoding="utf-8")
+    value = nl_int(edited["windows"][label])
+    assert f"{value} in '{label}'" not in html and "een niet getoond aantal in" in html
+    assert "→ " + value not in html and value + " →" not in html  # the rise towards the ICO is told without it
+    zwaar = nl_int(edited["severity"]["zwaar"]["voor"])
+    assert f"zwaar van {zwaar}" not in html
+    system = _system(out)
+    _score_sums(system, out, edited)
+    assert ("sev", "Zwaar", "Voor") in system.hidden
+    assert system.recomputed() == []

@@ -142,9 +142,7 @@ def _approx(value):
     return value
 
 
-@hsettings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(exports())
-def test_pipeline_agrees_with_the_reference_and_accounts_for_every_row(settings, mapping, export):
+def _agrees_with_the_reference(settings, mapping, export) -> None:
     clients, registrations, _ = export
     with tempfile.TemporaryDirectory() as folder:
         cpath, bpath = _write(Path(folder), clients, registrations)
@@ -154,6 +152,19 @@ def test_pipeline_agrees_with_the_reference_and_accounts_for_every_row(settings,
     parts = ("duplicates", "unknown_client", "rows_excluded_followup", "outside_windows", "used")
     assert rec["rows_read"] == len(registrations) == sum(rec[k] for k in parts)
     assert _core(results) == _approx(expected)
+
+
+@hsettings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(exports())
+def test_pipeline_agrees_with_the_reference_and_accounts_for_every_row(settings, mapping, export):
+    _agrees_with_the_reference(settings, mapping, export)
+
+
+@pytest.mark.slow  # about a second per example: the many examples run in make test, a few in make test-fast
+@hsettings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(exports())
+def test_pipeline_agrees_with_the_reference_on_many_exports(settings, mapping, export):
+    _agrees_with_the_reference(settings, mapping, export)
 
 
 @pytest.mark.slow  # two whole pipelines per example (about a minute): in make test, not in the edit loop

@@ -29,15 +29,16 @@ def test_regression_to_the_mean_is_named_with_the_datas_own_numbers(default_run)
     assert "(100 → 250)" in " ".join(report_text.key_sentences(only_before, protection))
     flat = _with_windows(r, [300, 250, 200, 190, 180])
     assert "regressie" not in " ".join(report_text.key_sentences(flat, protection))
-    assert any("Regressie naar het gemiddelde" in p for p in report_text.limits(flat))
+    assert any("Regressie naar het gemiddelde" in p for p in report_text.limits(flat, protection))
 
 
 def test_covid_caveat_only_when_the_period_overlaps(default_run):
     _, r = default_run
-    assert any("COVID-19" in p for p in report_text.limits(Results.model_validate(r)))
+    protection = Protection(Results.model_validate(r))
+    assert any("COVID-19" in p for p in report_text.limits(Results.model_validate(r), protection))
     later = copy.deepcopy(r)
     later["settings"]["periode"] = {"van": "2023-01-01", "tot": "2025-12-31"}
-    assert not any("COVID-19" in p for p in report_text.limits(Results.model_validate(later)))
+    assert not any("COVID-19" in p for p in report_text.limits(Results.model_validate(later), protection))
 
 
 def test_direction_and_significance_words(default_run):

@@ -24,6 +24,10 @@ class Relation:
     total: Key
     parts: tuple[Key, ...]
     disjoint: bool  # the parts are disjoint sets of clients (a client counts in one part only)
+    weights: tuple[float, ...] | None = None  # total = sum of weight x part (the severity score); None: all 1
+
+    def coefficients(self) -> tuple[float, ...]:
+        return self.weights if self.weights is not None else (1.0,) * len(self.parts)
 
 
 @dataclass
@@ -63,10 +67,17 @@ class Registry:
         for cell in cells:
             self.implies[cell] = cells
 
-    def relate(self, total: Key, parts: list[Key], disjoint: bool) -> None:
-        parts = [p for p in parts if p in self.value]
-        if total in self.value and parts:
-            self.relations.append(Relation(total, tuple(parts), disjoint))
+    def relate(self, total: Key, parts: list[Key], disjoint: bool, weights: list[float] | None = None) -> None:
+        kept = [(p, w) for p, w in zip(parts, weights or [1.0] * len(parts), strict=True) if p in self.value]
+        if total in self.value and kept:
+            self.relations.append(
+                Relation(
+                    total,
+                    tuple(p for p, _ in kept),
+                    disjoint,
+                    None if weights is None else tuple(float(w) for _, w in kept),
+                )
+            )
 
 
 def _tops(r: Results, family: str, unit: str, column: str) -> list[float] | None:
@@ -177,6 +188,30 @@ def _categories_and_severity(reg: Registry, r: Results) -> None:
         reg.relate(("reg", c), [e_total, *[("sev", s, c) for s in severities]], disjoint=False)
 
 
+def _severity_score(reg: Registry, r: Results) -> None:
+    """The severity score totals are a weighted sum of the counts by severity: with the weights printed beside
+    them, they are one more equation for a hidden severity count. The E registrations weigh by their own
+    severity: where the numbers show that all of them weigh the same (the default: licht), that weight is the
+    coefficient of the E count; otherwise their part of the score is an unknown of its own."""
+    s = r.severity_score
+    weights = s.gewichten
+    reg.together((("score", "voor"), ("score", "na")))
+    for c in ("voor", "na"):
+        total = reg.add(("score", c), getattr(s, c), "score", "severity_score")
+        others = sum(weights.get(sev, 0.0) * getattr(row, c) for sev, row in r.severity.items())
+        e_count = reg.value.get(("ereg", c), 0.0)
+        rest = getattr(s, c) - others
+        e_weight = next((w for w in weights.values() if abs(rest - w * e_count) < 1e-6 * max(1.0, abs(rest))), None)
+        if e_weight is None:
+            parts = [reg.add(("escore", c), rest, "score", "e", published=False)]
+            coefficients = [1.0]
+        else:
+            parts, coefficients = [("ereg", c)], [e_weight]
+        parts += [("sev", sev, c) for sev in r.severity]
+        coefficients += [weights.get(sev, 0.0) for sev in r.severity]
+        reg.relate(total, parts, disjoint=False, weights=coefficients)
+
+
 def _change_groups(reg: Registry, r: Results) -> None:
     """Change groups by change class: a cross table of clients whose margins the report states (the group sizes,
     and the clients per class over both groups in the text)."""
@@ -189,12 +224,21 @@ def _change_groups(reg: Registry, r: Results) -> None:
         cells = [
             reg.add(("chg", name, c), getattr(g, c), "clients", "change", clients=getattr(g, c)) for c in CHANGE_CLASSES
         ]
-        reg.implies[n] = tuple(cells)  # a hidden group hides its classes; a hidden class not its group
+        # the clients without any registration after the ICO: a part of the group the text names
+        none_after = reg.add(("chgz", name), g.geen_na, "clients", "change", clients=g.geen_na)
+        reg.implies[n] = (*cells, none_after)  # a hidden group hides its classes; a hidden class not its group
         reg.relate(n, cells, disjoint=True)
     reg.relate(("n",), [("chg", name, "n") for name in groups], disjoint=True)
     for cls in CHANGE_CLASSES:
         reg.relate(("chgc", cls), [("chg", name, cls) for name in groups], disjoint=True)
     reg.relate(("n",), [("chgc", cls) for cls in CHANGE_CLASSES], disjoint=True)
+
+
+def _mix(reg: Registry, r: Results) -> None:
+    """The clients with registrations both before and after: the text names how many."""
+    mix = r.severity_score.mix
+    if mix is not None:
+        reg.add(("mix", "n"), mix.n_clients, "clients", "severity_score", clients=mix.n_clients)
 
 
 def _exclusions(reg: Registry, r: Results) -> None:
@@ -215,6 +259,8 @@ def registry(r: Results) -> Registry:
     _event_months(reg, r)
     _classes(reg, r)
     _categories_and_severity(reg, r)
+    _severity_score(reg, r)
     _change_groups(reg, r)
+    _mix(reg, r)
     _exclusions(reg, r)
     return reg

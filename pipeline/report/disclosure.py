@@ -16,6 +16,7 @@ from typing import Any
 
 from pipeline.errors import UserError
 from pipeline.report.cells import month_key, registry
+from pipeline.report.formatting import nl_int
 from pipeline.report.suppression import exposure, suppress_all
 from schemas.results import Results
 from schemas.vocabulary import CHANGE_CLASSES
@@ -87,7 +88,8 @@ def _check_sums(reg) -> None:
     """A results.json whose numbers do not add up (edited by hand, or of another version) is refused: its
     protection could not be checked."""
     for rel in reg.relations:
-        total, parts = reg.value[rel.total], sum(reg.value[p] for p in rel.parts)
+        total = reg.value[rel.total]
+        parts = sum(w * reg.value[p] for p, w in zip(rel.parts, rel.coefficients(), strict=True))
         if rel.total not in reg.unpublished and abs(total - parts) > 1e-6 * max(1.0, abs(total)):
             raise UserError(
                 f"results.json klopt niet: {'/'.join(rel.total)} is {total:g}, maar de delen tellen op tot "
@@ -128,6 +130,9 @@ class Protection:
         self.class_by_sex = {(c, g): mark for (_, c, g), mark in cross.items()}
         self.class_by_age = {(klasse, age): n for klasse, ages in per.class_by_age.items() for age, n in ages.items()}
         self.excluded = self._family(("excl", reason) for reason in r.data_quality.clients_excluded_followup)
+        self.score = self._family(("score", c) for c in ("voor", "na"))
+        self.no_after = self._family(("chgz", g) for g in r.change_groups)
+        self.mix = self._family([("mix", "n")], 0).get("mix")
         totals = [key for key in self.decisions if key[0] in ("n", "reg")]
         if totals:
             raise UserError(
@@ -151,6 +156,13 @@ class Protection:
     def _family(self, keys, name: int = 1) -> dict[str, Hidden]:
         """{group: mark} of the hidden ones, keyed by the group's name (part `name` of the key)."""
         return {key[name]: mark for key, mark in self._marks(keys).items()}
+
+    @staticmethod
+    def show(mark: Hidden | None, value: float, fmt=None) -> str:
+        """A number for a sentence: its mark when it is hidden, else the number in Dutch notation."""
+        if mark is not None:
+            return str(mark)
+        return (fmt or nl_int)(value)
 
     def hidden_in(self, family: str) -> dict[str, Hidden]:
         """The hidden groups of a family of results: by_sex, by_age, e_categories or severity."""

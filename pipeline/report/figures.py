@@ -295,20 +295,23 @@ def windows(r: Results, p: Protection) -> Chart:
     labels = [k[0].upper() + k[1:] for k in w]
     fig, ax = plt.subplots(figsize=(7.5, 3.8))
     colours = [PERIOD_COLOURS["voor"]] * 2 + [PERIOD_COLOURS["tijdens"]] + [PERIOD_COLOURS["na"]] * 2
-    bars = ax.bar(labels, list(w.values()), color=colours)
+    hidden = p.windows  # a window hidden in the table has no bar here, only its mark
+    heights = [0 if k in hidden else v for k, v in w.items()]
+    bars = ax.bar(labels, heights, color=colours)
     for bar, hatch in zip(bars, ["", "", "///", "...", "..."], strict=True):
         bar.set_hatch(hatch)
         bar.set_edgecolor("white")
-    _label_bars(ax, bars, [f"{nl_int(v)} ({nl_pct(share(v, total), 0)})" for v in w.values()])
+    texts = [str(hidden[k]) if k in hidden else f"{nl_int(v)} ({nl_pct(share(v, total), 0)})" for k, v in w.items()]
+    _label_bars(ax, bars, texts)
     _integers(ax)
     ax.set_ylabel("Aantal registraties")
     ax.margins(y=0.15)
     ax.set_title("Registraties voor, tijdens en na het ICO")
-    parts = ", ".join(f"{k} {nl_int(v)}" for k, v in w.items())
+    parts = ", ".join(f"{k} {hidden[k] if k in hidden else nl_int(v)}" for k, v in w.items())
     return Chart(
         "vensters",
         "Aantal registraties (staaf) en aandeel van het totaal (tussen haakjes) per periode rond "
-        "het ICO. De perioden vóór zijn blauw, tijdens oranje, erna groen.",
+        "het ICO. De perioden vóór zijn blauw, tijdens oranje, erna groen." + _left_out(hidden, p.k),
         f"Staafdiagram van het aantal registraties per periode: {parts}.",
         *_save(fig),
     )

@@ -103,10 +103,13 @@ class Suppressor:
         return None
 
     def _smallest_visible(self, cells: Iterable[Key]) -> Key | None:
+        # a summary (the severity score) goes before a count: it tells the reader less than the count would
         candidates = sorted(
-            (self.reg.value[c], c) for c in cells if c not in self.hidden and c not in self.reg.unpublished
+            (self.reg.kind[c] != "score", self.reg.value[c], c)
+            for c in cells
+            if c not in self.hidden and c not in self.reg.unpublished
         )
-        positive = [c for v, c in candidates if v > 0]
+        positive = [c for _, v, c in candidates if v > 0]
         return positive[0] if positive else None
 
     def secondary(self) -> None:
@@ -188,7 +191,7 @@ def exposure(reg: Registry, hidden: dict[Key, Decision], k: int) -> list[tuple[K
             continue
         row = np.zeros(len(unknown))
         known = 0.0
-        for c, sign in [(rel.total, -1.0), *[(p, 1.0) for p in rel.parts]]:
+        for c, sign in [(rel.total, -1.0), *zip(rel.parts, rel.coefficients(), strict=True)]:
             if c in index:
                 row[index[c]] += sign
             else:

@@ -364,6 +364,7 @@ def tests_table(r: Results, p: Protection) -> Table:
 
 def severity_score_table(r: Results, p: Protection) -> Table:
     s = r.severity_score
+    mark = next(iter(p.score.values()), None)  # the totals before and after are hidden together, or not at all
     weights = ", ".join(f"{k} {v:g}" for k, v in s.gewichten.items())
     return Table(
         "zwaartescore",
@@ -371,10 +372,10 @@ def severity_score_table(r: Results, p: Protection) -> Table:
         ["", "Voor", "Na", "Verandering"],
         ["text", "dec", "dec", "pct"],
         [
-            ["Totaal", s.voor, s.na, s.afname_pct],
-            ["Gemiddeld per cliënt", s.gemiddeld_voor, s.gemiddeld_na, None],
+            _masked(["Totaal", s.voor, s.na, s.afname_pct], mark),
+            _masked(["Gemiddeld per cliënt", s.gemiddeld_voor, s.gemiddeld_na, None], mark),
         ],
-        notes=[f"Gewichten: {weights}; E-meldingen tellen als licht."],
+        notes=[f"Gewichten: {weights}; E-meldingen tellen als licht.", *_notes(p, p.score)],
     )
 
 

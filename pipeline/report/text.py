@@ -50,8 +50,11 @@ def _direction(before: int, after: int, verb_down: str = "daalde", verb_up: str 
     return verb_down if after < before else (verb_up if after > before else "bleef gelijk")
 
 
-def _count_or_small(n: int, p: Protection) -> str:
-    return f"minder dan {p.k}" if 0 < n < p.k else nl_int(n)
+def _words(mark, value: float, p: Protection) -> str:
+    """A count in a sentence as the tables show it: the number, or in words why it is not shown."""
+    if mark is None:
+        return nl_int(value)
+    return f"minder dan {p.k}" if str(mark) == f"<{p.k}" else "een niet getoond aantal"
 
 
 def key_sentences(r: Results, p: Protection) -> list[str]:
@@ -94,15 +97,15 @@ def key_sentences(r: Results, p: Protection) -> list[str]:
     rose = sum(g.toegenomen for g in groups.values())
     if n:
         out.append(
-            f"Bij {_count_or_small(halved, p)} van de {nl_int(n)} cliënten halveerde het aantal registraties of meer; "
-            f"bij {_count_or_small(rose, p)} nam het toe."
+            f"Bij {_words(p.change_total.get('afname_50_plus'), halved, p)} van de {nl_int(n)} cliënten halveerde "
+            f"het aantal registraties of meer; bij {_words(p.change_total.get('toegenomen'), rose, p)} nam het toe."
         )
     if rises_towards_ico(r):
         accounted = (
             "" if pretrend_failed(r) else "; de hoofdschatting houdt daar rekening mee, de beschrijving hierboven niet"
         )
         out.append(
-            f"Let op: het aantal registraties liep op {rise_text(r)}. Een deel van een daling daarna is ook zonder "
+            f"Let op: het aantal registraties liep op {rise_text(r, p)}. Een deel van een daling daarna is ook zonder "
             f"ICO te verwachten (regressie naar het gemiddelde){accounted}. Zie 'Hoe groot is het effect echt?'."
         )
     return out
@@ -114,23 +117,29 @@ def rises_towards_ico(r: Results) -> bool:
     return w[0] < w[1]
 
 
-def rise_text(r: Results) -> str:
+def _window_counts(r: Results, p: Protection) -> list[str]:
+    return [_words(p.windows.get(name), n, p) for name, n in r.windows.items()]
+
+
+def rise_text(r: Results, p: Protection) -> str:
     w = list(r.windows.values())
+    shown = _window_counts(r, p)
     if w[1] < w[2]:
-        return f"in de maanden vóór en tijdens het ICO ({nl_int(w[0])} → {nl_int(w[1])} → {nl_int(w[2])})"
-    return f"in de maanden vóór het ICO ({nl_int(w[0])} → {nl_int(w[1])})"
+        return f"in de maanden vóór en tijdens het ICO ({shown[0]} → {shown[1]} → {shown[2]})"
+    return f"in de maanden vóór het ICO ({shown[0]} → {shown[1]})"
 
 
-def windows_text(r: Results) -> str:
+def windows_text(r: Results, p: Protection) -> str:
     w = r.windows
     names = list(w)
+    shown = _window_counts(r, p)
     o = r.overall
     peak = max(w, key=w.get)
     return (
         f"In de {months(r.settings.vensters.lang_maanden)} vóór het ICO zijn {nl_int(o.voor)} registraties "
-        f"geteld ({nl_int(w[names[0]])} in de periode '{names[0]}' en {nl_int(w[names[1]])} in '{names[1]}'), "
-        f"tijdens het ICO {nl_int(w['tijdens'])} en in de {months(r.settings.vensters.lang_maanden)} erna "
-        f"{nl_int(o.na)} ({nl_int(w[names[3]])} in '{names[3]}' en {nl_int(w[names[4]])} in '{names[4]}'). "
+        f"geteld ({shown[0]} in de periode '{names[0]}' en {shown[1]} in '{names[1]}'), "
+        f"tijdens het ICO {shown[2]} en in de {months(r.settings.vensters.lang_maanden)} erna "
+        f"{nl_int(o.na)} ({shown[3]} in '{names[3]}' en {shown[4]} in '{names[4]}'). "
         f"Het hoogste aantal valt in de periode '{peak}'. Gemiddeld had een cliënt {nl_decimal(o.gemiddeld_voor)} "
         f"registraties vóór het ICO en {nl_decimal(o.gemiddeld_na)} erna."
     )
@@ -188,7 +197,7 @@ def difference_sentence(r: Results, kenmerk: str, hidden, names: dict[str, str])
     )
 
 
-def age_text(r: Results) -> str:
+def age_text(r: Results, p: Protection) -> str:
     small = [k for k, g in r.by_age.items() if not g.getoetst]
     tested = [k for k, g in r.by_age.items() if g.getoetst]
     alpha = r.settings.alpha
@@ -204,7 +213,7 @@ def age_text(r: Results) -> str:
             f"Van de {len(tested)} getoetste leeftijdsgroepen is de daling in {len(significant)} statistisch "
             f"significant na Holm-correctie" + (f" ({', '.join(significant)})." if significant else ".")
         )
-    hidden = [k for k in r.by_age if k not in tested]
+    hidden = {k for k in r.by_age if k not in tested} | set(p.age)
     sentence = difference_sentence(r, "leeftijdsgroep", hidden, {})
     if sentence:
         parts.append(sentence)
@@ -225,7 +234,7 @@ def change_text(r: Results, p: Protection) -> list[str]:
                 return nl_pct(share(getattr(g, c), g.n), 0)
             return f"minder dan {p.k} cliënten" if str(mark) == f"<{p.k}" else "een niet getoond aantal"
 
-        no_after = f"minder dan {p.k}" if 0 < g.geen_na < p.k else nl_int(g.geen_na)
+        no_after = _words(p.no_after.get(key), g.geen_na, p)
         out.append(
             f"{nl_int(g.n)} cliënten hadden vóór het ICO {which} registraties. Bij {share_of('toegenomen')} van hen "
             f"nam het aantal na het ICO toe, bij {share_of('afname_0_10')} daalde het met hooguit 10%, bij "
@@ -262,16 +271,20 @@ def severity_text(r: Results, p: Protection) -> str:
     ]
     s = r.severity_score
     alpha = r.settings.alpha
+    means = (
+        "staat hier niet, omdat zij een niet getoond aantal zou verraden"
+        if p.score
+        else f"ging van gemiddeld {nl_decimal(s.gemiddeld_voor)} naar {nl_decimal(s.gemiddeld_na)}"
+    )
     score = (
-        f"De zwaartescore per cliënt (de som van de gewichten van zijn registraties) ging van gemiddeld "
-        f"{nl_decimal(s.gemiddeld_voor)} naar {nl_decimal(s.gemiddeld_na)}; dit verschil is "
+        f"De zwaartescore per cliënt (de som van de gewichten van zijn registraties) {means}; dit verschil is "
         f"{_significance(s.wilcoxon.p, alpha)}. Die score telt het aantal mee: minder registraties geven een "
         f"lagere score, ook als ze niet minder zwaar zijn."
     )
     if s.mix is not None and s.mix.gemiddeld_voor is not None:
         score += (
             f" Of de registraties zelf minder zwaar werden, zegt het gemiddelde gewicht per registratie, bij de "
-            f"{_count_or_small(s.mix.n_clients, p)} cliënten met registraties vóór én na: van "
+            f"{_words(p.mix, s.mix.n_clients, p)} cliënten met registraties vóór én na: van "
             f"{nl_decimal(s.mix.gemiddeld_voor, 2)} naar {nl_decimal(s.mix.gemiddeld_na, 2)}; dit verschil is "
             f"{_significance(s.mix.wilcoxon.p, alpha)}."
         )
@@ -283,9 +296,9 @@ def severity_text(r: Results, p: Protection) -> str:
     )
 
 
-def limits(r: Results) -> list[str]:
+def limits(r: Results, p: Protection) -> list[str]:
     """Wat deze cijfers wel en niet zeggen: the caveats, with the data's own numbers where they apply."""
-    w = list(r.windows.values())
+    w = _window_counts(r, p)
     out = [
         "Er is geen vergelijkingsgroep van personen die niet in een ICO zijn besproken. De schattingen met vaste "
         "effecten en met imputatie vergelijken cliënten met hun eigen eerdere maanden en met cliënten die later "
@@ -295,9 +308,9 @@ def limits(r: Results) -> list[str]:
     if rises_towards_ico(r):
         out.append(
             f"Regressie naar het gemiddelde. Cliënten worden aangemeld voor een ICO als het slecht gaat: het aantal "
-            f"registraties liep op {rise_text(r)}. Na zo'n piek daalt het aantal vaak vanzelf weer, ook zonder "
+            f"registraties liep op {rise_text(r, p)}. Na zo'n piek daalt het aantal vaak vanzelf weer, ook zonder "
             f"ingreep. Een deel "
-            f"van de daling naar {nl_int(w[3])} en {nl_int(w[4])} is daarom te verwachten, los van het ICO. "
+            f"van de daling naar {w[3]} en {w[4]} is daarom te verwachten, los van het ICO. "
             f"Onderzoek naar vergelijkbare aanpakken liet zien dat zulke vóór-na-vergelijkingen het effect sterk "
             f"kunnen "
             f"overschatten."
