@@ -80,7 +80,18 @@ class Subgroup(GroupSummary):
     n_ongelijk: int | None
     reden: str | None = Field(description="why the group is not tested; null when it is")
     getoetst: bool
-    p_holm: float | None = Field(description="Holm over every tested sex and age group together")
+    p_holm: float | None = Field(description="Holm over every tested sex, age group and ICO type together")
+
+
+class IcoDuration(_Model):
+    """The change per client against the ICO's duration: a rank correlation and three duration groups."""
+
+    maat: str
+    n: int
+    mediaan_maanden: float | None
+    spearman_rho: float | None
+    p: float | None
+    groepen: dict[str, GroupSummary] = Field(description="about equal thirds by duration, cut at whole months")
 
 
 class SeverityMix(_Model):
@@ -415,6 +426,10 @@ class Results(_Model):
     overall: Overall
     by_sex: dict[str, Subgroup]
     by_age: dict[str, Subgroup]
+    by_ico_type: dict[str, Subgroup] = Field(
+        default_factory=dict, description="per ICO type of the client list ('onbekend': left empty); {} without types"
+    )
+    ico_duur: IcoDuration | None = None
     e_categories: dict[str, Counts]
     severity: dict[str, Counts]
     severity_score: SeverityScore

@@ -69,7 +69,8 @@ BVH_COLUMNS = ["client_id", "registratienummer", "datum", "imk_code", "rol"]
 
 def typed(clients: list[dict], bvh: list[dict]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Validated, typed frames from lists of row dicts (text values as in a file)."""
-    return validate(raw(csv_text(clients, CLIENT_COLUMNS), "clients.csv"), raw(csv_text(bvh, BVH_COLUMNS), "bvh.csv"))
+    columns = CLIENT_COLUMNS + [c for c in ("ico_type", "overleden") if any(c in row for row in clients)]
+    return validate(raw(csv_text(clients, columns), "clients.csv"), raw(csv_text(bvh, BVH_COLUMNS), "bvh.csv"))
 
 
 def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:

@@ -78,6 +78,7 @@ def compute(clients_path: Path, bvh_path: Path, code_table: dict[str, dict], van
         clients[row["client_id"].strip()] = {
             "sex": SEX[row["geslacht"].strip().lower()],
             "age": group,
+            "type": (row.get("ico_type") or "").strip() or "onbekend",
             "start": start,
             "end": end,
             "ok": ok,
@@ -157,7 +158,9 @@ def compute(clients_path: Path, bvh_path: Path, code_table: dict[str, dict], van
 
     by_sex = subgroups("sex", ["man", "vrouw", "onbekend"], lambda lab, n: lab != "onbekend" and n >= 10)
     by_age = subgroups("age", [b[0] for b in AGE_BINS], lambda lab, n: n >= 10)
-    tested = [g for fam in (by_sex, by_age) for g in fam.values() if g["p"] is not None]
+    types = sorted({c["type"] for c in compared} - {"onbekend"})
+    by_type = subgroups("type", [*types, "onbekend"], lambda lab, n: lab != "onbekend" and n >= 10) if types else {}
+    tested = [g for fam in (by_sex, by_age, by_type) for g in fam.values() if g["p"] is not None]
     if tested:
         for g, adj in zip(tested, multipletests([g["p"] for g in tested], method="holm")[1], strict=True):
             g["p_holm"] = float(adj)
@@ -189,6 +192,7 @@ def compute(clients_path: Path, bvh_path: Path, code_table: dict[str, dict], van
         "overall": {"n": len(compared), "voor": voor, "na": na, "p": test(compared)},
         "by_sex": by_sex,
         "by_age": by_age,
+        "by_ico_type": by_type,
         "e_categories": e_cat,
         "severity": sev,
         "imk_classes": classes,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pytest
 import scipy.stats
@@ -16,11 +18,13 @@ START, END = "2020-08-31", "2020-09-30"
 DATE = {"voor": "2020-07-15", "tijdens": "2020-09-10", "na": "2020-11-15"}
 
 
-def build(specs, settings, mapping):
-    """specs: (client_id, sex, age, {period: [codes]}) -> (results, per-client counts)."""
+def build(specs, settings, mapping, types: dict[str, str] | None = None):
+    """specs: (client_id, sex, age, {period: [codes]}) -> (results, per-client counts); types: ICO type per id."""
     clients, bvh, n = [], [], 0
     for cid, sex, age, regs in specs:
         clients.append({"client_id": cid, "geslacht": sex, "leeftijd": str(age), "ico_start": START, "ico_eind": END})
+        if types is not None:
+            clients[-1]["ico_type"] = types.get(cid, "")
         for period, codes in regs.items():
             for code in codes:
                 n += 1
@@ -64,6 +68,34 @@ def test_group_of_nine_is_not_tested_group_of_ten_is(settings, mapping):
     adjusted = {p_man: results["by_sex"]["man"]["p_holm"], big["p"]: big["p_holm"]}
     assert adjusted[low] == pytest.approx(holm_low) and adjusted[high] == pytest.approx(holm_high)
     assert list(results["by_age"]) == ["26-35", "36-45"]  # only groups that occur, in bin order
+
+
+def test_ico_types_are_groups_of_their_own_in_the_one_holm_family(settings, mapping):
+    """By hand: 10 'regulier' clients (tested), 3 'PGA OGGZ 1%' (too few), 2 without a type (never tested, listed
+    last); Holm runs over man and regulier together."""
+    regular = [(f"r{i}", "man", 30, counts(i + 2, i % 2)) for i in range(10)]
+    pga = [(f"p{i}", "man", 30, counts(3, 1)) for i in range(3)]
+    untyped = [(f"u{i}", "man", 30, counts(1, 2)) for i in range(2)]
+    types = {c[0]: "regulier" for c in regular} | {c[0]: " PGA OGGZ 1%" for c in pga}
+    results, _ = build(regular + pga + untyped, settings, mapping, types)
+    by_type = results["by_ico_type"]
+    assert list(by_type) == ["PGA OGGZ 1%", "regulier", "onbekend"]
+    assert (by_type["PGA OGGZ 1%"]["n"], by_type["PGA OGGZ 1%"]["voor"], by_type["PGA OGGZ 1%"]["na"]) == (3, 9, 3)
+    assert by_type["PGA OGGZ 1%"]["p"] is None and by_type["onbekend"]["reden"] == "niet getoetst: soort ICO onbekend"
+    voor, na = [i + 2 for i in range(10)], [i % 2 for i in range(10)]
+    assert by_type["regulier"]["p"] == pytest.approx(scipy.stats.wilcoxon(voor, na).pvalue)
+    assert (by_type["onbekend"]["voor"], by_type["onbekend"]["na"]) == (2, 4)
+    # Holm over three by hand: man and 26-35 are the same 15 clients (one p twice), regulier the third
+    p_all, p_regular = results["by_sex"]["man"]["p"], by_type["regulier"]["p"]
+    assert results["by_age"]["26-35"]["p"] == p_all
+    ordered = sorted([p_all, p_all, p_regular])
+    steps = [min(1.0, (3 - i) * q) for i, q in enumerate(ordered)]
+    adjusted = [max(steps[: i + 1]) for i in range(3)]
+    expected_all = adjusted[ordered.index(p_all)] if p_all < p_regular else adjusted[2]
+    assert results["by_sex"]["man"]["p_holm"] == pytest.approx(expected_all)
+    assert by_type["regulier"]["p_holm"] == pytest.approx(adjusted[ordered.index(p_regular)])
+    without, _ = build(regular, settings, mapping)
+    assert without["by_ico_type"] == {}  # no type named anywhere: no breakdown that only repeats the totals
 
 
 def test_sex_unknown_is_listed_but_never_tested(settings, mapping):
@@ -162,3 +194,51 @@ def test_wilcoxon_uses_scipy_defaults():
     got = wilcoxon(voor, na)
     assert got["p"] == pytest.approx(expected.pvalue) and got["statistic"] == expected.statistic
     assert got["n"] == 8 and got["n_ongelijk"] == 7
+
+
+def test_duration_groups_are_cut_at_whole_months_by_hand():
+    import pandas as pd
+
+    from pipeline.stages.analyse import duration_groups
+
+    # thirds at 1.73 and 4.23 months (linear interpolation), rounded to 2 and 4; exactly 2 months belongs to the
+    # longer group
+    months = pd.Series([0.5, 1.2, 2.0, 3.1, 6.5, 7.0])
+    assert duration_groups(months).tolist() == [
+        "korter dan 2 mnd",
+        "korter dan 2 mnd",
+        "2 tot 4 mnd",
+        "2 tot 4 mnd",
+        "4 mnd of langer",
+        "4 mnd of langer",
+    ]
+    assert set(duration_groups(pd.Series([3.0, 3.0, 3.0]))) == {"alle duren"}  # no cut leaves both sides filled
+
+
+def test_change_against_duration_is_a_rank_correlation(settings, mapping):
+    """Four clients whose ICO lasts 1, 2, 4 and 8 months and whose fall grows with it: rho = -1."""
+    from pipeline.stages.analyse import analyse as run_analyse
+
+    specs = [(f"d{i}", "man", 30, counts(10, 8 - 2 * i)) for i in range(4)]
+    ends = ["2020-09-30", "2020-10-31", "2020-12-31", "2021-04-30"]
+    clients = [
+        {"client_id": c, "geslacht": "man", "leeftijd": "30", "ico_start": "2020-09-01", "ico_eind": e}
+        for (c, *_), e in zip(specs, ends, strict=True)
+    ]
+    after = {
+        c: (dt.date.fromisoformat(e) + dt.timedelta(days=45)).isoformat()
+        for (c, *_), e in zip(specs, ends, strict=True)
+    }
+    bvh = [
+        {"client_id": c, "registratienummer": f"{c}-{k}-{j}", "datum": date, "imk_code": "E33", "rol": ""}
+        for c, _, _, regs in specs
+        for k, date in (("voor", "2020-07-15"), ("na", after[c]))
+        for j in range(len(regs[k]))
+    ]
+    c, b = typed(clients, bvh)
+    rows, aligned = align(b, c, settings)
+    results = run_analyse(classify(rows, mapping, settings), aligned, mapping, settings)[0].to_dict()
+    d = results["ico_duur"]
+    assert d["n"] == 4 and d["spearman_rho"] == pytest.approx(-1.0)
+    assert sum(g["n"] for g in d["groepen"].values()) == 4
+    assert sum(g["voor"] for g in d["groepen"].values()) == 40 and results["overall"]["na"] == 8 + 6 + 4 + 2

@@ -63,6 +63,7 @@ def exports(draw):
                 "leeftijd": str(draw(st.integers(12, 92))),
                 "ico_start": start.isoformat(),
                 "ico_eind": "" if end is None else end.isoformat(),
+                "ico_type": draw(st.sampled_from(["regulier", " PGA OGGZ 1%", "", "regulier"])),
             }
         )
     registrations = []
@@ -127,7 +128,7 @@ def _core(results: dict) -> dict:
     out["change_groups"] = results["change_groups"]
     out["e_categories"] = {k: {p: v[p] for p in ("voor", "tijdens", "na")} for k, v in results["e_categories"].items()}
     out["severity"] = {k: {p: v[p] for p in ("voor", "tijdens", "na")} for k, v in results["severity"].items()}
-    for family in ("by_sex", "by_age"):
+    for family in ("by_sex", "by_age", "by_ico_type"):
         out[family] = {k: {f: v[f] for f in ("n", "voor", "na", "p", "p_holm")} for k, v in results[family].items()}
     o = results["overall"]
     out["overall"] = {"n": o["n"], "voor": o["voor"], "na": o["na"], "p": o["wilcoxon"]["p"]}

@@ -255,6 +255,8 @@ def registry(r: Results) -> Registry:
     _overall(reg, r)
     _groups(reg, r, "sex", "by_sex", r.by_sex)
     _groups(reg, r, "age", "by_age", r.by_age)
+    _groups(reg, r, "ico", "by_ico_type", r.by_ico_type)
+    _groups(reg, r, "dur", "ico_duur", r.ico_duur.groepen if r.ico_duur else {})
     _windows(reg, r)
     _event_months(reg, r)
     _classes(reg, r)

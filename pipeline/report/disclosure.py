@@ -117,6 +117,8 @@ class Protection:
         per = r.clients_per
         self.sex = self._family(("sex", g, "n") for g in r.by_sex)
         self.age = self._family(("age", g, "n") for g in r.by_age)
+        self.ico_type = self._family(("ico", g, "n") for g in r.by_ico_type)
+        self.ico_duration = self._family(("dur", g, "n") for g in (r.ico_duur.groepen if r.ico_duur else {}))
         self.imk_class = self._family(("class", c) for c in r.imk_classes)
         self.e_code = self._family(("code", c) for c in r.e_codes)
         self.e_category = self._family(("ecat", c, "totaal") for c in r.e_categories)
@@ -165,10 +167,15 @@ class Protection:
         return (fmt or nl_int)(value)
 
     def hidden_in(self, family: str) -> dict[str, Hidden]:
-        """The hidden groups of a family of results: by_sex, by_age, e_categories or severity."""
-        return {"by_sex": self.sex, "by_age": self.age, "e_categories": self.e_category, "severity": self.severity}[
-            family
-        ]
+        """The hidden groups of a family of results: by_sex, by_age, by_ico_type, e_categories or severity."""
+        return {
+            "by_sex": self.sex,
+            "by_age": self.age,
+            "by_ico_type": self.ico_type,
+            "ico_duur": self.ico_duration,
+            "e_categories": self.e_category,
+            "severity": self.severity,
+        }[family]
 
     def log_rows(self) -> list[list[str | float]]:
         """The audit log: every hidden cell with its value, rule and reason (internal: it holds the values)."""

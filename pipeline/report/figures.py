@@ -179,12 +179,13 @@ def _left_out(hidden: dict, k: int) -> str:
 # --- the figures ------------------------------------------------------------------------------------------
 
 
-Family = Literal["by_sex", "by_age", "e_categories", "severity"]
+Family = Literal["by_sex", "by_age", "by_ico_type", "ico_duur", "e_categories", "severity"]
 
 
 def _family(r: Results, p: Protection, family: Family) -> tuple[dict, dict[str, Hidden], dict[str, str]]:
     """A family of groups in the results: its groups, the ones disclosure control hides, their labels."""
-    return getattr(r, family), p.hidden_in(family), SEX_LABELS if family == "by_sex" else {}
+    groups = (r.ico_duur.groepen if r.ico_duur else {}) if family == "ico_duur" else getattr(r, family)
+    return groups, p.hidden_in(family), SEX_LABELS if family == "by_sex" else {}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -548,6 +549,16 @@ FIGURES: tuple[FigureSpec, ...] = (
         alt="van registraties voor en na het ICO",
     ),
     Drawn(id="klassen_geslacht", draw=classes_by_sex),
+    PeriodBars(
+        id="voor_na_ico_duur",
+        title="Registraties voor en na het ICO naar duur van het ICO",
+        caption="Aantal registraties in de periode vóór en in de periode na het ICO, voor cliënten met een kort, "
+        "middellang en lang ICO (drie ongeveer even grote groepen). De perioden vóór en na zijn voor iedereen even "
+        "lang.",
+        family="ico_duur",
+        periods=("voor", "na"),
+        alt="van registraties voor en na het ICO per duur van het ICO",
+    ),
     PeriodBars(
         id="voor_na_leeftijd",
         title="Registraties voor en na het ICO per leeftijdsgroep",

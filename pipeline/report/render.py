@@ -131,6 +131,8 @@ def _text(r: Results, p: Protection) -> dict[str, Any]:
         "change": report_text.change_text(r, p),
         "sex": report_text.sex_text(r, p),
         "age": report_text.age_text(r, p),
+        "ico_type": report_text.ico_type_text(r, p),
+        "duration": report_text.duration_text(r, p),
         "severity": report_text.severity_text(r, p),
         "limits": report_text.limits(r, p),
         "data_quality": report_text.data_quality_text(r, p),

@@ -84,6 +84,29 @@ def clients_table(r: Results, p: Protection, *, family: str, table_id: str, titl
     )
 
 
+def duration_table(r: Results, p: Protection) -> Table:
+    """Before and after per duration group of the ICO (about equal thirds, cut at whole months)."""
+    groups = r.ico_duur.groepen if r.ico_duur else {}
+    rows = [
+        _masked(
+            [k, g.n, g.voor, g.na, g.gemiddeld_voor, g.gemiddeld_na, g.afname_pct],
+            p.ico_duration.get(k),
+        )
+        for k, g in groups.items()
+    ]
+    o = r.overall
+    rows.append(["Totaal", o.n, o.voor, o.na, o.gemiddeld_voor, o.gemiddeld_na, o.afname_pct])
+    return Table(
+        "ico_duur",
+        "Registraties voor en na het ICO naar duur van het ICO",
+        ["Duur van het ICO", "Cliënten", "Voor", "Na", "Gem. voor", "Gem. na", "Verandering"],
+        ["text", "int", "int", "int", "dec", "dec", "pct"],
+        rows,
+        notes=_notes(p, p.ico_duration),
+        total_row=True,
+    )
+
+
 def windows_table(r: Results, p: Protection) -> Table:
     total = sum(r.windows.values())
     rows = [_masked([w[0].upper() + w[1:], n, share(n, total)], p.windows.get(w)) for w, n in r.windows.items()]
@@ -608,6 +631,14 @@ TABLES: list[Callable[[Results, Protection], Table]] = [
         first="Leeftijdsgroep",
     ),
     top_age_per_class,
+    partial(
+        subgroup_table,
+        family="by_ico_type",
+        table_id="ico_type",
+        title="Registraties voor en na het ICO per soort ICO",
+        first="Soort ICO",
+    ),
+    duration_table,
     partial(
         by_period_table,
         family="e_categories",

@@ -156,24 +156,75 @@ def sex_text(r: Results, p: Protection) -> list[str]:
                 f"minder dan {p.k} cliënten (en zo nodig één groep ernaast) niet getoond."
             )
             continue
-        text = (
-            f"De {nl_int(g.n)} {who} hadden {nl_int(g.voor)} registraties vóór het ICO (gemiddeld "
-            f"{nl_decimal(g.gemiddeld_voor)} per cliënt) en {nl_int(g.na)} erna (gemiddeld "
-            f"{nl_decimal(g.gemiddeld_na)})"
-        )
-        if g.afname_pct is not None:
-            text += f": een verandering van {nl_pct(g.afname_pct, sign=True)}"
-        if g.getoetst:
-            holm = "" if g.p_holm is None else f", na correctie voor meervoudig toetsen {nl_p(g.p_holm)}"
-            verdict = "significant" if (g.p_holm if g.p_holm is not None else g.p) < alpha else "niet significant"
-            text += f". Dit verschil is {verdict} ({nl_p(g.p)}{holm})."
-        else:
-            text += f". Niet getoetst: {g.reden}."
-        out.append(text)
+        out.append(_group_sentence(f"De {nl_int(g.n)} {who}", g, alpha))
     sentence = difference_sentence(r, "geslacht", p.sex, {"man": "mannen", "vrouw": "vrouwen"})
     if sentence:
         out.append(sentence)
     return out
+
+
+def _group_sentence(who: str, g, alpha: float) -> str:
+    """A subgroup's before and after, its change and its test, in one sentence that starts with `who`."""
+    text = (
+        f"{who} hadden {nl_int(g.voor)} registraties vóór het ICO (gemiddeld {nl_decimal(g.gemiddeld_voor)} per "
+        f"cliënt) en {nl_int(g.na)} erna (gemiddeld {nl_decimal(g.gemiddeld_na)})"
+    )
+    if g.afname_pct is not None:
+        text += f": een verandering van {nl_pct(g.afname_pct, sign=True)}"
+    if g.getoetst:
+        holm = "" if g.p_holm is None else f", na correctie voor meervoudig toetsen {nl_p(g.p_holm)}"
+        verdict = "significant" if (g.p_holm if g.p_holm is not None else g.p) < alpha else "niet significant"
+        return text + f". Dit verschil is {verdict} ({nl_p(g.p)}{holm})."
+    return text + f". Niet getoetst: {g.reden}."
+
+
+def ico_type_text(r: Results, p: Protection) -> list[str]:
+    """Before and after per ICO type (regulier, PGA OGGZ 1%, ...), the types as the client list names them."""
+    if not r.by_ico_type:
+        return [
+            "De cliëntenlijst noemt bij geen enkele cliënt de soort ICO (kolom ico_type), dus de cijfers zijn niet "
+            "naar soort ICO uitgesplitst."
+        ]
+    out = []
+    for key, g in r.by_ico_type.items():
+        who = "cliënten van wie de soort ICO niet in de cliëntenlijst staat" if key == "onbekend" else f"'{key}'"
+        if key in p.ico_type:
+            out.append(
+                f"Over {who if key == 'onbekend' else 'de soort ICO ' + who} staan hier geen aantallen: om niemand "
+                f"herkenbaar te maken worden groepen van minder dan {p.k} cliënten (en zo nodig een groep ernaast) "
+                f"niet getoond."
+            )
+            continue
+        start = f"De {nl_int(g.n)} {who}" if key == "onbekend" else f"De {nl_int(g.n)} cliënten met een ICO {who}"
+        out.append(_group_sentence(start, g, r.settings.alpha))
+    return out
+
+
+def duration_text(r: Results, p: Protection) -> str:
+    """Did clients with a longer ICO change more? Said as the rank correlation allows, and never as a cause."""
+    d = r.ico_duur
+    if d is None or d.mediaan_maanden is None:
+        return ""
+    text = f"De helft van de ICO's duurde korter dan {nl_decimal(d.mediaan_maanden)} maanden. "
+    if d.spearman_rho is None:
+        return (
+            text + "Of de verandering samenhangt met de duur, is niet te berekenen: de duur of de verandering is bij "
+            "iedereen gelijk."
+        )
+    text += (
+        f"De rangcorrelatie (Spearman) tussen de duur van het ICO en de verandering per cliënt (na min vóór) is "
+        f"{nl_decimal(d.spearman_rho, 2)} ({nl_p(d.p)}). "
+    )
+    if d.p is not None and d.p < r.settings.alpha:
+        direction = "sterker" if d.spearman_rho < 0 else "minder sterk"
+        text += (
+            f"Bij cliënten met een langer ICO daalde het aantal registraties {direction}. Dat is een samenhang, "
+            f"geen bewijs dat een langer ICO daar de oorzaak van is: wie een langer ICO krijgt, kan ook in andere "
+            f"opzichten verschillen."
+        )
+    else:
+        text += "Deze gegevens tonen geen samenhang aan tussen de duur van het ICO en de verandering."
+    return text
 
 
 def difference_sentence(r: Results, kenmerk: str, hidden, names: dict[str, str]) -> str | None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import scipy.stats
 
 from pipeline.config.mapping import ImkMapping
 from pipeline.config.settings import Settings
@@ -30,6 +32,9 @@ from schemas.vocabulary import (
 
 NOT_TESTED_SMALL = "niet getoetst i.v.m. te kleine aantallen"
 NOT_TESTED_SEX_UNKNOWN = "niet getoetst: geslacht onbekend"
+NOT_TESTED_TYPE_UNKNOWN = "niet getoetst: soort ICO onbekend"
+DAYS_PER_MONTH = 365.25 / 12
+UNKNOWN_TYPE = "onbekend"  # the ICO type of a client whose row in the client list leaves it empty
 
 
 def period_of(windows: pd.Categorical) -> pd.Categorical:
@@ -99,6 +104,8 @@ def client_counts(used: pd.DataFrame, clients: pd.DataFrame, settings: Settings)
     out["score_voor"] = score[:, PERIODS.index("voor")]
     out["score_na"] = score[:, PERIODS.index("na")]
     out["geslacht"] = compared["geslacht"]
+    out["ico_type"] = compared["ico_type"].fillna("").replace("", UNKNOWN_TYPE)
+    out["duur_maanden"] = ((compared["ico_eind"] - compared["ico_start"]).dt.days + 1) / DAYS_PER_MONTH
     out["leeftijd"] = compared["leeftijd"]
     out["leeftijdsgroep"] = age_groups(compared["leeftijd"], settings)
     out["verandergroep"] = np.where(out["voor"] >= settings.veel_threshold, "veel", "weinig")
@@ -183,8 +190,70 @@ def _sex_reason(settings: Settings):
     return reason
 
 
+def _type_reason(settings: Settings):
+    small = _small(settings)
+
+    def reason(label: str, n: int) -> str | None:
+        return NOT_TESTED_TYPE_UNKNOWN if label == UNKNOWN_TYPE else small(label, n)
+
+    return reason
+
+
+def ico_type_order(types: pd.Series) -> list[str]:
+    """The ICO types of the client list, alphabetically, the unknown last: the same order every run."""
+    known = sorted(set(types.astype(str)) - {UNKNOWN_TYPE})
+    return [*known, UNKNOWN_TYPE] if (types == UNKNOWN_TYPE).any() else known
+
+
+def _by_ico_type(counts: pd.DataFrame, settings: Settings) -> dict[str, dict[str, Any]]:
+    """Before and after per ICO type; nothing when the client list names no type (one group would only repeat
+    the totals)."""
+    if (counts["ico_type"] == UNKNOWN_TYPE).all():
+        return {}
+    return _subgroups(counts, "ico_type", ico_type_order(counts["ico_type"]), _type_reason(settings), settings)
+
+
+def duration_groups(months: pd.Series) -> pd.Series:
+    """Three groups of about equal size by ICO duration, cut at whole months (so the labels say exactly who is
+    in them): 'korter dan a mnd', 'a tot b mnd', 'b mnd of langer'. Fewer groups when the cut points coincide."""
+    cuts = sorted({round(q) for q in months.quantile([1 / 3, 2 / 3]).to_numpy() if np.isfinite(q)})
+    cuts = [c for c in cuts if (months < c).any() and (months >= c).any()]
+    if not cuts:
+        return pd.Series(pd.Categorical(["alle duren"] * len(months)), index=months.index)
+    labels = [f"korter dan {cuts[0]} mnd"]
+    labels += [f"{lo} tot {hi} mnd" for lo, hi in itertools.pairwise(cuts)]
+    labels.append(f"{cuts[-1]} mnd of langer")
+    codes = np.searchsorted(np.array(cuts, dtype=float), months.to_numpy(), side="right")
+    return pd.Series(pd.Categorical.from_codes(codes, labels), index=months.index)
+
+
+def _ico_duration(counts: pd.DataFrame) -> dict[str, Any]:
+    """Did clients with a longer ICO change more? The rank correlation of duration with the change per client
+    (na - voor; both periods have the same length whatever the duration), and before/after per duration group."""
+    months, change = counts["duur_maanden"], counts["na"] - counts["voor"]
+    rho, p = (None, None)
+    if len(counts) >= 3 and months.nunique() > 1 and change.nunique() > 1:
+        test = scipy.stats.spearmanr(months.to_numpy(), change.to_numpy())
+        rho, p = float(test.statistic), float(test.pvalue)
+    groups = duration_groups(months)
+    return {
+        "maat": "verandering per cliënt (na - voor) tegen de duur van het ICO in maanden",
+        "n": len(counts),
+        "mediaan_maanden": float(months.median()) if len(counts) else None,
+        "spearman_rho": rho,
+        "p": p,
+        "groepen": {
+            str(label): _group_summary(counts.loc[(groups == label).to_numpy()])
+            for label in groups.cat.categories
+            if (groups == label).any()
+        }
+        if len(counts)
+        else {},
+    }
+
+
 def _apply_holm(*families: dict[str, dict[str, Any]]) -> None:
-    """One Holm family over every tested subgroup of sex and age together (SPEC §5)."""
+    """One Holm family over every tested subgroup (SPEC §5: sex and age together; with them the ICO types)."""
     tested = [g for family in families for g in family.values() if g["p"] is not None]
     for group, adjusted in zip(tested, holm([g["p"] for g in tested]), strict=True):
         group["p_holm"] = adjusted
@@ -402,6 +471,8 @@ def _dominance(used: pd.DataFrame, counts: pd.DataFrame) -> dict[str, Any]:
     frame = used.assign(
         geslacht=used["client_id"].map(counts["geslacht"].astype(str)),
         leeftijdsgroep=used["client_id"].map(counts["leeftijdsgroep"].astype(str)),
+        ico_type=used["client_id"].map(counts["ico_type"]),
+        duurgroep=used["client_id"].map(duration_groups(counts["duur_maanden"]).astype(str)),
         alle="alle",
         totaal="totaal",
     )
@@ -411,6 +482,8 @@ def _dominance(used: pd.DataFrame, counts: pd.DataFrame) -> dict[str, Any]:
         "windows": _top_two(frame, "venster", "totaal"),
         "by_sex": _by_period_and_total(frame, "geslacht"),
         "by_age": _by_period_and_total(frame, "leeftijdsgroep"),
+        "by_ico_type": _by_period_and_total(frame, "ico_type"),
+        "ico_duur": _by_period_and_total(frame, "duurgroep"),
         "imk_class": _top_two(frame, "klasse", "totaal"),
         "e_code": _top_two(frame.loc[is_e], "imk_code", "totaal"),
         "e_category": _by_period_and_total(frame.loc[is_e], "e_categorie"),
@@ -456,7 +529,8 @@ def analyse(
     windows = used["venster"].value_counts().reindex(list(settings.windows), fill_value=0)
     by_sex = _subgroups(counts, "geslacht", list(SEXES), _sex_reason(settings), settings)
     by_age = _subgroups(counts, "leeftijdsgroep", list(settings.age_labels), _small(settings), settings)
-    _apply_holm(by_sex, by_age)
+    by_ico_type = _by_ico_type(counts, settings)
+    _apply_holm(by_sex, by_age, by_ico_type)
     is_e = used["klasse"] == E_CLASS
     results: dict[str, Any] = {
         "intern": True,
@@ -467,6 +541,8 @@ def analyse(
         "overall": _group_summary(counts) | _paired_test(counts["voor"], counts["na"]),
         "by_sex": by_sex,
         "by_age": by_age,
+        "by_ico_type": by_ico_type,
+        "ico_duur": _ico_duration(counts),
         "e_categories": _by_period_table(used.loc[is_e], "e_categorie", mapping.e_categories),
         "severity": _by_period_table(used.loc[~is_e], "zwaarte", mapping.severities),
         "severity_score": _severity_score(counts, mapping),
