@@ -83,6 +83,12 @@ class Subgroup(GroupSummary):
     p_holm: float | None = Field(description="Holm over every tested sex, age group and ICO type together")
 
 
+class Rate(_Model):
+    registraties: int
+    persoonsmaanden: float = Field(description="months at risk summed over the compared clients (365.25/12 days)")
+    per_client_per_maand: float | None = Field(description="registraties / persoonsmaanden; null without time")
+
+
 class IcoDuration(_Model):
     """The change per client against the ICO's duration: a rank correlation and three duration groups."""
 
@@ -423,6 +429,9 @@ class Results(_Model):
     n_clients: int
     n_registrations: int
     windows: dict[str, int]
+    perioden_per_maand: dict[str, Rate] | None = Field(
+        None, description="per window and per period (voor, tijdens, na): registrations per client per month"
+    )
     overall: Overall
     by_sex: dict[str, Subgroup]
     by_age: dict[str, Subgroup]

@@ -107,6 +107,30 @@ def duration_table(r: Results, p: Protection) -> Table:
     )
 
 
+def rates_table(r: Results, p: Protection) -> Table:
+    """Registrations per client per month: the windows differ in length ('tijdens' lasts as long as the ICO)."""
+    per = r.perioden_per_maand or {}
+    rows = []
+    for key in [w for w in (*r.windows, "voor", "na") if w in per]:
+        rate = per[key]
+        label = {"voor": "Vóór het ICO (samen)", "na": "Na het ICO (samen)"}.get(key, key[0].upper() + key[1:])
+        row = [label, rate.registraties, rate.persoonsmaanden, rate.per_client_per_maand]
+        rows.append(_masked(row, p.windows.get(key) if key in r.windows else None))
+    return Table(
+        "perioden_per_maand",
+        "Registraties per cliënt per maand, per periode rond het ICO",
+        ["Periode", "Registraties", "Cliëntmaanden", "Per cliënt per maand"],
+        ["text", "int", "dec", "dec2"],
+        rows,
+        notes=[
+            "Cliëntmaanden: de tijd die alle cliënten samen in de periode doorbrachten (een maand is 365,25 / 12 "
+            "dagen); tijd in detentie of na overlijden telt niet mee als die bekend is. De periode tijdens het ICO "
+            "duurt per cliënt even lang als zijn ICO; daarom vergelijkt deze tabel per cliënt per maand.",
+            *_notes(p, p.windows),
+        ],
+    )
+
+
 def windows_table(r: Results, p: Protection) -> Table:
     total = sum(r.windows.values())
     rows = [_masked([w[0].upper() + w[1:], n, share(n, total)], p.windows.get(w)) for w, n in r.windows.items()]
@@ -614,6 +638,7 @@ TABLES: list[Callable[[Results, Protection], Table]] = [
         names=r.e_code_names,
     ),
     windows_table,
+    rates_table,
     change_groups_table,
     partial(
         subgroup_table,

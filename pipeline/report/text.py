@@ -134,15 +134,41 @@ def windows_text(r: Results, p: Protection) -> str:
     names = list(w)
     shown = _window_counts(r, p)
     o = r.overall
-    peak = max(w, key=w.get)
     return (
         f"In de {months(r.settings.vensters.lang_maanden)} vóór het ICO zijn {nl_int(o.voor)} registraties "
         f"geteld ({shown[0]} in de periode '{names[0]}' en {shown[1]} in '{names[1]}'), "
         f"tijdens het ICO {shown[2]} en in de {months(r.settings.vensters.lang_maanden)} erna "
         f"{nl_int(o.na)} ({shown[3]} in '{names[3]}' en {shown[4]} in '{names[4]}'). "
-        f"Het hoogste aantal valt in de periode '{peak}'. Gemiddeld had een cliënt {nl_decimal(o.gemiddeld_voor)} "
-        f"registraties vóór het ICO en {nl_decimal(o.gemiddeld_na)} erna."
+        f"Gemiddeld had een cliënt {nl_decimal(o.gemiddeld_voor)} registraties vóór het ICO en "
+        f"{nl_decimal(o.gemiddeld_na)} erna. " + rates_text(r, p)
     )
+
+
+def rates_text(r: Results, p: Protection) -> str:
+    """The windows compared by rate: 'tijdens' lasts as long as each ICO, the others a fixed number of months."""
+    per = r.perioden_per_maand
+    if not per:
+        return ""
+    v = r.settings.vensters
+    short, rest = v.kort_maanden, v.lang_maanden - v.kort_maanden
+    fixed = months(short) if short == rest else f"{months(min(short, rest)).split()[0]} of {months(max(short, rest))}"
+    shown = {w: per[w].per_client_per_maand for w in r.windows if w not in p.windows and per[w].per_client_per_maand}
+    text = ""
+    if r.n_clients:
+        text = (
+            f"De periode tijdens het ICO duurde gemiddeld {nl_decimal(per['tijdens'].persoonsmaanden / r.n_clients)} "
+            f"maanden, de andere perioden elk {fixed}; daarom vergelijkt dit rapport de perioden per cliënt per maand. "
+        )
+    if shown:
+        peak = max(shown, key=shown.get)
+        text += (
+            f"Zo gemeten was het aantal registraties het hoogst in de periode '{peak}' "
+            f"({nl_decimal(shown[peak], 2)} per cliënt per maand). "
+        )
+    voor, na = per["voor"].per_client_per_maand, per["na"].per_client_per_maand
+    if voor is not None and na is not None:
+        text += f"Vóór het ICO was dat {nl_decimal(voor, 2)}, erna {nl_decimal(na, 2)}."
+    return text
 
 
 def sex_text(r: Results, p: Protection) -> list[str]:

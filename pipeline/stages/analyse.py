@@ -16,6 +16,7 @@ from pipeline.stages.align import reconciliation
 from pipeline.stages.change_null import null_change_groups
 from pipeline.stages.effect import estimates
 from pipeline.stages.event_study import event_study
+from pipeline.stages.rates import DAYS_PER_MONTH, person_months, rates
 from pipeline.stages.stats import holm, rank_biserial, wilcoxon
 from schemas.results import Results
 from schemas.vocabulary import (
@@ -33,7 +34,6 @@ from schemas.vocabulary import (
 NOT_TESTED_SMALL = "niet getoetst i.v.m. te kleine aantallen"
 NOT_TESTED_SEX_UNKNOWN = "niet getoetst: geslacht onbekend"
 NOT_TESTED_TYPE_UNKNOWN = "niet getoetst: soort ICO onbekend"
-DAYS_PER_MONTH = 365.25 / 12
 UNKNOWN_TYPE = "onbekend"  # the ICO type of a client whose row in the client list leaves it empty
 
 
@@ -322,6 +322,24 @@ def _tested_groups(counts: pd.DataFrame, settings: Settings) -> dict[tuple[str, 
     return out
 
 
+def _deaths(clients: pd.DataFrame) -> pd.Series | None:
+    if "overleden" in clients and clients["overleden"].notna().any():
+        return clients.set_index("client_id")["overleden"].dropna()
+    return None
+
+
+def _rates(
+    windows: dict[str, int], counts: pd.DataFrame, clients: pd.DataFrame, settings: Settings, detention
+) -> dict[str, Any]:
+    """Per window and per period: registrations, person-months at risk, and their ratio."""
+    months = person_months(clients.loc[clients["vergeleken"]], settings.windows, detention, _deaths(clients))
+    names = list(settings.windows)
+    periods = {"voor": names[:2], "tijdens": names[2:3], "na": names[3:]}
+    regs = dict(windows) | {p: int(counts[p].sum()) for p in periods}
+    months |= {p: sum(months[w] for w in ws) for p, ws in periods.items()}
+    return rates(regs, months)
+
+
 def _effects(
     rows: pd.DataFrame,
     clients: pd.DataFrame,
@@ -331,9 +349,7 @@ def _effects(
 ) -> dict[str, Any]:
     """The event study and the effect estimates; with time at risk, also the estimates without it."""
     regs = rows.loc[rows["status"].isin(USABLE), ["client_id", "datum"]]
-    deaths = None
-    if "overleden" in clients and clients["overleden"].notna().any():
-        deaths = clients.set_index("client_id")["overleden"].dropna()
+    deaths = _deaths(clients)
     at_risk = detention is not None or deaths is not None
     out: dict[str, Any] = {
         "event_study": event_study(rows.loc[rows["status"] == "used"], clients.loc[clients["vergeleken"]], settings),
@@ -538,6 +554,9 @@ def analyse(
         "n_clients": len(counts),
         "n_registrations": len(used),
         "windows": {w: int(windows[w]) for w in settings.windows},
+        "perioden_per_maand": _rates(
+            {w: int(windows[w]) for w in settings.windows}, counts, clients, settings, detention
+        ),
         "overall": _group_summary(counts) | _paired_test(counts["voor"], counts["na"]),
         "by_sex": by_sex,
         "by_age": by_age,
