@@ -16,7 +16,6 @@ from typing import Any
 
 from pipeline.errors import UserError
 from pipeline.report.cells import month_key, registry
-from pipeline.report.formatting import nl_int
 from pipeline.report.suppression import exposure, suppress_all
 from schemas.results import Results
 from schemas.vocabulary import CHANGE_CLASSES
@@ -158,13 +157,6 @@ class Protection:
     def _family(self, keys, name: int = 1) -> dict[str, Hidden]:
         """{group: mark} of the hidden ones, keyed by the group's name (part `name` of the key)."""
         return {key[name]: mark for key, mark in self._marks(keys).items()}
-
-    @staticmethod
-    def show(mark: Hidden | None, value: float, fmt=None) -> str:
-        """A number for a sentence: its mark when it is hidden, else the number in Dutch notation."""
-        if mark is not None:
-            return str(mark)
-        return (fmt or nl_int)(value)
 
     def hidden_in(self, family: str) -> dict[str, Hidden]:
         """The hidden groups of a family of results: by_sex, by_age, by_ico_type, e_categories or severity."""
