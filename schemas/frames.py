@@ -58,6 +58,9 @@ class AlignedRows(ValidatedBvh):
 
     status: Series[pd.CategoricalDtype] = pa.Field(dtype_kwargs={"categories": list(STATUSES), "ordered": False})
     venster: Series[pd.CategoricalDtype] = pa.Field(nullable=True, description="categories: the settings' windows")
+    venster_elke_rol: Series[pd.CategoricalDtype] = pa.Field(
+        nullable=True, description="the window of any row of a compared client, whatever its role or repetition"
+    )
 
     @pa.dataframe_check(error="a row is used exactly when it lies in a window")
     def used_rows_have_a_window(cls, frame: pd.DataFrame) -> pd.Series:

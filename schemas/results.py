@@ -50,6 +50,15 @@ class Counts(_Model):
     afname_pct: float | None = Field(description="(na - voor) / voor x 100; null when voor is 0")
 
 
+class RoleCounts(Counts):
+    """A role's registrations: a registration counts once per role of the client, so the roles overlap."""
+
+    telt_mee: bool = Field(description="whether the settings ('rollen') count this role in the other results")
+    n_clients: int = Field(description="compared clients with at least one registration in this role")
+    wilcoxon: Wilcoxon = Field(description="per compared client, before against after in this role; descriptive")
+    rank_biserial: float | None
+
+
 class GroupSummary(_Model):
     """A group of clients (everybody, a sex, an age group): its size, its counts and its per-client counts."""
 
@@ -164,6 +173,7 @@ class ClientsPer(_Model):
     severity: dict[str, int]
     class_by_sex: dict[str, dict[str, int]]
     class_by_age: dict[str, dict[str, int]]
+    role: dict[str, int] = Field(default_factory=dict)
 
 
 class IcoPeriode(_Model):
@@ -437,6 +447,10 @@ class Results(_Model):
     by_age: dict[str, Subgroup]
     by_ico_type: dict[str, Subgroup] = Field(
         default_factory=dict, description="per ICO type of the client list ('onbekend': left empty); {} without types"
+    )
+    by_role: dict[str, RoleCounts] = Field(
+        default_factory=dict,
+        description="per role of the client in the export, counting or not ('onbekend': no role); overlapping",
     )
     ico_duur: IcoDuration | None = None
     e_categories: dict[str, Counts]

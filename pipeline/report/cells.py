@@ -188,6 +188,12 @@ def _categories_and_severity(reg: Registry, r: Results) -> None:
         reg.relate(("reg", c), [e_total, *[("sev", s, c) for s in severities]], disjoint=False)
 
 
+def _roles(reg: Registry, r: Results) -> None:
+    """Registrations by role: no relation to the totals, since one registration can count in several roles (and
+    a role that does not count is in no other table)."""
+    _by_period(reg, r, "rol", "by_role", r.by_role, r.clients_per.role)
+
+
 def _severity_score(reg: Registry, r: Results) -> None:
     """The severity score totals are a weighted sum of the counts by severity: with the weights printed beside
     them, they are one more equation for a hidden severity count. The E registrations weigh by their own
@@ -262,6 +268,7 @@ def registry(r: Results) -> Registry:
     _classes(reg, r)
     _categories_and_severity(reg, r)
     _severity_score(reg, r)
+    _roles(reg, r)
     _change_groups(reg, r)
     _mix(reg, r)
     _exclusions(reg, r)

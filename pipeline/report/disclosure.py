@@ -123,6 +123,7 @@ class Protection:
         self.e_category = self._family(("ecat", c, "totaal") for c in r.e_categories)
         self.severity = self._family(("sev", s, "totaal") for s in r.severity)
         self.windows = self._family(("win", w) for w in r.windows)
+        self.role = self._family(("rol", role, "totaal") for role in r.by_role)
         self.months = {(m.referentie, m.maand) for m in r.event_study if month_key(m) in self.decisions}
         self.change_group = self._family(("chg", g, "n") for g in r.change_groups)
         self.change = {g: self._family((("chg", g, c) for c in CHANGE_CLASSES), 2) for g in r.change_groups}
@@ -167,6 +168,7 @@ class Protection:
             "ico_duur": self.ico_duration,
             "e_categories": self.e_category,
             "severity": self.severity,
+            "by_role": self.role,
         }[family]
 
     def log_rows(self) -> list[list[str | float]]:

@@ -79,10 +79,11 @@ def _simple_bars(
     xlabel: str,
     ylabel: str,
     horizontal: bool = False,
-    with_share: bool = True,
+    total: float | None = None,
 ) -> Figure:
-    total = sum(values)
-    texts = [f"{nl_int(v)} ({nl_pct(share(v, total), 0)})" if with_share else nl_int(v) for v in values]
+    """Bars with their values, and with `total` (of all groups, the hidden ones included, as the tables count it)
+    each bar's share of it."""
+    texts = [f"{nl_int(v)} ({nl_pct(share(v, total), 0)})" if total is not None else nl_int(v) for v in values]
     fig, ax = plt.subplots(figsize=(7, 3.4 if not horizontal else max(2.5, 0.38 * len(labels) + 1)))
     if horizontal:
         bars = ax.barh(labels[::-1], values[::-1], color=PALETTE[0])
@@ -111,6 +112,7 @@ def _grouped(
     xlabel: str = "",
     percent: bool = False,
     colours: list[str] | None = None,
+    shown: Callable[[float], str] = nl_int,
 ) -> Figure:
     fig, ax = plt.subplots(figsize=(7.5, 3.6))
     n = len(series)
@@ -128,13 +130,15 @@ def _grouped(
             edgecolor="white",
             linewidth=0.5,
         )
-        texts = [nl_pct(v, 0) if percent else nl_int(v) for v in values]
+        texts = [nl_pct(v, 0) if percent else shown(v) for v in values]
         _label_bars(ax, bars, texts)
     ax.set_xticks(range(len(groups)), [textwrap.fill(g, 12) for g in groups])
     if percent:
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: nl_pct(v, 0)))
-    else:
+    elif shown is nl_int:
         _integers(ax)
+    else:
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: nl_decimal(v, 1)))
     ax.set_ylabel(ylabel)
     if xlabel:
         ax.set_xlabel(xlabel)
@@ -179,7 +183,7 @@ def _left_out(hidden: dict, k: int) -> str:
 # --- the figures ------------------------------------------------------------------------------------------
 
 
-Family = Literal["by_sex", "by_age", "by_ico_type", "ico_duur", "e_categories", "severity"]
+Family = Literal["by_sex", "by_age", "by_ico_type", "ico_duur", "e_categories", "severity", "by_role"]
 
 
 def _family(r: Results, p: Protection, family: Family) -> tuple[dict, dict[str, Hidden], dict[str, str]]:
@@ -219,7 +223,8 @@ def group_counts(r: Results, p: Protection, spec: GroupCounts) -> Chart:
     groups = {k: g for k, g in all_groups.items() if k not in hidden}
     names = [labels.get(k, k) for k in groups]
     values = [getattr(g, spec.field) for g in groups.values()]
-    fig = _simple_bars(spec.title, names, values, spec.xlabel, f"Aantal {spec.what}")
+    total = sum(getattr(g, spec.field) for g in all_groups.values())
+    fig = _simple_bars(spec.title, names, values, spec.xlabel, f"Aantal {spec.what}", total=total)
     parts = ", ".join(f"{n}: {nl_int(v)}" for n, v in zip(names, values, strict=True))
     return Chart(
         spec.id,
@@ -236,7 +241,13 @@ def registrations_by_class(r: Results, p: Protection) -> Chart:
     classes = merge_hidden(r.imk_classes, p.imk_class)
     labels = [f"{k} {r.imk_class_names[k]}" if k in r.imk_class_names else k for k in classes]
     fig = _simple_bars(
-        "Registraties per IMK-klasse", labels, list(classes.values()), "", "Aantal registraties", horizontal=True
+        "Registraties per IMK-klasse",
+        labels,
+        list(classes.values()),
+        "",
+        "Aantal registraties",
+        horizontal=True,
+        total=sum(r.imk_classes.values()),
     )
     parts = ", ".join(f"{k} {nl_int(v)}" for k, v in classes.items())
     return Chart(
@@ -280,7 +291,15 @@ def e_codes(r: Results, p: Protection, top: int = 10) -> Chart:
     if rest:
         labels.append("Overige E-codes")
         values.append(rest)
-    fig = _simple_bars("E-registraties per E-code", labels, values, "", "Aantal registraties", horizontal=True)
+    fig = _simple_bars(
+        "E-registraties per E-code",
+        labels,
+        values,
+        "",
+        "Aantal registraties",
+        horizontal=True,
+        total=sum(r.e_codes.values()),
+    )
     parts = ", ".join(f"{k} {nl_int(v)}" for k, v in shown[:5])
     return Chart(
         "e_codes",
@@ -291,29 +310,33 @@ def e_codes(r: Results, p: Protection, top: int = 10) -> Chart:
 
 
 def windows(r: Results, p: Protection) -> Chart:
-    w = r.windows
-    total = sum(w.values())
-    labels = [k[0].upper() + k[1:] for k in w]
+    """Registrations per client per month in each window: 'tijdens' lasts as long as each ICO, the others a fixed
+    number of months, so counts alone would compare periods of different length."""
+    per = r.perioden_per_maand or {}
+    labels = [k[0].upper() + k[1:] for k in r.windows]
     fig, ax = plt.subplots(figsize=(7.5, 3.8))
     colours = [PERIOD_COLOURS["voor"]] * 2 + [PERIOD_COLOURS["tijdens"]] + [PERIOD_COLOURS["na"]] * 2
-    hidden = p.windows  # a window hidden in the table has no bar here, only its mark
-    heights = [0 if k in hidden else v for k, v in w.items()]
+    hidden = p.windows  # a window hidden in the table has no bar here, only its mark (its rate would tell it)
+    rates = {k: per[k].per_client_per_maand if k in per else None for k in r.windows}
+    heights = [0 if k in hidden or v is None else v for k, v in rates.items()]
     bars = ax.bar(labels, heights, color=colours)
     for bar, hatch in zip(bars, ["", "", "///", "...", "..."], strict=True):
         bar.set_hatch(hatch)
         bar.set_edgecolor("white")
-    texts = [str(hidden[k]) if k in hidden else f"{nl_int(v)} ({nl_pct(share(v, total), 0)})" for k, v in w.items()]
+    texts = [str(hidden[k]) if k in hidden else nl_decimal(v, 2) for k, v in rates.items()]
     _label_bars(ax, bars, texts)
-    _integers(ax)
-    ax.set_ylabel("Aantal registraties")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: nl_decimal(v, 1)))
+    ax.set_ylabel("Registraties per cliënt per maand")
     ax.margins(y=0.15)
-    ax.set_title("Registraties voor, tijdens en na het ICO")
-    parts = ", ".join(f"{k} {hidden[k] if k in hidden else nl_int(v)}" for k, v in w.items())
+    ax.set_title("Registraties per cliënt per maand, voor, tijdens en na het ICO")
+    parts = ", ".join(f"{k} {hidden[k] if k in hidden else nl_decimal(v, 2)}" for k, v in rates.items())
     return Chart(
         "vensters",
-        "Aantal registraties (staaf) en aandeel van het totaal (tussen haakjes) per periode rond "
-        "het ICO. De perioden vóór zijn blauw, tijdens oranje, erna groen." + _left_out(hidden, p.k),
-        f"Staafdiagram van het aantal registraties per periode: {parts}.",
+        "Registraties per cliënt per maand in elke periode rond het ICO. De periode tijdens het ICO duurt per cliënt "
+        "even lang als zijn ICO, de andere perioden een vast aantal maanden; per maand zijn ze te vergelijken. De "
+        "aantallen staan in de tabel per periode. De perioden vóór zijn blauw, tijdens oranje, erna groen."
+        + _left_out(hidden, p.k),
+        f"Staafdiagram van het aantal registraties per cliënt per maand per periode: {parts}.",
         *_save(fig),
     )
 
@@ -326,6 +349,7 @@ class PeriodBars(FigureSpec):
     family: Family
     periods: tuple[str, ...] = PERIODS
     alt: str  # what the bars are, for the alt text
+    per_month: bool = False  # registrations per client per month: for periods of different length
 
     def make(self, r: Results, p: Protection) -> Chart:
         return period_bars(r, p, self)
@@ -335,15 +359,30 @@ def period_bars(r: Results, p: Protection, spec: PeriodBars) -> Chart:
     all_groups, hidden, labels = _family(r, p, spec.family)
     groups = {k: g for k, g in all_groups.items() if k not in hidden}
     names = [labels.get(k, k.capitalize()) for k in groups]
+    per = r.perioden_per_maand or {}
+    months = {q: per[q].persoonsmaanden if q in per else None for q in spec.periods}
+    if spec.per_month and all(months.values()):
+
+        def value(g, q: str) -> float:
+            return getattr(g, q) / months[q]
+
+        shown, ylabel = (lambda v: nl_decimal(v, 2)), "Registraties per cliënt per maand"
+    else:
+
+        def value(g, q: str) -> float:
+            return getattr(g, q)
+
+        shown, ylabel = nl_int, "Aantal registraties"
     fig = _grouped(
         spec.title,
         names,
-        {q.capitalize(): [getattr(g, q) for g in groups.values()] for q in spec.periods},
-        "Aantal registraties",
+        {q.capitalize(): [value(g, q) for g in groups.values()] for q in spec.periods},
+        ylabel,
         colours=[PERIOD_COLOURS[q] for q in spec.periods],
+        shown=shown,
     )
     parts = "; ".join(
-        f"{n}: " + ", ".join(f"{nl_int(getattr(g, q))} {q}" for q in spec.periods)
+        f"{n}: " + ", ".join(f"{shown(value(g, q))} {q}" for q in spec.periods)
         for n, g in zip(names, groups.values(), strict=True)
     )
     return Chart(spec.id, spec.caption + _left_out(hidden, p.k), f"Staafdiagram {spec.alt}. {parts}.", *_save(fig))
@@ -570,17 +609,30 @@ FIGURES: tuple[FigureSpec, ...] = (
     PeriodBars(
         id="e_categorieen",
         title="Soorten E-meldingen voor, tijdens en na het ICO",
-        caption="Aantal E-meldingen per categorie voor, tijdens en na het ICO.",
+        caption="E-meldingen per cliënt per maand, per categorie, voor, tijdens en na het ICO (per maand, omdat de "
+        "periode tijdens het ICO een andere lengte heeft). De aantallen staan in de tabel.",
         family="e_categories",
-        alt="per categorie voor, tijdens en na het ICO",
+        alt="van E-meldingen per cliënt per maand per categorie voor, tijdens en na het ICO",
+        per_month=True,
     ),
     PeriodBars(
         id="zwaarte",
         title="Zwaarte van de overige registraties",
-        caption="Aantal registraties buiten de E-meldingen per zwaarte (licht, middel, zwaar) voor, tijdens en na "
-        "het ICO.",
+        caption="Registraties buiten de E-meldingen per cliënt per maand, per zwaarte (licht, middel, zwaar), voor, "
+        "tijdens en na het ICO. De aantallen staan in de tabel.",
         family="severity",
-        alt="per categorie voor, tijdens en na het ICO",
+        alt="van registraties per cliënt per maand per zwaarte voor, tijdens en na het ICO",
+        per_month=True,
+    ),
+    PeriodBars(
+        id="rollen",
+        title="Registraties naar de rol van de cliënt",
+        caption="Registraties per cliënt per maand naar de rol van de cliënt (verdachte, slachtoffer, getuige, ...), "
+        "voor, tijdens en na het ICO. Een registratie telt één keer per rol. De aantallen, en welke rollen "
+        "meetellen, staan in de tabel.",
+        family="by_role",
+        alt="van registraties per cliënt per maand per rol voor, tijdens en na het ICO",
+        per_month=True,
     ),
     Drawn(id="maand_voor_maand", draw=event_study_chart),
     Drawn(id="effect", draw=lambda r, p: effect_chart(r)),

@@ -134,6 +134,7 @@ def _text(r: Results, p: Protection) -> dict[str, Any]:
         "ico_type": report_text.ico_type_text(r, p),
         "duration": report_text.duration_text(r, p),
         "severity": report_text.severity_text(r, p),
+        "roles": report_text.roles_text(r, p),
         "limits": report_text.limits(r, p),
         "data_quality": report_text.data_quality_text(r, p),
         "effect": effect_text(r, p),

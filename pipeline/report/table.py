@@ -11,7 +11,7 @@ from pipeline.report.disclosure import Hidden
 from pipeline.report.formatting import nl_decimal, nl_int, nl_p, nl_pct
 
 # How a column's values are shown: in the report (Dutch format) and in the CSV (numbers Excel can compute with).
-KINDS = ("text", "int", "dec", "dec2", "pct", "p")
+KINDS = ("text", "int", "dec", "dec2", "num", "pct", "chg", "p")  # chg: a change in %, with its sign; num: int or dec2
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -24,10 +24,14 @@ def _show(value: Any, kind: str) -> str:
         return nl_int(value)
     if kind == "dec":
         return nl_decimal(value)
-    if kind == "dec2":
+    if kind == "dec2" or (kind == "num" and isinstance(value, float)):
         return nl_decimal(value, 2)
+    if kind == "num":
+        return nl_int(value)
     if kind == "pct":
         return nl_pct(value)
+    if kind == "chg":
+        return nl_pct(value, sign=True)
     if kind == "p":
         return nl_p(value).removeprefix("p = ").removeprefix("p ")
     return str(value)
@@ -40,10 +44,12 @@ def _csv_cell(value: Any, kind: str) -> str:
         return str(value)
     if kind == "int":
         return str(round(value))
-    if kind in ("dec", "pct"):
+    if kind in ("dec", "pct", "chg"):
         return f"{value:.1f}".replace(".", ",")
-    if kind == "dec2":
+    if kind == "dec2" or (kind == "num" and isinstance(value, float)):
         return f"{value:.2f}".replace(".", ",")
+    if kind == "num":
+        return str(value)
     if kind == "p":
         return f"{value:.4G}".replace(".", ",")
     text = str(value)

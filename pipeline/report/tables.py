@@ -8,10 +8,10 @@ from functools import partial
 from typing import Any
 
 from pipeline.report.disclosure import Hidden, Protection, safe_bins
-from pipeline.report.formatting import share
+from pipeline.report.formatting import months, pct_change, share
 from pipeline.report.table import Table
 from schemas.results import Results
-from schemas.vocabulary import EXCLUSION_REASONS, SEXES
+from schemas.vocabulary import EXCLUSION_REASONS, PERIODS, SEXES
 
 CHANGE_LABELS = {
     "toegenomen": "Toegenomen",
@@ -21,6 +21,7 @@ CHANGE_LABELS = {
 }
 SEX_LABELS = {"man": "Man", "vrouw": "Vrouw", "onbekend": "Onbekend"}
 SMALL_GROUPS = "Overige (niet apart getoond)"
+CHANGE_NOTE = "Verandering: het aantal na het ICO vergeleken met het aantal ervoor; − is een daling, + een stijging."
 
 
 def _masked(row: list[Any], mark: Hidden | None) -> list[Any]:
@@ -36,24 +37,33 @@ def _notes(p: Protection, *hidden: dict) -> list[str]:
 
 def key_figures(r: Results, p: Protection) -> Table:
     o = r.overall
-    rows = [
-        ["Cliënten in de vergelijking", o.n, None],
-        ["Registraties in de vijf perioden rond het ICO", r.n_registrations, None],
-        ["Registraties vóór het ICO", o.voor, None],
-        ["Registraties na het ICO", o.na, None],
-        ["Verandering voor → na", o.afname, o.afname_pct],
+    per = r.perioden_per_maand or {}
+    rate = [per[k].per_client_per_maand if k in per else None for k in ("voor", "na")]
+    rows: list[list[Any]] = [
+        ["Cliënten in de vergelijking", o.n, o.n, None],
+        ["Registraties", o.voor, o.na, o.afname_pct],
     ]
+    if None not in rate:
+        rows.append(["Registraties per cliënt per maand", *rate, pct_change(*rate)])
+    suspect = r.by_role.get("verdachte")
+    if suspect is not None and r.settings.rollen != ["verdachte"]:
+        row = ["Registraties als verdachte", suspect.voor, suspect.na, suspect.afname_pct]
+        rows.append(_masked(row, p.role.get("verdachte")))
     rows += [
-        _masked([f"Verandering {k} (overige registraties)", g.afname, g.afname_pct], p.severity.get(k))
+        _masked([f"Registraties {k} (buiten de E-meldingen)", g.voor, g.na, g.afname_pct], p.severity.get(k))
         for k, g in r.severity.items()
     ]
     return Table(
         "kerncijfers",
         "Kerncijfers",
-        ["", "Aantal", "Verandering"],
-        ["text", "int", "pct"],
+        ["", "Vóór het ICO", "Na het ICO", "Verandering"],
+        ["text", "num", "num", "chg"],
         rows,
-        notes=_notes(p, p.severity),
+        notes=[
+            f"Vóór en na: de {months(r.settings.vensters.lang_maanden)} vóór de start en na het einde van het ICO. "
+            + CHANGE_NOTE,
+            *_notes(p, p.severity, p.role),
+        ],
     )
 
 
@@ -100,7 +110,7 @@ def duration_table(r: Results, p: Protection) -> Table:
         "ico_duur",
         "Registraties voor en na het ICO naar duur van het ICO",
         ["Duur van het ICO", "Cliënten", "Voor", "Na", "Gem. voor", "Gem. na", "Verandering"],
-        ["text", "int", "int", "int", "dec", "dec", "pct"],
+        ["text", "int", "int", "int", "dec", "dec", "chg"],
         rows,
         notes=_notes(p, p.ico_duration),
         total_row=True,
@@ -191,18 +201,36 @@ def subgroup_table(r: Results, p: Protection, *, family: str, table_id: str, tit
         table_id,
         title,
         [first, "Cliënten", "Voor", "Na", "Gem. voor", "Gem. na", "Verandering", "p", "p (Holm)"],
-        ["text", "int", "int", "int", "dec", "dec", "pct", "p", "p"],
+        ["text", "int", "int", "int", "dec", "dec", "chg", "p", "p"],
         rows,
         notes=notes + _notes(p, hidden),
         total_row=True,
     )
 
 
+PER_MONTH = ["Per maand vóór", "Per maand tijdens", "Per maand na"]
+PER_MONTH_NOTE = (
+    "Per maand: registraties per cliënt per maand in die periode (de periode tijdens het ICO duurt per cliënt even "
+    "lang als zijn ICO, de andere perioden een vast aantal maanden; zie de tabel per periode)."
+)
+
+
+def per_month(r: Results, g) -> list[float | None]:
+    """A row's registrations per client per month before, during and after: comparable across periods of
+    different length. Every compared client is at risk in every row, so the denominators are the periods'."""
+    per = r.perioden_per_maand or {}
+    out = []
+    for period in PERIODS:
+        months = per[period].persoonsmaanden if period in per else None
+        out.append(getattr(g, period) / months if months else None)
+    return out
+
+
 def by_period_table(r: Results, p: Protection, *, family: str, table_id: str, title: str, first: str) -> Table:
     hidden = p.hidden_in(family)
     rows = [
         _masked(
-            [k[0].upper() + k[1:], g.totaal, g.voor, g.tijdens, g.na, g.afname, g.afname_pct],
+            [k[0].upper() + k[1:], g.voor, g.tijdens, g.na, g.totaal, g.afname_pct, *per_month(r, g)],
             hidden.get(k),
         )
         for k, g in getattr(r, family).items()
@@ -210,10 +238,46 @@ def by_period_table(r: Results, p: Protection, *, family: str, table_id: str, ti
     return Table(
         table_id,
         title,
-        [first, "Totaal", "Voor", "Tijdens", "Na", "Afname", "% afname"],
-        ["text", "int", "int", "int", "int", "int", "pct"],
+        [first, "Voor", "Tijdens", "Na", "Totaal", "Verandering", *PER_MONTH],
+        ["text", "int", "int", "int", "int", "chg", "dec2", "dec2", "dec2"],
         rows,
-        notes=_notes(p, hidden),
+        notes=[CHANGE_NOTE, PER_MONTH_NOTE, *_notes(p, hidden)],
+    )
+
+
+def roles_table(r: Results, p: Protection) -> Table:
+    """Registrations by the client's role, counting or not: what the choice of roles includes."""
+    rows = [
+        _masked(
+            [
+                g_name[0].upper() + g_name[1:],
+                "ja" if g.telt_mee else "nee",
+                g.n_clients,
+                g.voor,
+                g.tijdens,
+                g.na,
+                g.afname_pct,
+                *per_month(r, g),
+            ],
+            p.role.get(g_name),
+        )
+        for g_name, g in r.by_role.items()
+    ]
+    return Table(
+        "rollen",
+        "Registraties naar de rol van de cliënt, voor, tijdens en na het ICO",
+        ["Rol", "Telt mee", "Cliënten", "Voor", "Tijdens", "Na", "Verandering", *PER_MONTH],
+        ["text", "text", "int", "int", "int", "int", "chg", "dec2", "dec2", "dec2"],
+        rows,
+        notes=[
+            "Een registratie telt hier één keer per rol van de cliënt: wie in één registratie verdachte én "
+            "slachtoffer is, staat in beide rijen. De rijen tellen daarom niet op tot het totaal. 'Telt mee': of "
+            "de rol meetelt in de andere cijfers van dit rapport (instelling 'rollen'). Cliënten: cliënten met "
+            "minstens één registratie in die rol.",
+            CHANGE_NOTE,
+            PER_MONTH_NOTE,
+            *_notes(p, p.role),
+        ],
     )
 
 
@@ -417,7 +481,7 @@ def severity_score_table(r: Results, p: Protection) -> Table:
         "zwaartescore",
         "Zwaartescore (som van de gewichten van de registraties) voor en na het ICO",
         ["", "Voor", "Na", "Verandering"],
-        ["text", "dec", "dec", "pct"],
+        ["text", "dec", "dec", "chg"],
         [
             _masked(["Totaal", s.voor, s.na, s.afname_pct], mark),
             _masked(["Gemiddeld per cliënt", s.gemiddeld_voor, s.gemiddeld_na, None], mark),
@@ -517,7 +581,7 @@ def effect_table(
             "Verandering",
             "Cliënten",
         ],
-        ["text", "text", "dec2", "dec2", "dec2", "pct", "int"],
+        ["text", "text", "dec2", "dec2", "dec2", "chg", "int"],
         rows,
         notes=[
             "Verhouding: bij vaste effecten en imputatie het aantal registraties per dag na het ICO gedeeld door het "
@@ -679,6 +743,7 @@ TABLES: list[Callable[[Results, Protection], Table]] = [
         first="Zwaarte",
     ),
     severity_score_table,
+    roles_table,
     tests_table,
     reconciliation_table,
     exclusions_table,

@@ -75,6 +75,9 @@ def key_sentences(r: Results, p: Protection) -> list[str]:
             f"Per cliënt vergeleken is dit verschil {_significance(p_value, alpha)}: gemiddeld "
             f"{nl_decimal(o.gemiddeld_voor)} registraties per cliënt vóór en {nl_decimal(o.gemiddeld_na)} erna."
         )
+    suspect = suspect_sentence(r, p)
+    if suspect:
+        out.append(suspect)
     sexes = ", ".join(
         f"{nl_int(g.n)} {'mannen' if k == 'man' else 'vrouwen' if k == 'vrouw' else 'onbekend'}"
         for k, g in r.by_sex.items()
@@ -111,9 +114,76 @@ def key_sentences(r: Results, p: Protection) -> list[str]:
     return out
 
 
+def counted_roles(r: Results) -> str:
+    """Which roles count, in words: 'alle rollen' or 'de rollen verdachte en betrokkene'."""
+    roles = r.settings.rollen
+    if roles == "alle":
+        return "in elke rol van de cliënt (verdachte, slachtoffer, getuige, betrokkene en andere)"
+    return "alleen waarin de cliënt " + nl_list(roles, "of") + " is"
+
+
+def nl_list(items: list[str], last: str = "en") -> str:
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {last} " + items[-1]
+
+
+def suspect_sentence(r: Results, p: Protection) -> str | None:
+    """The change in registrations as a suspect alone: a fall in victimisation is no improvement in behaviour."""
+    g = r.by_role.get("verdachte")
+    if g is None or "verdachte" in p.role or r.settings.rollen == ["verdachte"]:
+        return None
+    change = "" if g.afname_pct is None else f" ({nl_pct(g.afname_pct, sign=True)})"
+    return (
+        f"Alleen de registraties waarin de cliënt verdachte is: {change_word(g.voor, g.na)} van {nl_int(g.voor)} "
+        f"naar {nl_int(g.na)}{change}."
+    )
+
+
+def change_word(before: float, after: float) -> str:
+    """'een daling' or 'een stijging' by the sign, never by habit."""
+    return "een daling" if after < before else ("een stijging" if after > before else "geen verandering")
+
+
+def roles_text(r: Results, p: Protection) -> list[str]:
+    out = [
+        f"De cijfers in dit rapport tellen de registraties {counted_roles(r)} (instelling 'rollen'). Een cliënt "
+        f"kan in een registratie verdachte zijn, maar ook slachtoffer, getuige of "
+        f"betrokkene: minder registraties als slachtoffer is iets anders dan minder overlast of criminaliteit. "
+        f"Daarom staan de rollen hieronder apart."
+    ]
+    if not r.by_role or set(r.by_role) == {"onbekend"}:
+        out.append("De politie-export noemt bij geen enkele registratie de rol van de cliënt.")
+        return out
+    parts = []
+    for role, g in r.by_role.items():
+        if role in p.role:
+            continue
+        change = "" if g.afname_pct is None else f" ({nl_pct(g.afname_pct, sign=True)})"
+        who = "zonder rol in de export" if role == "onbekend" else f"als {role}"
+        parts.append(f"{who} van {nl_int(g.voor)} naar {nl_int(g.na)}{change}")
+    if parts:
+        out.append("Vóór tegenover na het ICO: " + "; ".join(parts) + ".")
+    left = [role for role, g in r.by_role.items() if not g.telt_mee]
+    if left:
+        out.append(f"De rollen {nl_list(left)} tellen niet mee in de andere cijfers; ze staan hier ter vergelijking.")
+    return out
+
+
+def window_rates(r: Results) -> list[float]:
+    """Registrations per client per month in each window: the windows differ in length ('tijdens' lasts as long
+    as each ICO; '6 mnd voor' spans lang - kort months, '3 mnd voor' kort), so only rates compare."""
+    per = r.perioden_per_maand or {}
+    if all(w in per and per[w].per_client_per_maand is not None for w in r.windows):
+        return [per[w].per_client_per_maand for w in r.windows]
+    v = r.settings.vensters
+    length = [v.lang_maanden - v.kort_maanden, v.kort_maanden, None, v.kort_maanden, v.lang_maanden - v.kort_maanden]
+    n = max(r.n_clients, 1)
+    return [c / (m * n) if m else 0.0 for c, m in zip(r.windows.values(), length, strict=True)]
+
+
 def rises_towards_ico(r: Results) -> bool:
-    """The referral spike: more registrations in the months just before the ICO than in the months before."""
-    w = list(r.windows.values())
+    """The referral spike: more registrations per month in the months just before the ICO than before them."""
+    w = window_rates(r)
     return w[0] < w[1]
 
 
@@ -121,12 +191,23 @@ def _window_counts(r: Results, p: Protection) -> list[str]:
     return [_words(p.windows.get(name), n, p) for name, n in r.windows.items()]
 
 
+def _window_rates_shown(r: Results, p: Protection) -> list[str]:
+    """A window's rate, or the mark of its hidden count (the rate and the published months would tell it)."""
+    return [
+        "een niet getoond aantal" if name in p.windows else nl_decimal(rate, 2)
+        for name, rate in zip(r.windows, window_rates(r), strict=True)
+    ]
+
+
 def rise_text(r: Results, p: Protection) -> str:
-    w = list(r.windows.values())
-    shown = _window_counts(r, p)
+    w = window_rates(r)
+    shown = _window_rates_shown(r, p)
     if w[1] < w[2]:
-        return f"in de maanden vóór en tijdens het ICO ({shown[0]} → {shown[1]} → {shown[2]})"
-    return f"in de maanden vóór het ICO ({shown[0]} → {shown[1]})"
+        return (
+            f"in de maanden vóór en tijdens het ICO ({shown[0]} → {shown[1]} → {shown[2]} registraties per cliënt "
+            f"per maand)"
+        )
+    return f"in de maanden vóór het ICO ({shown[0]} → {shown[1]} registraties per cliënt per maand)"
 
 
 def windows_text(r: Results, p: Protection) -> str:
@@ -375,7 +456,7 @@ def severity_text(r: Results, p: Protection) -> str:
 
 def limits(r: Results, p: Protection) -> list[str]:
     """Wat deze cijfers wel en niet zeggen: the caveats, with the data's own numbers where they apply."""
-    w = _window_counts(r, p)
+    w, rates = _window_rates_shown(r, p), window_rates(r)
     out = [
         "Er is geen vergelijkingsgroep van personen die niet in een ICO zijn besproken. De schattingen met vaste "
         "effecten en met imputatie vergelijken cliënten met hun eigen eerdere maanden en met cliënten die later "
@@ -386,11 +467,15 @@ def limits(r: Results, p: Protection) -> list[str]:
         out.append(
             f"Regressie naar het gemiddelde. Cliënten worden aangemeld voor een ICO als het slecht gaat: het aantal "
             f"registraties liep op {rise_text(r, p)}. Na zo'n piek daalt het aantal vaak vanzelf weer, ook zonder "
-            f"ingreep. Een deel "
-            f"van de daling naar {w[3]} en {w[4]} is daarom te verwachten, los van het ICO. "
-            f"Onderzoek naar vergelijkbare aanpakken liet zien dat zulke vóór-na-vergelijkingen het effect sterk "
-            f"kunnen "
-            f"overschatten."
+            f"ingreep. "
+            + (
+                f"Een deel van de daling daarna (naar {w[3]} en {w[4]} per cliënt per maand) is daarom te verwachten, "
+                f"los van het ICO. "
+                if max(rates[3], rates[4]) < rates[1]
+                else "Ook zonder ICO was na zo'n piek een daling te verwachten. "
+            )
+            + "Onderzoek naar vergelijkbare aanpakken liet zien dat zulke vóór-na-vergelijkingen het effect sterk "
+            "kunnen overschatten."
         )
     else:
         out.append(

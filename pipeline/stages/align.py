@@ -8,7 +8,7 @@ import pandas as pd
 
 from pipeline.config.settings import Settings
 from pipeline.errors import UserError
-from schemas.vocabulary import EXCLUSION_REASONS, STATUSES
+from schemas.vocabulary import EXCLUSION_REASONS, PERIODS, STATUSES
 
 BOUNDS = ("lang_voor", "kort_voor", "kort_na", "lang_na")
 
@@ -37,6 +37,13 @@ def client_windows(clients: pd.DataFrame, settings: Settings) -> pd.DataFrame:
         default="",
     )
     return out.assign(uitsluiting=reason, vergeleken=reason == "")
+
+
+def period_of(windows: pd.Categorical) -> pd.Categorical:
+    """The two windows before the ICO are 'voor', the two after it 'na'."""
+    codes = np.asarray(windows.codes)
+    period = np.select([codes < 0, codes <= 1, codes == 2], [-1, 0, 1], default=2)
+    return pd.Categorical.from_codes(period, categories=list(PERIODS), ordered=True)
 
 
 def assign_windows(dates: pd.Series, bounds: pd.DataFrame, windows: tuple[str, ...]) -> pd.Categorical:
@@ -98,6 +105,11 @@ def align(bvh: pd.DataFrame, clients: pd.DataFrame, settings: Settings) -> tuple
         status=pd.Categorical.from_codes(status, categories=list(STATUSES)),
         venster=pd.Categorical.from_codes(
             np.where(used, window.codes, -1), categories=list(settings.windows), ordered=True
+        ),
+        # the window of every row of a compared client, whatever its role or whether it repeats a registration:
+        # the table by role counts the roles that do not count too, so the report can say what they hold
+        venster_elke_rol=pd.Categorical.from_codes(
+            np.where(compared & in_window, window.codes, -1), categories=list(settings.windows), ordered=True
         ),
     )
     return rows, clients

@@ -12,12 +12,13 @@ import scipy.stats
 
 from pipeline.config.mapping import ImkMapping
 from pipeline.config.settings import Settings
-from pipeline.stages.align import reconciliation
+from pipeline.stages.align import period_of, reconciliation
 from pipeline.stages.change_null import null_change_groups
 from pipeline.stages.effect import estimates
 from pipeline.stages.event_study import event_study
 from pipeline.stages.rates import DAYS_PER_MONTH, person_months, rates
-from pipeline.stages.stats import holm, rank_biserial, wilcoxon
+from pipeline.stages.roles import by_role, role_rows
+from pipeline.stages.stats import holm, paired_test, rank_biserial, wilcoxon
 from schemas.results import Results
 from schemas.vocabulary import (
     CHANGE_CLASSES,
@@ -35,13 +36,6 @@ NOT_TESTED_SMALL = "niet getoetst i.v.m. te kleine aantallen"
 NOT_TESTED_SEX_UNKNOWN = "niet getoetst: geslacht onbekend"
 NOT_TESTED_TYPE_UNKNOWN = "niet getoetst: soort ICO onbekend"
 UNKNOWN_TYPE = "onbekend"  # the ICO type of a client whose row in the client list leaves it empty
-
-
-def period_of(windows: pd.Categorical) -> pd.Categorical:
-    """The two windows before the ICO are 'voor', the two after it 'na'."""
-    codes = np.asarray(windows.codes)
-    period = np.select([codes < 0, codes <= 1, codes == 2], [-1, 0, 1], default=2)
-    return pd.Categorical.from_codes(period, categories=list(PERIODS), ordered=True)
 
 
 def age_groups(ages: pd.Series, settings: Settings) -> pd.Categorical:
@@ -377,22 +371,12 @@ INTERNAL_NOTE = (
 )
 
 
-def _paired_test(before: pd.Series, after: pd.Series) -> dict[str, Any]:
-    """The Wilcoxon test of SPEC §5 with its rank-biserial effect size, as results.json writes them."""
-    test = wilcoxon(before.to_numpy(), after.to_numpy())
-    out = {"wilcoxon": {k: test[k] for k in ("statistic", "p", "n", "n_ongelijk")}}
-    if "reden" in test:
-        out["wilcoxon"]["reden"] = test["reden"]
-    out["rank_biserial"] = rank_biserial(before.to_numpy(), after.to_numpy())
-    return out
-
-
 def _severity_mix(counts: pd.DataFrame) -> dict[str, Any]:
     """Were the registrations after the ICO less severe, whatever their number? The mean weight per registration
     before and after, per client with registrations in both periods (the volume is the main test's)."""
     both = counts.loc[(counts["voor"] > 0) & (counts["na"] > 0)]
     before, after = both["score_voor"] / both["voor"], both["score_na"] / both["na"]
-    test = _paired_test(before, after)
+    test = paired_test(before, after)
     test["wilcoxon"].pop("reden", None)
     return {
         "maat": "gemiddeld gewicht per registratie, per cliënt met registraties vóór én na",
@@ -405,7 +389,7 @@ def _severity_mix(counts: pd.DataFrame) -> dict[str, Any]:
 
 def _severity_score(counts: pd.DataFrame, mapping: ImkMapping) -> dict[str, Any]:
     before, after = counts["score_voor"], counts["score_na"]
-    test = _paired_test(before, after)
+    test = paired_test(before, after)
     test["wilcoxon"].pop("reden", None)
     return {
         "mix": _severity_mix(counts),
@@ -439,7 +423,7 @@ def _catalogue(used: pd.DataFrame, mapping: ImkMapping) -> dict[str, Any]:
     }
 
 
-def _breakdowns(used: pd.DataFrame, counts: pd.DataFrame, settings: Settings) -> dict[str, Any]:
+def _breakdowns(used: pd.DataFrame, counts: pd.DataFrame, settings: Settings, roles: pd.DataFrame) -> dict[str, Any]:
     """Classes by sex and age, and the clients behind every published breakdown (for disclosure control)."""
     is_e = used["klasse"] == E_CLASS
     ages = list(settings.age_labels)
@@ -453,6 +437,7 @@ def _breakdowns(used: pd.DataFrame, counts: pd.DataFrame, settings: Settings) ->
             "severity": _clients_per(used.loc[~is_e], "zwaarte"),
             "class_by_sex": _class_breakdown(used, counts, "geslacht", list(SEXES), True),
             "class_by_age": _class_breakdown(used, counts, "leeftijdsgroep", ages, True),
+            "role": _clients_per(roles, "rol"),
         },
     }
 
@@ -481,7 +466,7 @@ def _by_period_and_total(frame: pd.DataFrame, unit: str) -> dict:
     return out
 
 
-def _dominance(used: pd.DataFrame, counts: pd.DataFrame) -> dict[str, Any]:
+def _dominance(used: pd.DataFrame, counts: pd.DataFrame, roles: pd.DataFrame) -> dict[str, Any]:
     """The one or two clients behind every published registration count, for the dominance rule: a count that
     one client makes (almost) alone tells about that client."""
     frame = used.assign(
@@ -505,6 +490,7 @@ def _dominance(used: pd.DataFrame, counts: pd.DataFrame) -> dict[str, Any]:
         "e_category": _by_period_and_total(frame.loc[is_e], "e_categorie"),
         "severity": _by_period_and_total(frame.loc[~is_e], "zwaarte"),
         "class_by_sex": _top_two(frame, "klasse", "geslacht"),
+        "by_role": _by_period_and_total(roles, "rol"),
     }
 
 
@@ -541,6 +527,7 @@ def analyse(
 ) -> tuple[Results, pd.DataFrame]:
     """(the typed results of SPEC §6, the per-client table behind them)."""
     used = rows.loc[rows["status"] == "used"].reset_index(drop=True)
+    roles = role_rows(rows)
     counts = client_counts(used, clients, settings)
     windows = used["venster"].value_counts().reindex(list(settings.windows), fill_value=0)
     by_sex = _subgroups(counts, "geslacht", list(SEXES), _sex_reason(settings), settings)
@@ -557,10 +544,11 @@ def analyse(
         "perioden_per_maand": _rates(
             {w: int(windows[w]) for w in settings.windows}, counts, clients, settings, detention
         ),
-        "overall": _group_summary(counts) | _paired_test(counts["voor"], counts["na"]),
+        "overall": _group_summary(counts) | paired_test(counts["voor"], counts["na"]),
         "by_sex": by_sex,
         "by_age": by_age,
         "by_ico_type": by_ico_type,
+        "by_role": by_role(roles, counts.index, settings),
         "ico_duur": _ico_duration(counts),
         "e_categories": _by_period_table(used.loc[is_e], "e_categorie", mapping.e_categories),
         "severity": _by_period_table(used.loc[~is_e], "zwaarte", mapping.severities),
@@ -572,8 +560,8 @@ def analyse(
             "registraties_per_client": _frequencies(counts["totaal"]),
             "e_registraties_per_client": _frequencies(counts["e_totaal"]),
         },
-        **_breakdowns(used, counts, settings),
-        "dominance": _dominance(used, counts),
+        **_breakdowns(used, counts, settings, roles),
+        "dominance": _dominance(used, counts, roles),
         "ico_periode": _ico_period(clients),
         "reconciliation": reconciliation(rows, clients),
         "data_quality": _data_quality(rows, clients, counts),

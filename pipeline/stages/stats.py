@@ -47,3 +47,14 @@ def holm(p_values: list[float]) -> list[float]:
     if not p_values:
         return []
     return [float(p) for p in multipletests(p_values, method="holm")[1]]
+
+
+def paired_test(before, after) -> dict[str, Any]:
+    """The Wilcoxon test of SPEC §5 with its rank-biserial effect size, as results.json writes them."""
+    before, after = np.asarray(before), np.asarray(after)
+    test = wilcoxon(before, after)
+    out = {"wilcoxon": {k: test[k] for k in ("statistic", "p", "n", "n_ongelijk")}}
+    if "reden" in test:
+        out["wilcoxon"]["reden"] = test["reden"]
+    out["rank_biserial"] = rank_biserial(before, after)
+    return out
