@@ -311,3 +311,24 @@ def test_a_dominated_window_and_severity_stay_hidden_in_text_and_under_the_score
     _score_sums(system, out, edited)
     assert ("sev", "Zwaar", "Voor") in system.hidden
     assert system.recomputed() == []
+
+
+def test_figure_shares_are_the_table_shares_with_the_hidden_groups_counted(attacked, monkeypatch):
+    """A bar's share is taken against all clients, hidden groups included, as the table takes it: a share over
+    the shown groups only would differ from the table and hint at the size of the hidden ones."""
+    from pipeline.report import figures
+    from schemas.results import Results
+
+    out, r = attacked
+    labels: list[list[str]] = []
+    original = figures._label_bars
+    monkeypatch.setattr(
+        figures, "_label_bars", lambda ax, bars, texts, **kw: labels.append(texts) or original(ax, bars, texts, **kw)
+    )
+    results = Results.model_validate(r)
+    figures.make_figures(results)
+    table = _table(out, "leeftijd_verdeling").set_index("Leeftijdsgroep")
+    shown = [g for g in r["by_age"] if not _hidden(table.loc[g, "Cliënten"])]
+    assert len(shown) < len(r["by_age"])  # the scenario hides an age group
+    expected = [f"{table.loc[g, 'Cliënten']} ({table.loc[g, '% cliënten']}%)" for g in shown]
+    assert expected in labels

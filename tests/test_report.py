@@ -172,15 +172,18 @@ def test_tables_show_the_numbers_of_results_json(report):
             assert set(row[1:]) == {"x"}  # one or two clients make most of its registrations
             continue
         assert row[1:4] == [nl_int(g["n"]), nl_int(g["voor"]), nl_int(g["na"])]
-        assert row[6] == nl_pct(g["afname_pct"])
+        assert row[6] == nl_pct(g["afname_pct"], sign=True)
         assert row[7] == (nl_p(g["p"]).removeprefix("p = ").removeprefix("p ") if g["p"] is not None else "–")
         assert row[4] == nl_decimal(g["gemiddeld_voor"])
     e = {row[0].lower(): row for row in page.tables["e_categorieen"][1:]}
     for name, g in r["e_categories"].items():
-        assert e[name][2:5] == [nl_int(g["voor"]), nl_int(g["tijdens"]), nl_int(g["na"])]
-        assert e[name][6] == nl_pct(g["afname_pct"])
+        assert e[name][1:4] == [nl_int(g["voor"]), nl_int(g["tijdens"]), nl_int(g["na"])]
+        assert e[name][5] == nl_pct(g["afname_pct"], sign=True)
+        # beside the counts, per client per month: the periods differ in length
+        months = [r["perioden_per_maand"][q]["persoonsmaanden"] for q in ("voor", "tijdens", "na")]
+        assert e[name][6:9] == [nl_decimal(g[q] / m, 2) for q, m in zip(("voor", "tijdens", "na"), months, strict=True)]
     sev = {row[0].lower(): row for row in page.tables["zwaarte"][1:]}
-    assert {k: sev[k][2:5] for k in r["severity"]} == {
+    assert {k: sev[k][1:4] for k in r["severity"]} == {
         k: [nl_int(g["voor"]), nl_int(g["tijdens"]), nl_int(g["na"])] for k, g in r["severity"].items()
     }
     windows = {row[0].lower(): row[1] for row in page.tables["vensters"][1:]}

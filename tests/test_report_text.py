@@ -13,9 +13,12 @@ from schemas.results import Results
 pytestmark = pytest.mark.slow  # runs the whole pipeline; `make test-fast` leaves it out
 
 
-def _with_windows(results: dict, values: list[int]) -> Results:
+def _with_windows(results: dict, values: list[int], months: list[float] | None = None) -> Results:
+    """Windows with these counts and person-months (100 each unless given): rates of count / months."""
     r = copy.deepcopy(results)
     r["windows"] = dict(zip(r["windows"], values, strict=True))
+    for w, n, m in zip(r["windows"], values, months or [100.0] * len(values), strict=True):
+        r["perioden_per_maand"][w] = {"registraties": n, "persoonsmaanden": m, "per_client_per_maand": n / m}
     return Results.model_validate(r)
 
 
@@ -24,12 +27,17 @@ def test_regression_to_the_mean_is_named_with_the_datas_own_numbers(default_run)
     protection = Protection(Results.model_validate(r))  # the altered windows no longer add up to the totals
     rising = _with_windows(r, [100, 250, 400, 90, 80])
     key = " ".join(report_text.key_sentences(rising, protection))
-    assert "regressie naar het gemiddelde" in key and "100 → 250 → 400" in key
+    assert "regressie naar het gemiddelde" in key and "1,00 → 2,50 → 4,00 registraties per cliënt per maand" in key
     only_before = _with_windows(r, [100, 250, 200, 90, 80])
-    assert "(100 → 250)" in " ".join(report_text.key_sentences(only_before, protection))
+    assert "(1,00 → 2,50 registraties" in " ".join(report_text.key_sentences(only_before, protection))
     flat = _with_windows(r, [300, 250, 200, 190, 180])
     assert "regressie" not in " ".join(report_text.key_sentences(flat, protection))
     assert any("Regressie naar het gemiddelde" in p for p in report_text.limits(flat, protection))
+    # fewer registrations in the short window just before the ICO, yet more per month: windows of 9 and 3 months
+    # (lang 12, kort 3) compare by rate, and by rate they rose
+    longer_first = _with_windows(r, [300, 250, 200, 190, 180], [900.0, 300.0, 250.0, 300.0, 900.0])
+    key = " ".join(report_text.key_sentences(longer_first, protection))
+    assert "regressie naar het gemiddelde" in key and "(0,33 → 0,83 registraties per cliënt per maand)" in key
 
 
 def test_covid_caveat_only_when_the_period_overlaps(default_run):

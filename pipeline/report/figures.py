@@ -28,7 +28,7 @@ from pipeline.report.chart import style as _style
 from pipeline.report.disclosure import Hidden, Protection, safe_bins
 from pipeline.report.effect_figures import effect_chart, event_time_chart, sensitivity_chart
 from pipeline.report.formatting import nl_decimal, nl_int, nl_pct, share
-from pipeline.report.tables import CHANGE_LABELS, SEX_LABELS, SMALL_GROUPS, merge_hidden
+from pipeline.report.tables import SEX_LABELS, SMALL_GROUPS, change_labels, merge_hidden
 from schemas.results import Results
 from schemas.vocabulary import PERIODS
 
@@ -83,7 +83,7 @@ def _simple_bars(
 ) -> Figure:
     """Bars with their values, and with `total` (of all groups, the hidden ones included, as the tables count it)
     each bar's share of it."""
-    texts = [f"{nl_int(v)} ({nl_pct(share(v, total), 0)})" if total is not None else nl_int(v) for v in values]
+    texts = [f"{nl_int(v)} ({nl_pct(share(v, total))})" if total is not None else nl_int(v) for v in values]
     fig, ax = plt.subplots(figsize=(7, 3.4 if not horizontal else max(2.5, 0.38 * len(labels) + 1)))
     if horizontal:
         bars = ax.barh(labels[::-1], values[::-1], color=PALETTE[0])
@@ -428,11 +428,12 @@ def change_groups(r: Results, p: Protection) -> Chart:
     names = [f"{k.capitalize()} (n = {nl_int(g.n)})" for k, g in groups.items()]
     left = [0.0] * len(groups)
     colours = [PALETTE[5], PALETTE[6], PALETTE[4], PALETTE[2], "#B0B0B0"]
-    segments = {**CHANGE_LABELS, "klein": "Niet apart getoond"}
+    labels = change_labels(r)
+    segments = {**labels, "klein": "Niet apart getoond"}
     descriptions = {k: [] for k in groups}
     for i, (key, label) in enumerate(segments.items()):
         if key == "klein":
-            counts = [sum(getattr(g, c) for c in CHANGE_LABELS if c in p.change[k]) for k, g in groups.items()]
+            counts = [sum(getattr(g, c) for c in labels if c in p.change[k]) for k, g in groups.items()]
         else:
             counts = [0 if key in p.change[k] else getattr(g, key) for k, g in groups.items()]
         if not any(counts):
@@ -472,9 +473,11 @@ def change_groups(r: Results, p: Protection) -> Chart:
     note = f" Wat ook in de tabel niet getoond wordt (<{p.k} of x), is samengenomen (grijs)." if small else ""
     return Chart(
         "veranderingsgroepen",
-        "Aandeel van de cliënten bij wie het aantal registraties na het ICO toenam of "
-        "met 0-10%, 11-50% of meer dan de helft afnam, voor cliënten met weinig en met veel registraties "
-        "vooraf." + note + _left_out(p.change_group, p.k),
+        "Aandeel van de cliënten per verandering van het aantal registraties na het ICO ("
+        + "; ".join(v.lower() for v in labels.values())
+        + "), voor cliënten met weinig en met veel registraties vooraf."
+        + note
+        + _left_out(p.change_group, p.k),
         f"Gestapeld staafdiagram. {parts}.",
         *_save(fig),
     )

@@ -51,17 +51,47 @@ def nl_p(p: float | None) -> str:
     return "p = " + nl_decimal(p, 3)
 
 
-NUMBER_WORDS = {
-    1: "één",
-    2: "twee",
-    3: "drie",
-    4: "vier",
-    6: "zes",
-    9: "negen",
-    12: "twaalf",
-    18: "achttien",
-    24: "vierentwintig",
-}
+NUMBER_WORDS = dict(
+    enumerate(
+        (
+            "nul",
+            "één",
+            "twee",
+            "drie",
+            "vier",
+            "vijf",
+            "zes",
+            "zeven",
+            "acht",
+            "negen",
+            "tien",
+            "elf",
+            "twaalf",
+            "dertien",
+            "veertien",
+            "vijftien",
+            "zestien",
+            "zeventien",
+            "achttien",
+            "negentien",
+            "twintig",
+        )
+    )
+) | {24: "vierentwintig", 36: "zesendertig"}
+
+
+def nl_count(n: int) -> str:
+    """A small count in running text as Dutch style writes it: in words up to twenty, then in digits."""
+    return NUMBER_WORDS.get(n, nl_int(n)) if n <= 20 else nl_int(n)
+
+
+def nl_of(part: int, whole: int) -> str:
+    """'alle vijf', 'geen van de drie', 'twee van de vijf': how many of a number of groups."""
+    if whole and part == whole:
+        return "beide" if whole == 2 else f"alle {nl_count(whole)}"
+    if part == 0:
+        return "geen van beide" if whole == 2 else f"geen van de {nl_count(whole)}"
+    return f"{nl_count(part)} van de {nl_count(whole)}"
 
 
 def months(n: int) -> str:

@@ -8,17 +8,24 @@ from functools import partial
 from typing import Any
 
 from pipeline.report.disclosure import Hidden, Protection, safe_bins
-from pipeline.report.formatting import months, pct_change, share
+from pipeline.report.formatting import months, nl_pct, pct_change, share
 from pipeline.report.table import Table
 from schemas.results import Results
 from schemas.vocabulary import EXCLUSION_REASONS, PERIODS, SEXES
 
-CHANGE_LABELS = {
-    "toegenomen": "Toegenomen",
-    "afname_0_10": "Afname 0-10%",
-    "afname_11_50": "Afname 11-50%",
-    "afname_50_plus": "Afname 50% of meer",
-}
+
+def change_labels(r: Results) -> dict[str, str]:
+    """The change classes as the settings draw them (veranderingsgroepen.kleine_afname_tot, grote_afname_vanaf);
+    the first class holds the clients whose count stayed the same too."""
+    small, large = (nl_pct(v * 100, 0) for v in (r.settings.kleine_afname_tot, r.settings.grote_afname_vanaf))
+    return {
+        "toegenomen": "Toegenomen",
+        "afname_0_10": f"Gelijk of gedaald met hooguit {small}",
+        "afname_11_50": f"Gedaald met meer dan {small}, minder dan {large}",
+        "afname_50_plus": f"Gedaald met {large} of meer",
+    }
+
+
 SEX_LABELS = {"man": "Man", "vrouw": "Vrouw", "onbekend": "Onbekend"}
 SMALL_GROUPS = "Overige (niet apart getoond)"
 CHANGE_NOTE = "Verandering: het aantal na het ICO vergeleken met het aantal ervoor; − is een daling, + een stijging."
@@ -287,9 +294,9 @@ def change_groups_table(r: Results, p: Protection) -> Table:
     for group, g in r.change_groups.items():
         label = f"Weinig (minder dan {threshold} voor)" if group == "weinig" else f"Veel ({threshold} of meer voor)"
         whole = p.change_group.get(group)
-        for key in CHANGE_LABELS:
+        for key, name in change_labels(r).items():
             mark = whole or p.change[group].get(key)
-            rows.append([label, CHANGE_LABELS[key], mark or getattr(g, key), mark or share(getattr(g, key), g.n)])
+            rows.append([label, name, mark or getattr(g, key), mark or share(getattr(g, key), g.n)])
         rows.append([label, "Totaal", whole or g.n, whole or share(g.n, g.n)])
     hidden = [p.change_group, *p.change.values()]
     return Table(
@@ -732,7 +739,7 @@ TABLES: list[Callable[[Results, Protection], Table]] = [
         by_period_table,
         family="e_categories",
         table_id="e_categorieen",
-        title="Soorten E-meldingen: aantallen en afname",
+        title="Soorten E-meldingen: aantallen en verandering",
         first="E-categorie",
     ),
     partial(

@@ -7,7 +7,7 @@ import datetime as dt
 
 from pipeline.report.disclosure import Protection
 from pipeline.report.effect_text import pretrend_failed, primary_sentences
-from pipeline.report.formatting import months, nl_decimal, nl_int, nl_p, nl_pct, share
+from pipeline.report.formatting import months, nl_decimal, nl_int, nl_of, nl_p, nl_pct, share
 from schemas.results import ChangeGroup, Results
 
 MONTHS = (
@@ -84,7 +84,8 @@ def key_sentences(r: Results, p: Protection) -> list[str]:
         if k not in p.sex
     )
     out.append(
-        f"Het gaat om {nl_int(r.n_clients)} cliënten ({sexes}) met samen {nl_int(r.n_registrations)} "
+        f"Het gaat om {nl_int(r.n_clients)} cliënten{f' ({sexes})' if sexes else ''} met samen "
+        f"{nl_int(r.n_registrations)} "
         f"politieregistraties in de perioden rond het ICO."
     )
     if "zwaar" in r.severity and "zwaar" not in p.severity:
@@ -100,8 +101,8 @@ def key_sentences(r: Results, p: Protection) -> list[str]:
     rose = sum(g.toegenomen for g in groups.values())
     if n:
         out.append(
-            f"Bij {_words(p.change_total.get('afname_50_plus'), halved, p)} van de {nl_int(n)} cliënten halveerde "
-            f"het aantal registraties of meer; bij {_words(p.change_total.get('toegenomen'), rose, p)} nam het toe."
+            f"Bij {_words(p.change_total.get('afname_50_plus'), halved, p)} van de {nl_int(n)} cliënten "
+            f"{large_fall(r, 'past')}; bij {_words(p.change_total.get('toegenomen'), rose, p)} nam het toe."
         )
     if rises_towards_ico(r):
         accounted = (
@@ -179,6 +180,16 @@ def window_rates(r: Results) -> list[float]:
     length = [v.lang_maanden - v.kort_maanden, v.kort_maanden, None, v.kort_maanden, v.lang_maanden - v.kort_maanden]
     n = max(r.n_clients, 1)
     return [c / (m * n) if m else 0.0 for c, m in zip(r.windows.values(), length, strict=True)]
+
+
+def large_fall(r: Results, form: str) -> str:
+    """The largest change class in words, from its setting: 'halveerde het aantal registraties of meer' at 50%."""
+    large = r.settings.grote_afname_vanaf
+    if form == "past":
+        if large == 0.5:
+            return "halveerde het aantal registraties of meer"
+        return f"daalde het aantal registraties met {nl_pct(large * 100, 0)} of meer"
+    return "halveren" if large == 0.5 else f"met {nl_pct(large * 100, 0)} of meer dalen"
 
 
 def rises_towards_ico(r: Results) -> bool:
@@ -363,13 +374,15 @@ def age_text(r: Results, p: Protection) -> str:
     parts = []
     if small:
         parts.append(
-            f"De groepen {', '.join(small)} hebben minder dan {r.settings.min_groepsgrootte} cliënten; "
+            (f"De groep {small[0]} heeft" if len(small) == 1 else f"De groepen {nl_list(small)} hebben")
+            + f" minder dan {r.settings.min_groepsgrootte} cliënten; "
             f"daar is niet getoetst of het verschil toeval kan zijn (niet getoetst i.v.m. te kleine aantallen)."
         )
     if tested:
+        which = f" ({', '.join(significant)})" if significant and len(significant) < len(tested) else ""
         parts.append(
-            f"Van de {len(tested)} getoetste leeftijdsgroepen is de daling in {len(significant)} statistisch "
-            f"significant na Holm-correctie" + (f" ({', '.join(significant)})." if significant else ".")
+            f"Van de getoetste leeftijdsgroepen is het verschil tussen vóór en na in "
+            f"{nl_of(len(significant), len(tested))} statistisch significant na Holm-correctie{which}."
         )
     hidden = {k for k in r.by_age if k not in tested} | set(p.age)
     sentence = difference_sentence(r, "leeftijdsgroep", hidden, {})
@@ -380,6 +393,7 @@ def age_text(r: Results, p: Protection) -> str:
 
 def change_text(r: Results, p: Protection) -> list[str]:
     threshold = r.settings.veel_vanaf
+    small, large = (nl_pct(v * 100, 0) for v in (r.settings.kleine_afname_tot, r.settings.grote_afname_vanaf))
     out = []
     for key, g in r.change_groups.items():
         if not g.n or key in p.change_group:
@@ -395,15 +409,20 @@ def change_text(r: Results, p: Protection) -> list[str]:
         no_after = _words(p.no_after.get(key), g.geen_na, p)
         out.append(
             f"{nl_int(g.n)} cliënten hadden vóór het ICO {which} registraties. Bij {share_of('toegenomen')} van hen "
-            f"nam het aantal na het ICO toe, bij {share_of('afname_0_10')} daalde het met hooguit 10%, bij "
-            f"{share_of('afname_11_50')} met 11 tot 50% en bij {share_of('afname_50_plus')} met de helft of meer; "
-            f"{no_after} hadden na het ICO geen enkele registratie meer."
+            f"nam het aantal na het ICO toe, bij {share_of('afname_0_10')} bleef het gelijk of daalde het met "
+            f"hooguit {small}, bij {share_of('afname_11_50')} daalde het met meer dan {small} maar minder dan "
+            f"{large} en bij {share_of('afname_50_plus')} met {large} of meer; {no_after} hadden na het ICO geen "
+            f"enkele registratie meer."
         )
     null = r.change_groups_null
     # the clients per class over both groups are published cells of the protection (cells.py): a class whose
     # total had to be hidden is left out
     hidden = set(p.change_total)
-    shown = [(c, word) for c, word in (("afname_50_plus", "halveren"), ("toegenomen", "toenemen")) if c not in hidden]
+    shown = [
+        (c, word)
+        for c, word in (("afname_50_plus", large_fall(r, "inf")), ("toegenomen", "toenemen"))
+        if c not in hidden
+    ]
     if null is not None and out and shown:
         n = sum(g.n for g in r.change_groups.values())
         expected = [
