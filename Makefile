@@ -55,11 +55,15 @@ remember = $(shell mkdir -p $(P) && f=$(P)/args-$(1).txt && printf '%s\n' '$(2)'
   printf '%s\n' '$(2)' > $$f; echo $(P)/args-$(1).txt)
 INPUT_ARGS := $(call remember,inputs,$(BVH) $(CLIENTS) $(DETENTION) $(CONFIG))
 MAPPING_ARGS := $(call remember,mapping,$(MAPPING))
-RENDER_ARGS := $(call remember,render,$(NARRATIVE))
+# The analyst's chapters (pipeline/report/narrative.py CHAPTERS): which of them exist is remembered too, so a
+# chapter written reruns the render (it is newer) and a chapter removed does as well (the list changed).
+CHAPTER_FILES := $(wildcard $(addprefix $(NARRATIVE)/,samenvatting.md inleiding.md methode.md interviews.md \
+  conclusies.md) $(NARRATIVE)/*.png $(NARRATIVE)/*.jpg $(NARRATIVE)/*.jpeg $(NARRATIVE)/*.gif)
+RENDER_ARGS := $(call remember,render,$(NARRATIVE) $(CHAPTER_FILES))
 
 # What else a stage reads besides its code: the installed packages; the report's templates and fonts.
 COMMON := $(STAMP)
-TEMPLATE_FILES := $(wildcard templates/*.html templates/*.css templates/narrative/*.md templates/fonts/*)
+TEMPLATE_FILES := $(wildcard templates/*.html templates/*.css templates/fonts/*)
 
 # Each stage's target is the file it writes last; its other outputs are written before it (validate:
 # clients.parquet, bvh.parquet; align: aligned.parquet; analyse: client_counts.parquet). One target per stage
@@ -143,10 +147,6 @@ $(CLASSIFIED): $(ALIGNED) $(CONFIG) $(MAPPING) $(MAPPING_ARGS) $(CLASSIFY_CODE) 
 
 $(RESULTS): $(CLASSIFIED) $(ALIGNED) $(VALIDATED) $(CONFIG) $(MAPPING) $(MAPPING_ARGS) $(ANALYSE_CODE) $(P)/code-analyse.list $(COMMON)
 	$(PIPE) analyse --config $(CONFIG) --mapping $(MAPPING) --processed $(P)
-
-# the analyst's chapters (pipeline/report/narrative.py CHAPTERS); a missing one falls back to its default
-CHAPTER_FILES := $(wildcard $(addprefix $(NARRATIVE)/,inleiding.md methode.md interviews.md conclusies.md) \
-  $(NARRATIVE)/*.png $(NARRATIVE)/*.jpg $(NARRATIVE)/*.jpeg $(NARRATIVE)/*.gif)
 
 $(REPORT): $(RESULTS) $(CLASSIFIED) $(RENDER_CODE) $(P)/code-render.list $(TEMPLATE_FILES) $(CHAPTER_FILES) $(RENDER_ARGS) $(COMMON)
 	$(PIPE) render --results $(P)/results.json --out $(OUT) --narrative $(NARRATIVE)

@@ -224,6 +224,9 @@ class Vensters(_Model):
 class Rapport(_Model):
     titel: str
     organisatie: str
+    auteur: str = ""
+    contact: str = ""
+    datum: str = Field("", description="YYYY-MM-DD, or empty when the settings leave it out")
 
 
 class Dominance(_Model):

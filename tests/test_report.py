@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from pipeline.report.formatting import nl_decimal, nl_int, nl_p, nl_pct
-from pipeline.report.narrative import CHAPTERS, load_chapters
+from pipeline.report.narrative import CHAPTERS, load_chapters, missing_notice
 from pipeline.report.render import render_html
 from pipeline.report.tables import report_tables
 from schemas.results import Results
@@ -127,8 +127,8 @@ def test_key_figures_first_in_plain_dutch(report):
     text = words(page)
     o = r["overall"]
     sentence = (
-        f"Wat er gebeurde: het aantal registraties daalde van {nl_int(o['voor'])} in de zes maanden vóór het ICO "
-        f"naar {nl_int(o['na'])} in de zes maanden erna ({nl_pct(o['afname_pct'])})."
+        f"Wat er gebeurde: het aantal registraties daalde van {nl_int(o['voor'])} in de 6 maanden vóór het ICO "
+        f"naar {nl_int(o['na'])} in de 6 maanden erna ({nl_pct(o['afname_pct'])})."
     )
     assert sentence in text
     assert "1.682" in sentence and "847" in sentence and "−49,6%" in sentence
@@ -138,7 +138,7 @@ def test_key_figures_first_in_plain_dutch(report):
     assert "hoofdschatting" in key.lower()
     assert nl_decimal(primary["irr"], 2) in key and nl_decimal(primary["ci_low"], 2) in key
     assert "eerdere trend" in key
-    assert text.index("Kerncijfers") < text.index("Inleiding") < text.index("Wat deze cijfers wel en niet zeggen")
+    assert text.index("Kerncijfers") < text.index("Samenvatting") < text.index("Wat deze cijfers wel en niet zeggen")
     assert "1,30 → 2,11 registraties per cliënt per maand" in text  # rates: the windows differ in length
 
 
@@ -257,15 +257,18 @@ def test_pdf_has_the_pages_numbers_and_label(report):
     assert fonts and all(f.startswith("DejaVu-Sans") for f in fonts)
 
 
-def test_missing_narrative_gives_the_default_text(tmp_path):
-    chapters = load_chapters(tmp_path / "does-not-exist")
-    assert set(chapters) == set(CHAPTERS)
-    assert all(c.is_default and "Standaardtekst" in c.html for c in chapters.values())
+def test_a_chapter_not_written_is_left_out_and_named(tmp_path):
+    assert load_chapters(tmp_path / "does-not-exist") == {}
+    assert len(missing_notice({})) == len(CHAPTERS)
     (tmp_path / "inleiding.md").write_text("# Onze inleiding\n\nHet **ZVH** werkt samen.\n", encoding="utf-8")
     chapters = load_chapters(tmp_path)
-    assert not chapters["inleiding"].is_default
+    assert set(chapters) == {"inleiding"}
     assert "<strong>ZVH</strong>" in chapters["inleiding"].html
-    assert chapters["methode"].is_default
+    # the analyst's '#' sits below the report's numbered chapter (h2) and part (h3) headings
+    assert "<h4>Onze inleiding</h4>" in chapters["inleiding"].html
+    notices = missing_notice(chapters)
+    assert not any(n.startswith("inleiding.md") for n in notices)
+    assert any(n.startswith("interviews.md") for n in notices)
 
 
 def test_cli_renders_the_analysts_chapter(default_run, tmp_path):
@@ -285,7 +288,11 @@ def test_cli_renders_the_analysts_chapter(default_run, tmp_path):
     assert done.returncode == 0, done.stderr
     text = words(parse(out / "rendementsanalyse.html"))
     assert "De samenwerking verloopt goed." in text
-    assert "de analist schrijft dit hoofdstuk in" in text  # the other chapters keep their marked defaults
+    assert "Concept: deze conclusies" not in text  # the analyst's text replaces the generated draft
+    page = parse(out / "rendementsanalyse.html")
+    titles = [t for level, t in page.headings if level == 2]
+    assert not any("Inleiding" in t or "interviews" in t for t in titles)  # not written: left out, no box
+    assert "inleiding.md ontbreekt" in done.stdout + done.stderr  # ... and the run says so
 
 
 def test_data_from_the_export_cannot_inject_html(default_run):
@@ -322,3 +329,76 @@ def test_effect_chapter_shows_the_four_estimates(report):
     assert set(sensitivity) == {str(m) for m in range(7)}
     assert len(r["event_study"]) >= 10
     assert any(img["alt"].startswith("Staafdiagram van registraties per cliënt per maand") for img in page.images)
+
+
+def test_headings_are_numbered_as_the_table_of_contents(report):
+    out, _, page = report
+    html = (out / "rendementsanalyse.html").read_text(encoding="utf-8")
+    toc = re.search(r'<nav class="toc".*?</nav>', html, re.DOTALL)[0]
+    entries = [re.sub(r"\s+", " ", t).strip() for t in re.findall(r'<a href="#[^"]+">(.*?)</a>', toc)]
+    headings = [t for level, t in page.headings if level in (2, 3) and t != "Inhoud"]
+    chapters_and_parts = [t for t in headings if t in entries]
+    assert chapters_and_parts == entries  # every entry is a heading on the page, in the same order
+    numbered = [t for t in headings if re.match(r"\d+ ", t)]
+    assert [int(t.split()[0]) for t in numbered] == list(range(1, len(numbered) + 1))
+    for level, t in page.headings:  # a part is numbered under its chapter: 4.2 after 4
+        if level == 3 and re.match(r"\d", t):
+            assert re.match(r"\d+\.\d+ ", t), t
+    assert "1 Samenvatting" in entries and "2 Leeswijzer" in entries
+    assert any(t.endswith("Begrippenlijst") for t in entries)
+    assert "Bijlage A. Statistische verantwoording" in entries
+
+
+def test_no_placeholder_jargon_or_file_path_on_the_page(report):
+    out, r, page = report
+    text = words(page)
+    for bad in (
+        "Standaardtekst",
+        "de analist schrijft",
+        ".md",
+        "narrative",
+        "tables/",
+        "figures/",
+        "intern/",
+        "--",
+        "scipy.",
+        "seed",
+        "Poisson-GEE",
+        "/tmp",
+        "data/raw",
+    ):
+        assert bad not in text, bad
+    assert r["provenance"]["inputs"]["bvh"]["file"].rsplit("/", 1)[-1] in text  # named, without its folder
+    for term in ("BVH", "IMK", "ICO", "E-code", "p-waarde", "Regressie naar het gemiddelde", "Verhouding"):
+        assert re.search(rf"<dt>[^<]*{re.escape(term)}", (out / "rendementsanalyse.html").read_text()), term
+    assert "Basisvoorziening Handhaving" in text
+
+
+def test_the_colophon_names_author_organisation_contact_and_date(report):
+    out, r, _ = report
+    html = (out / "rendementsanalyse.html").read_text(encoding="utf-8")
+    colophon = html[html.index('<section id="colofon"') :]
+    rapport = r["settings"]["rapport"]
+    assert rapport["auteur"] and rapport["contact"] and rapport["datum"]
+    for label, value in (
+        ("Auteur", rapport["auteur"]),
+        ("Uitgave", rapport["organisatie"]),
+        ("Contact", rapport["contact"]),
+    ):
+        assert f'<th scope="row">{label}</th><td>{value}</td>' in colophon
+    year, _, day = rapport["datum"].split("-")
+    assert f"{int(day)} " in colophon and year in colophon
+
+
+def test_pdf_is_tagged_and_accessible(report):
+    out, r, _ = report
+    reader = PdfReader(out / "rendementsanalyse.pdf")
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "nl"  # the document language a screen reader reads it in
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]  # tagged: headings, tables, figures
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"]
+    assert reader.metadata.title == r["settings"]["rapport"]["titel"]
+    assert reader.metadata.author == r["settings"]["rapport"]["auteur"]
+    xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
+    assert "pdfuaid:part" in xmp and ("<pdfuaid:part>1</pdfuaid:part>" in xmp or 'pdfuaid:part="1"' in xmp)
+    assert "/Outlines" in root  # bookmarks from the numbered headings

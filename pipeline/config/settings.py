@@ -43,6 +43,9 @@ class Settings:
     fallback_e_category: str
     title: str
     organisation: str
+    author: str = ""  # the colophon's author, contact and date; empty: not stated
+    contact: str = ""
+    report_date: str = ""  # YYYY-MM-DD
     anticipation_months: int = 3
     lead_months: int = 12  # the pre-trend check looks this many months before the start
     lead_block_months: int = 3  # ... in blocks of this many months
@@ -84,7 +87,13 @@ class Settings:
             "grote_afname_vanaf": self.large_decrease_min,
             "rollen": "alle" if self.roles is None else list(self.roles),
             "onbekende_codes": self.unknown_codes,
-            "rapport": {"titel": self.title, "organisatie": self.organisation},
+            "rapport": {
+                "titel": self.title,
+                "organisatie": self.organisation,
+                "auteur": self.author,
+                "contact": self.contact,
+                "datum": self.report_date,
+            },
             "anticipatie_maanden": self.anticipation_months,
             "voorperiode_maanden": self.lead_months,
             "voorperiode_blok_maanden": self.lead_block_months,
@@ -220,10 +229,15 @@ def _read_publication(path: Path, data: dict, _: Fields) -> Fields:
 
 
 def _read_report(path: Path, data: dict, _: Fields) -> Fields:
-    rapport = _section(path, data, "rapport", {"titel", "organisatie"})
+    """Title and organisation are required; author, contact and date (for the colophon) may be left empty."""
+    rapport = _section(path, data, "rapport", {"titel", "organisatie", "auteur", "contact", "datum"})
+    date = rapport.get("datum")
     return {
         "title": _text(path, _require(path, rapport, "titel", "'rapport'"), "rapport.titel"),
         "organisation": _text(path, _require(path, rapport, "organisatie", "'rapport'"), "rapport.organisatie"),
+        "author": "" if rapport.get("auteur") is None else _text(path, rapport["auteur"], "rapport.auteur"),
+        "contact": "" if rapport.get("contact") is None else _text(path, rapport["contact"], "rapport.contact"),
+        "report_date": "" if date in (None, "") else _date(path, date, "rapport.datum").date().isoformat(),
     }
 
 

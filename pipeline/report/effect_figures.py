@@ -9,7 +9,7 @@ from matplotlib.ticker import FuncFormatter
 from pipeline.report.chart import PALETTE, Chart
 from pipeline.report.chart import save as _save
 from pipeline.report.effect_text import LABELS
-from pipeline.report.formatting import nl_decimal
+from pipeline.report.formatting import nl_count, nl_decimal
 from schemas.results import Results
 
 # the order of the effect table: the primary estimate first, then these
@@ -55,13 +55,14 @@ def effect_chart(r: Results) -> Chart:
     ax.set_xlabel("Verhouding registraties per dag na het ICO / zonder ICO (1 = geen verandering)")
     highs = [e.ci_high for e in estimates if e.ci_high is not None]
     ax.set_xlim(0, max([1.3, *[h * 1.35 for h in highs]]))
-    ax.set_title("Vier schattingen van de verandering, met 95%-interval")
+    ax.set_title(f"{nl_count(len(estimates)).capitalize()} schattingen van de verandering, met 95%-interval")
     parts = "; ".join(
         f"{n}: {_interval_words(e.irr, e.ci_low, e.ci_high)}" for n, e in zip(names, estimates, strict=True)
     )
     return Chart(
         "effect",
-        f"De verhouding van het aantal registraties per dag na het ICO en zonder ICO volgens vier vergelijkingen; "
+        f"De verhouding van het aantal registraties per dag na het ICO en zonder ICO volgens "
+        f"{nl_count(len(estimates))} vergelijkingen; "
         f"bovenaan de vooraf gekozen hoofdschatting ({LABELS[primary]}). Een punt links van de stippellijn is een "
         f"daling; de lijn eromheen is het 95%-interval.",
         f"Puntdiagram met intervallen. {parts}.",

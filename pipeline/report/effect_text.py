@@ -7,7 +7,7 @@ import math
 from typing import Any
 
 from pipeline.report.disclosure import Protection
-from pipeline.report.formatting import months, nl_decimal, nl_int, nl_p, nl_pct
+from pipeline.report.formatting import months, nl_count, nl_decimal, nl_int, nl_p, nl_pct
 from schemas.results import Effects, Estimate, EventMonth, Primary, Results
 
 LABELS = {
@@ -97,14 +97,23 @@ def primary_sentences(r: Results) -> list[str]:
     return [head + " " + interval_verdict(e), pretrend_sentence(r)]
 
 
-def _peak_intro(es: list[EventMonth]) -> str:
+def estimators(r: Results) -> list[str]:
+    """The estimators this run reports, in the order of LABELS."""
+    return [k for k in LABELS if getattr(r.effect, k, None) is not None]
+
+
+def n_estimates(r: Results) -> str:
+    return nl_count(len(estimators(r)))
+
+
+def _peak_intro(r: Results, es: list[EventMonth]) -> str:
     """How registrations per client rise towards the ICO, in the data's own numbers."""
     before = [x for x in es if x.referentie == "start" and x.maand < 0]
     if not before:  # every month before the start hidden by disclosure control: no numbers to tell
         return (
             "Cliënten worden aangemeld voor een ICO als het slecht gaat; na zo'n piek daalt het aantal registraties "
-            "vaak ook zonder ingreep (regressie naar het gemiddelde). Daarom staan hieronder vier schattingen van de "
-            "verandering naast elkaar."
+            "vaak ook zonder ingreep (regressie naar het gemiddelde). Daarom staan hieronder "
+            f"{n_estimates(r)} schattingen van de verandering naast elkaar."
         )
     peak = max(es, key=lambda x: x.per_client or 0)
     if peak.referentie == "start" and peak.maand < 0:
@@ -117,10 +126,10 @@ def _peak_intro(es: list[EventMonth]) -> str:
     movement = "oploopt" if top > first else "verloopt"
     return (
         f"Cliënten worden aangemeld voor een ICO als het slecht gaat. Maand voor maand is te zien hoe het aantal "
-        f"registraties per cliënt per maand {movement}: van {nl_decimal(first, 2)} {months(-before[0].maand)} "
-        f"vóór de start tot {nl_decimal(top, 2)} in {peak_name}, het hoogste punt. Na een piek daalt het aantal "
-        f"vaak ook zonder ingreep (regressie naar het gemiddelde). Daarom staan hieronder vier schattingen van de "
-        f"verandering naast elkaar."
+        f"registraties per cliënt per maand {movement}: van {nl_decimal(first, 2)} in de maand die "
+        f"{months(-before[0].maand)} vóór de start begint tot {nl_decimal(top, 2)} in {peak_name}, het hoogste punt. "
+        f"Na een piek daalt het aantal vaak ook zonder ingreep (regressie naar het gemiddelde). Daarom staan "
+        f"hieronder {n_estimates(r)} schattingen van de verandering naast elkaar."
     )
 
 
@@ -251,8 +260,8 @@ def what_would_help(with_time_at_risk: bool) -> list[str]:
     if not with_time_at_risk:
         firmer.append(
             "Gegevens over detentie, opname en overlijden: dan telt tijd waarin iemand niet geregistreerd "
-            "kón worden niet als verbetering (de pijplijn kan ze meenemen met --detention en de kolom "
-            "'overleden')."
+            "kón worden niet als verbetering (de analyse neemt ze mee als er een bestand met detentieperioden en "
+            "de overlijdensdatum in de cliëntenlijst worden aangeleverd)."
         )
     return firmer
 
@@ -260,7 +269,7 @@ def what_would_help(with_time_at_risk: bool) -> list[str]:
 def effect_text(r: Results, p: Protection) -> dict[str, Any]:
     """Hoe groot is het effect echt? The four estimates, the primary one and its checks, what would help."""
     out: dict[str, Any] = {
-        "intro": _peak_intro([m for m in r.event_study if (m.referentie, m.maand) not in p.months]),
+        "intro": _peak_intro(r, [m for m in r.event_study if (m.referentie, m.maand) not in p.months]),
         "estimates": _estimate_sentences(r, p),
         "primary": _primary_text(r, p),
         "firmer": what_would_help(bool(r.effect.naive.tijd_at_risk)),

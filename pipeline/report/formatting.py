@@ -95,4 +95,5 @@ def nl_of(part: int, whole: int) -> str:
 
 
 def months(n: int) -> str:
-    return f"{NUMBER_WORDS.get(n, str(n))} maanden"
+    """A window length in digits, as a measure: '6 maanden', '1 maand' (the reader compares it with tables)."""
+    return "1 maand" if n == 1 else f"{n} maanden"

@@ -1,4 +1,6 @@
-"""The chapters the analyst writes (Markdown), with defaults that say what belongs there.
+"""The chapters the analyst writes (Markdown). A chapter the analyst has not written is left out of the report
+(the run says so): the report never shows a placeholder. The Methode and the Conclusies have generated texts of
+their own; the analyst's methode.md is put before the generated rules, conclusies.md replaces the draft.
 
 The Markdown is untrusted input: a file mailed around, pasted from a website or edited by someone else. Its HTML
 is cut down to an allow-list (nh3, the Rust ammonia sanitiser): no scripts, styles, event handlers, iframes,
@@ -19,15 +21,14 @@ import nh3
 from markupsafe import Markup
 
 from pipeline.errors import UserError
-from pipeline.paths import TEMPLATES
 
 CHAPTERS = {
+    "samenvatting": "Samenvatting",
     "inleiding": "Inleiding",
     "methode": "Onderzoeksmethode",
     "interviews": "Resultaten van de interviews met samenwerkingspartners",
     "conclusies": "Conclusies en aanbevelingen",
 }
-DEFAULTS = TEMPLATES / "narrative"
 
 TAGS = {
     *("p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "code"),
@@ -45,6 +46,7 @@ LINK_SCHEMES = {"http", "https", "mailto"}
 IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif"}
 MAX_IMAGE_BYTES = 5 * 1024 * 1024  # a photo or chart, not a data dump: larger files are left out
 _LINK = re.compile(r'<a href="((?:https?|mailto):[^"]*)"[^>]*>(.*?)</a>', re.DOTALL)
+_HEADING = re.compile(r"<(/?)h([1-6])(?=[\s>])")
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,6 @@ class Chapter:
     title: str
     html: Markup
     source: str  # the file it came from
-    is_default: bool
     left_out: tuple[str, ...] = ()  # what the sanitiser refused, for the analyst
 
 
@@ -98,6 +99,8 @@ def _to_html(text: str, folder: Path) -> tuple[Markup, tuple[str, ...]]:
     )
     # links to elsewhere become text: the address stays readable, nothing is requested or embedded
     clean = _LINK.sub(lambda m: f"{m[2]} ({m[1].removeprefix('mailto:')})" if m[2] != m[1] else m[1], clean)
+    # the analyst's headings sit below the report's numbered ones (h2 chapters, h3 parts), never beside them
+    clean = _HEADING.sub(lambda m: f"<{m[1]}h{min(int(m[2]) + 3, 6)}", clean)
     return Markup(clean), tuple(left_out)
 
 
@@ -117,15 +120,26 @@ def _read_text(path: Path) -> str:
 
 
 def load_chapters(folder: Path | None) -> dict[str, Chapter]:
-    """Each chapter from `folder`, or its default with a marking when the analyst has not written it yet."""
+    """The chapters the analyst wrote in `folder` (inleiding.md, methode.md, interviews.md, conclusies.md), by
+    key; a missing file is a missing chapter."""
     chapters = {}
+    if folder is None:
+        return chapters
     for key, title in CHAPTERS.items():
-        own = None if folder is None else Path(folder) / f"{key}.md"
-        if own is not None and own.is_file():
-            text, source, default, base = _read_text(own), str(own), False, Path(folder)
-        else:
-            text = (DEFAULTS / f"{key}.md").read_text(encoding="utf-8")
-            source, default, base = str(own) if own is not None else f"{key}.md", True, DEFAULTS
-        html, left_out = _to_html(text, base)
-        chapters[key] = Chapter(key, title, html, source, default, left_out)
+        own = Path(folder) / f"{key}.md"
+        if own.is_file():
+            html, left_out = _to_html(_read_text(own), Path(folder))
+            chapters[key] = Chapter(key, title, html, str(own), left_out)
     return chapters
+
+
+def missing_notice(chapters: dict[str, Chapter]) -> list[str]:
+    """What the run tells the analyst about chapters not written (never printed on the page)."""
+    notes = {
+        "samenvatting": "de Samenvatting is de gegenereerde tekst",
+        "inleiding": "hoofdstuk Inleiding niet opgenomen",
+        "methode": "alleen de gegenereerde rekenregels in de Onderzoeksmethode",
+        "interviews": "hoofdstuk Interviews niet opgenomen",
+        "conclusies": "de Conclusies zijn het gegenereerde concept",
+    }
+    return [f"{key}.md ontbreekt: {notes[key]}" for key in CHAPTERS if key not in chapters]

@@ -22,11 +22,14 @@ from markupsafe import Markup
 from pipeline import __version__
 from pipeline.paths import TEMPLATES
 from pipeline.report import text as report_text
+from pipeline.report.chapters import Part, conclusions, method, reading_guide, summary
 from pipeline.report.disclosure import Protection
 from pipeline.report.effect_text import effect_text
 from pipeline.report.figures import Chart, make_figures, write_figures
 from pipeline.report.formatting import nl_decimal
-from pipeline.report.narrative import load_chapters
+from pipeline.report.glossary import glossary
+from pipeline.report.narrative import CHAPTERS, Chapter, load_chapters, missing_notice
+from pipeline.report.outline import Outline, Section, number
 from pipeline.report.table import Table
 from pipeline.report.tables import report_tables
 from schemas.results import Project, Results
@@ -35,19 +38,63 @@ HTML_NAME = "rendementsanalyse.html"
 PDF_NAME = "rendementsanalyse.pdf"
 FONTS = TEMPLATES / "fonts"
 
-TOC = [
-    ("kerncijfers", "Kerncijfers"),
-    ("inleiding", "Inleiding"),
-    ("methode", "Onderzoeksmethode"),
-    ("resultaten", "Resultaten: politieregistraties voor en na het ICO"),
-    ("effect", "Hoe groot is het effect echt?"),
-    ("wel-en-niet", "Wat deze cijfers wel en niet zeggen"),
-    ("interviews", "Resultaten van de interviews met samenwerkingspartners"),
-    ("conclusies", "Conclusies en aanbevelingen"),
-    ("bijlage-statistiek", "Bijlage A. Statistische verantwoording"),
-    ("bijlage-datakwaliteit", "Bijlage B. Datakwaliteit en verantwoording"),
-    ("colofon", "Colofon"),
-]
+RESULT_PARTS = (
+    ("clienten", "Cliënten naar geslacht en leeftijd"),
+    ("registraties", "Registraties naar geslacht en leeftijd"),
+    ("imk", "Registraties per IMK-klasse"),
+    ("per-client", "Registraties en E-registraties per cliënt"),
+    ("e-codes", "E-registraties per E-code"),
+    ("voor-na", "Voor, tijdens en na het ICO"),
+    ("veranderingsgroepen", "Cliënten met weinig en met veel registraties"),
+    ("geslacht", "Mannen en vrouwen"),
+    ("leeftijd", "Leeftijdsgroepen"),
+    ("soort-ico", "Soort ICO"),
+    ("duur-ico", "Duur van het ICO"),
+    ("e-meldingen", "Soorten E-meldingen"),
+    ("rollen", "Rol van de cliënt"),
+    ("zwaarte", "Zwaarte van de registraties"),
+)
+EFFECT_PARTS = (
+    ("effect-schattingen", "Schattingen van het effect"),
+    ("effect-hoofdschatting", "De hoofdschatting en haar controles"),
+    ("effect-steviger", "Wat het antwoord steviger zou maken"),
+)
+
+
+def report_outline(chapters: dict[str, Chapter], method: list[Part], conclusions: list[Part]) -> Outline:
+    """The chapters in reading order; the analyst's Inleiding and interviews only when written, the generated
+    conclusions' parts only when the analyst's own text does not replace them."""
+
+    def parts(prefix: str, items: list[Part]) -> tuple[tuple[str, str], ...]:
+        return tuple((f"{prefix}-{i}", part.title) for i, part in enumerate(items, start=1))
+
+    sections = [
+        Section("kerncijfers", "Kerncijfers", kind="plain"),
+        Section("samenvatting", "Samenvatting"),
+        Section("leeswijzer", "Leeswijzer"),
+        *([Section("inleiding", CHAPTERS["inleiding"])] if "inleiding" in chapters else []),
+        Section("methode", "Onderzoeksmethode", parts("methode", method)),
+        Section("resultaten", "Resultaten: politieregistraties voor en na het ICO", RESULT_PARTS),
+        Section("effect", "Hoe groot is het effect echt?", EFFECT_PARTS),
+        Section("wel-en-niet", "Wat deze cijfers wel en niet zeggen"),
+        *([Section("interviews", CHAPTERS["interviews"])] if "interviews" in chapters else []),
+        Section(
+            "conclusies", CHAPTERS["conclusies"], () if "conclusies" in chapters else parts("conclusies", conclusions)
+        ),
+        Section("begrippen", "Begrippenlijst"),
+        Section(
+            "bijlage-statistiek",
+            "Statistische verantwoording",
+            (
+                ("bijlage-gevoeligheid", "Gevoeligheid van de hoofdschatting voor de aanloop"),
+                ("bijlage-instellingen", "Gebruikte instellingen"),
+            ),
+            kind="appendix",
+        ),
+        Section("bijlage-datakwaliteit", "Datakwaliteit en verantwoording", kind="appendix"),
+        Section("colofon", "Colofon", kind="plain"),
+    ]
+    return number(sections)
 
 
 def environment() -> jinja2.Environment:
@@ -88,29 +135,47 @@ def _settings_list(r: Results) -> list[tuple[str, str]]:
 
 
 def _colophon(r: Results) -> list[tuple[str, str]]:
-    p = r.provenance
+    """Who made the report and from what: author, organisation, contact and date from the settings (rows left
+    empty there are left out), then the inputs by name and fingerprint (never a path on the analyst's machine)."""
+    p, rapport = r.provenance, r.settings.rapport
     i = p.inputs
     rows = [
-        ("Politie-export", f"{i.bvh.file} (SHA-256 {i.bvh.sha256})"),
-        ("Cliëntenlijst", f"{i.clients.file} (SHA-256 {i.clients.sha256})"),
+        ("Titel", rapport.titel),
+        ("Uitgave", rapport.organisatie),
+        *([("Auteur", rapport.auteur)] if rapport.auteur else []),
+        *([("Contact", rapport.contact)] if rapport.contact else []),
+        *([("Datum", report_text.nl_date(rapport.datum))] if rapport.datum else []),
+        ("Politie-export", f"{_name(i.bvh.file)} (SHA-256 {i.bvh.sha256})"),
+        ("Cliëntenlijst", f"{_name(i.clients.file)} (SHA-256 {i.clients.sha256})"),
     ]
     if p.synthetic:
         generator = p.generator
-        rows.append(("Synthetische gegevens", f"gemaakt door {generator.generator} met seed {generator.seed}"))
+        rows.append(
+            (
+                "Synthetische gegevens",
+                f"gemaakt door het programma {generator.generator} van dit project, met startwaarde "
+                f"{generator.seed} voor de toevalsgenerator (dezelfde startwaarde geeft dezelfde gegevens)",
+            )
+        )
     rows += [
-        ("Instellingen", f"{p.settings.file} (SHA-256 {p.settings.sha256})"),
-        ("IMK-indeling", f"{p.mapping.file} (SHA-256 {p.mapping.sha256})"),
+        ("Instellingen", f"{_name(p.settings.file)} (SHA-256 {p.settings.sha256})"),
+        ("IMK-indeling", f"{_name(p.mapping.file)} (SHA-256 {p.mapping.sha256})"),
         ("Versie", _version_text(p.project)),
         ("Software", ", ".join(f"{k} {v}" for k, v in p.software.items())),
         ("Reproduceerbaar", "dezelfde gegevens, instellingen en software geven hetzelfde rapport, tot op de byte."),
         (
             "Publiceren",
-            "dit rapport (HTML en PDF) en de mappen tables/ en figures/ mogen worden gepubliceerd; de map intern/ "
-            "niet: die bevat de exacte aantallen van kleine groepen, pseudoniemen, de verantwoording per rij en "
-            "de lijst van onderdrukte cellen.",
+            "dit rapport (HTML en PDF) en de mappen 'tables' en 'figures' mogen worden gepubliceerd; de map "
+            "'intern' niet: die bevat de exacte aantallen van kleine groepen, pseudoniemen, de verantwoording per "
+            "rij en de lijst van onderdrukte cellen.",
         ),
     ]
     return rows
+
+
+def _name(file: str) -> str:
+    """A file by its name alone: where it lay on the analyst's machine is nobody's business in a publication."""
+    return file.replace("\\", "/").rsplit("/", 1)[-1]
 
 
 def _version_text(project: Project) -> str:
@@ -122,11 +187,17 @@ def _version_text(project: Project) -> str:
     return text
 
 
-def _text(r: Results, p: Protection) -> dict[str, Any]:
+def _text(
+    r: Results, p: Protection, outline: Outline, method_parts: list[Part], conclusion_parts: list[Part]
+) -> dict[str, Any]:
     return {
         "key": report_text.key_sentences(r, p),
         "period": report_text.period_text(r),
-        "method": report_text.method_text(r),
+        "summary": summary(r, p),
+        "guide": reading_guide(r, outline),
+        "method": method_parts,
+        "conclusions": conclusion_parts,
+        "e_categories": report_text.e_categories_intro(r),
         "windows": report_text.windows_text(r, p),
         "change": report_text.change_text(r, p),
         "sex": report_text.sex_text(r, p),
@@ -212,7 +283,8 @@ def write_pdf(html: str, target: Path, results: Results, refused: list[str] | No
     with _source_date(results):
         document = weasyprint.HTML(string=html, base_url=TEMPLATES.as_uri() + "/", url_fetcher=fetcher)
         shipped = weasyprint.CSS(string=_font_faces(), font_config=fonts, url_fetcher=fetcher)
-        document.write_pdf(target, stylesheets=[shipped], font_config=fonts)
+        # PDF/UA-1: tagged, with the document language (html lang="nl") and title, as public bodies must publish
+        document.write_pdf(target, stylesheets=[shipped], font_config=fonts, pdf_variant="pdf/ua-1")
 
 
 def suppression_log(p: Protection) -> Table:
@@ -229,6 +301,8 @@ def suppression_log(p: Protection) -> Table:
 def render_html(results: Results, tables, charts, chapters, protection: Protection | None = None) -> str:
     protection = protection or Protection(results)
     synthetic = results.provenance.synthetic
+    method_parts, conclusion_parts = method(results), conclusions(results, protection)
+    outline = report_outline(chapters, method_parts, conclusion_parts)
     return (
         environment()
         .get_template("report.html")
@@ -237,9 +311,12 @@ def render_html(results: Results, tables, charts, chapters, protection: Protecti
             version=__version__,
             synthetic=synthetic,
             title=results.settings.rapport.titel,
+            author=results.settings.rapport.auteur or results.settings.rapport.organisatie,
             organisation=results.settings.rapport.organisatie,
-            toc=TOC,
-            text=_text(results, protection),
+            outline=outline,
+            h=outline,
+            text=_text(results, protection, outline, method_parts, conclusion_parts),
+            glossary=glossary(results),
             tables=tables,
             figures={k: _Embedded(c) for k, c in charts.items()},
             chapters=chapters,
@@ -281,6 +358,8 @@ def render(
         write_pdf(html, out / PDF_NAME, results, refused)
         written.append(out / PDF_NAME)
     if say is not None:
+        for notice in missing_notice(chapters):
+            say(f"tekst     {notice}")
         for chapter in chapters.values():
             for what in chapter.left_out:
                 say(f"tekst     {chapter.source}: {what}; niet opgenomen")

@@ -556,7 +556,7 @@ def effect_table(
     p: Protection,
     key: str = "effect",
     table_id: str = "effect",
-    title: str = "Hoe groot is de verandering? Vier schattingen",
+    title: str = "Hoe groot is de verandering? De schattingen naast elkaar",
 ) -> Table:
     rows = []
     primary = r.effect.primary.estimator
@@ -771,7 +771,7 @@ def report_tables(r: Results, p: Protection | None = None) -> dict[str, Table]:
                 p,
                 "effect_zonder_tijd_at_risk",
                 "effect_zonder_tijd_at_risk",
-                "De vier schattingen zonder correctie voor tijd at risk",
+                "De schattingen zonder correctie voor tijd at risk",
             )
         )
     return {t.id: t for t in tables}

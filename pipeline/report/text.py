@@ -7,7 +7,7 @@ import datetime as dt
 
 from pipeline.report.disclosure import Protection
 from pipeline.report.effect_text import pretrend_failed, primary_sentences
-from pipeline.report.formatting import months, nl_decimal, nl_int, nl_of, nl_p, nl_pct, share
+from pipeline.report.formatting import months, nl_count, nl_decimal, nl_int, nl_of, nl_p, nl_pct, share
 from schemas.results import ChangeGroup, Results
 
 MONTHS = (
@@ -563,20 +563,10 @@ def period_text(r: Results) -> str:
     )
 
 
-def method_text(r: Results) -> list[str]:
-    s = r.settings
-    lng, sht = s.vensters.lang_maanden, s.vensters.kort_maanden
-    return [
-        f"Per cliënt is elke politieregistratie ingedeeld naar het moment ten opzichte van het ICO: {months(lng)} tot "
-        f"{months(sht)} vóór de start, de laatste {months(sht)} vóór de start, tijdens het ICO (van start tot en met "
-        f"einde), de eerste {months(sht)} na het einde en {months(sht)} tot {months(lng)} na het einde. Maanden zijn "
-        f"kalendermaanden.",
-        f"Een cliënt telt alleen mee als zijn ICO is afgesloten en de hele periode van {months(lng)} vóór tot "
-        f"{months(lng)} na het ICO binnen de politiegegevens valt; anders zou de periode erna te kort zijn en een "
-        f"daling nabootsen. Een registratie telt één keer per cliënt, ook als de cliënt in meer rollen voorkomt.",
-        f"Het verschil vóór-na is per cliënt getoetst met de Wilcoxon-toets voor gepaarde waarnemingen (tweezijdig, "
-        f"significantieniveau {nl_decimal(s.alpha * 100, 0)}%). Deze toets past bij aantallen die scheef verdeeld "
-        f"zijn: een paar cliënten met heel veel registraties bepalen de uitkomst niet. Subgroepen met minder dan "
-        f"{s.min_groepsgrootte} cliënten zijn niet getoetst. Omdat er meerdere subgroepen zijn getoetst, is de "
-        f"p-waarde gecorrigeerd volgens Holm.",
-    ]
+def e_categories_intro(r: Results) -> str:
+    """The E-meldingen's categories as the mapping names them: their number is the mapping's, not the text's."""
+    cats = list(r.e_categories)
+    return (
+        f"De E-meldingen (meldingen en assistentie) zijn ingedeeld in {nl_count(len(cats))} "
+        f"{'categorie' if len(cats) == 1 else 'categorieën'}: {nl_list(cats)}. Alle E-meldingen gelden als licht."
+    )

@@ -1,0 +1,61 @@
+"""The Begrippenlijst: every technical word the report uses, in plain Dutch, with the values this run used."""
+
+from __future__ import annotations
+
+from pipeline.report.formatting import months, nl_decimal, nl_int
+from schemas.results import Results
+
+
+def glossary(r: Results) -> list[tuple[str, str]]:
+    """(term, explanation) in alphabetical order; thresholds and windows come from the run's settings."""
+    s = r.settings
+    alpha = nl_decimal(s.alpha, 2)
+    terms = {
+        "BVH": "Basisvoorziening Handhaving: het systeem waarin de politie incidenten, meldingen en aangiften "
+        "vastlegt. Elke vastlegging waarbij een cliënt betrokken is, heet in dit rapport een registratie.",
+        "Cliëntmaanden": "De tijd die alle cliënten samen in een periode doorbrachten: tien cliënten die elk drie "
+        "maanden gevolgd zijn, zijn samen dertig cliëntmaanden. Het aantal registraties gedeeld door de "
+        "cliëntmaanden is het aantal registraties per cliënt per maand.",
+        "E-code, E-melding": "Een IMK-code die met een E begint: een melding of assistentie, zoals overlast, een "
+        "ruzie of een verward persoon. Er is dan niet altijd een strafbaar feit. Het rapport deelt de "
+        f"E-meldingen in {nl_int(len(r.e_categories))} soorten in.",
+        "ICO": "Individueel casusoverleg: een overleg van de partners in het Zorg- en Veiligheidshuis over één "
+        "cliënt, om samen een aanpak af te spreken. Het ICO begint en eindigt op een datum die het Zorg- en "
+        "Veiligheidshuis vastlegt.",
+        "IMK": "Incident Maatschappelijke Klasse: de indeling van de politie naar soort incident, met een letter "
+        "voor de klasse (bijvoorbeeld A voor diefstal zonder geweld, E voor meldingen en assistentie) en een code "
+        "per soort.",
+        "Interval (95%-interval)": "De waarden waartussen de werkelijke uitkomst met grote zekerheid ligt, gegeven "
+        "de toevalligheid in de gegevens. Een smal interval is een nauwkeurige schatting; een interval dat 1 "
+        "bevat, laat zowel een daling als een stijging toe.",
+        "p-waarde": "De kans op een verschil minstens zo groot als gevonden, als er in werkelijkheid geen verschil "
+        f"is. Is de p-waarde kleiner dan {alpha}, dan heet het verschil statistisch significant: toeval alleen is "
+        "dan een onwaarschijnlijke verklaring. Het zegt niet hoe groot of hoe belangrijk het verschil is.",
+        "Holm-correctie": "Wie veel groepen toetst, vindt door toeval vaker een 'significant' verschil. De "
+        "correctie volgens Holm maakt de p-waarden van alle getoetste groepen samen strenger, zodat dat niet "
+        "gebeurt.",
+        "Regressie naar het gemiddelde": "Wie wordt aangemeld omdat het juist slecht gaat, heeft daarna vaak "
+        "vanzelf minder registraties, ook zonder hulp: een uitschieter wordt meestal gevolgd door een gewonere "
+        "periode. Een vergelijking van vóór met na schat het effect daardoor te groot.",
+        "Verhouding (rate ratio)": "Het aantal registraties na het ICO gedeeld door het aantal dat zonder ICO te "
+        "verwachten was, beide per cliënt per maand. 1 betekent geen verandering; 0,80 betekent 20% minder, 1,20 "
+        "betekent 20% meer.",
+        "Wilcoxon-toets": "Een toets die per cliënt het aantal vóór vergelijkt met het aantal na en kijkt of de "
+        "dalingen groter en talrijker zijn dan de stijgingen. Hij past bij aantallen die scheef verdeeld zijn: een "
+        "paar cliënten met heel veel registraties bepalen de uitkomst niet. Cliënten zonder verschil tellen niet "
+        "mee.",
+        "Rank-biseriële correlatie (r)": "Hoe sterk de verandering per cliënt de ene kant op wijst, van −1 (alle "
+        "cliënten meer registraties) tot 1 (alle cliënten minder). Rond 0: evenveel stijgers als dalers.",
+        "Vóór, tijdens, na": f"'Vóór' zijn de {months(s.vensters.lang_maanden)} vóór de start van het ICO, "
+        f"'tijdens' de tijd van start tot einde van het ICO, 'na' de {months(s.vensters.lang_maanden)} na het "
+        "einde. Maanden zijn kalendermaanden.",
+        "Zwaarte, zwaartescore": "Elke registratie buiten de E-meldingen is licht, middel of zwaar, volgens de "
+        "indeling die bij dit rapport hoort. De zwaartescore van een cliënt telt de gewichten van zijn "
+        "registraties op (" + ", ".join(f"{k} {v:g}" for k, v in r.severity_score.gewichten.items()) + ").",
+        "Zorg- en Veiligheidshuis (ZVH)": "Een samenwerkingsverband van gemeenten, zorg, politie, justitie en "
+        "andere partners voor mensen bij wie zorg en veiligheid samenkomen.",
+        "'<" + str(s.min_publicatie) + "' en 'x'": f"Een groep van minder dan {nl_int(s.min_publicatie)} "
+        f"cliënten toont '<{s.min_publicatie}' in plaats van haar aantallen, en 'x' staat voor een getal dat "
+        "verborgen is om te voorkomen dat iets over één persoon te herleiden is.",
+    }
+    return sorted(terms.items(), key=lambda kv: kv[0].strip("'<").lower())
