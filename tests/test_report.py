@@ -402,3 +402,13 @@ def test_pdf_is_tagged_and_accessible(report):
     xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
     assert "pdfuaid:part" in xmp and ("<pdfuaid:part>1</pdfuaid:part>" in xmp or 'pdfuaid:part="1"' in xmp)
     assert "/Outlines" in root  # bookmarks from the numbered headings
+
+
+@pytest.mark.parametrize("table_id", ["rollen", "ico_type", "perioden_per_maand"])
+def test_the_new_tables_are_published_as_csv_beside_the_page(report, table_id):
+    out, _, page = report
+    lines = (out / "tables" / f"{table_id}.csv").read_bytes().decode("utf-8-sig").splitlines()
+    html_rows = page.tables[table_id]
+    assert len(lines) == len(html_rows) >= 3
+    assert lines[0].split(";")[0] == html_rows[0][0]  # the same table: the same first column and rows
+    assert [line.split(";")[0] for line in lines[1:]] == [row[0] for row in html_rows[1:]]

@@ -128,7 +128,7 @@ def _suspect_paragraph(r: Results, p: Protection) -> str | None:
     if g is None or "verdachte" in p.role or r.settings.rollen == ["verdachte"]:
         return None
     return (
-        f"De cijfers tellen registraties {counted_roles(r)}. Alleen de registraties waarin de cliënt verdachte is: "
+        f"De cijfers tellen {counted_roles(r)}. Alleen de registraties waarin de cliënt verdachte is: "
         f"{change_word(g.voor, g.na)} van {nl_int(g.voor)} naar {nl_int(g.na)}"
         + ("" if g.afname_pct is None else f" ({nl_pct(g.afname_pct, sign=True)})")
         + "."
@@ -206,7 +206,7 @@ def method(r: Results) -> list[Part]:
         ),
     ]
     counted = [
-        f"Geteld zijn de registraties {counted_roles(r)}. Komt een cliënt in één registratie in meer rollen voor, "
+        f"Geteld zijn {counted_roles(r)}. Komt een cliënt in één registratie in meer rollen voor, "
         f"dan telt die registratie één keer. Het rapport toont de rollen ook apart.",
         f"De politie deelt elke registratie in naar een IMK-code (Incident Maatschappelijke Klasse). De E-codes "
         f"(meldingen en assistentie, vaak overlast) zijn ingedeeld in {nl_count(len(r.e_categories))} "

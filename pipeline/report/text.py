@@ -116,11 +116,12 @@ def key_sentences(r: Results, p: Protection) -> list[str]:
 
 
 def counted_roles(r: Results) -> str:
-    """Which roles count, in words: 'alle rollen' or 'de rollen verdachte en betrokkene'."""
+    """Which registrations count, as the object of a sentence: 'de registraties in elke rol ...' or 'alleen de
+    registraties waarin de cliënt verdachte of betrokkene is'."""
     roles = r.settings.rollen
     if roles == "alle":
-        return "in elke rol van de cliënt (verdachte, slachtoffer, getuige, betrokkene en andere)"
-    return "alleen waarin de cliënt " + nl_list(roles, "of") + " is"
+        return "de registraties in elke rol van de cliënt (verdachte, slachtoffer, getuige, betrokkene en andere)"
+    return "alleen de registraties waarin de cliënt " + nl_list(roles, "of") + " is"
 
 
 def nl_list(items: list[str], last: str = "en") -> str:
@@ -147,7 +148,7 @@ def change_word(before: float, after: float) -> str:
 
 def roles_text(r: Results, p: Protection) -> list[str]:
     out = [
-        f"De cijfers in dit rapport tellen de registraties {counted_roles(r)} (instelling 'rollen'). Een cliënt "
+        f"De cijfers in dit rapport tellen {counted_roles(r)} (instelling 'rollen'). Een cliënt "
         f"kan in een registratie verdachte zijn, maar ook slachtoffer, getuige of "
         f"betrokkene: minder registraties als slachtoffer is iets anders dan minder overlast of criminaliteit. "
         f"Daarom staan de rollen hieronder apart."
