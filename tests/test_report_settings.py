@@ -38,7 +38,7 @@ def other_run(tmp_path_factory):
 
 
 def test_the_windows_are_the_settings_windows(other_run):
-    out, r, page = other_run
+    _, r, page = other_run
     text = words(page)
     assert list(r["windows"]) == ["12 mnd voor", "6 mnd voor", "tijdens", "6 mnd na", "12 mnd na"]
     assert "in de 12 maanden vóór het ICO" in text and "in de 12 maanden erna" in text
