@@ -142,20 +142,25 @@ def main(argv: list[str] | None = None) -> int:
     try:
         dispatch(args)
     except UserError as exc:
-        print(f"error: {exc.render()}", file=sys.stderr)
+        print(f"fout: {exc.render()}", file=sys.stderr)
         return EXIT_USER_ERROR
     except FileNotFoundError as exc:
-        print(f"error: {exc.filename or exc}: file not found (run the earlier stages first?)", file=sys.stderr)
+        print(
+            f"fout: {exc.filename or exc}: bestand niet gevonden (eerst de eerdere stappen draaien?)", file=sys.stderr
+        )
         return EXIT_USER_ERROR
     except OSError as exc:
         # the machine refused: a read-only or full disk, a folder where a file belongs, no permission
         where = exc.filename or "?"
-        print(f"error: {where}: {exc.strerror or exc} (nothing was written over an earlier report)", file=sys.stderr)
+        print(
+            f"fout: {where}: {exc.strerror or exc} (er is niets over een eerder rapport heen geschreven)",
+            file=sys.stderr,
+        )
         return EXIT_USER_ERROR
     except Exception:
         traceback.print_exc()
         print(
-            "internal error: this is a bug in the pipeline, not in your data; please report it.",
+            "interne fout: dit is een fout in de pijplijn, niet in uw gegevens; meld haar alstublieft.",
             file=sys.stderr,
         )
         return EXIT_INTERNAL_ERROR

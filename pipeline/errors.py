@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 
@@ -18,10 +19,10 @@ class Problem:
     def describe(self) -> str:
         where = [self.file]
         if self.row is not None:
-            where.append(f"row {self.row}")
+            where.append(f"rij {self.row}")
         if self.column:
-            where.append(f"column '{self.column}'")
-        value = "" if self.value is None else f": value {self.value!r}"
+            where.append(f"kolom '{self.column}'")
+        value = "" if self.value is None else f": waarde {self.value!r}"
         return f"{', '.join(where)}{value}: {self.rule}"
 
 
@@ -34,9 +35,26 @@ class UserError(Exception):
         self.problems = problems or []
 
     def render(self, limit: int = 20) -> str:
+        """The message and the problems, the same rule broken in the same column summarised in one line
+        ('9.533 rijen: ...; eerste in rij 2'), so one cause reads as one cause; at most `limit` lines."""
         lines = [self.message]
-        for problem in self.problems[:limit]:
-            lines.append(f"  - {problem.describe()}")
-        if len(self.problems) > limit:
-            lines.append(f"  ... and {len(self.problems) - limit} more")
+        groups: dict[tuple, list[Problem]] = defaultdict(list)
+        for problem in self.problems:
+            groups[(problem.file, problem.column, problem.rule)].append(problem)
+        for (file, column, rule), members in list(groups.items())[:limit]:
+            if len(members) < 3:
+                lines += [f"  - {m.describe()}" for m in members]
+                continue
+            first = members[0]
+            where = f"{file}, kolom '{column}'" if column else file
+            value = "" if first.value is None else f" (waarde {first.value!r})"
+            at = f"; eerste in rij {first.row}{value}" if first.row is not None else value
+            lines.append(f"  - {where}: {_dutch_int(len(members))} rijen: {rule}{at}")
+        shown = sum(len(m) for m in list(groups.values())[:limit])
+        if len(self.problems) > shown:
+            lines.append(f"  ... en nog {_dutch_int(len(self.problems) - shown)}")
         return "\n".join(lines)
+
+
+def _dutch_int(n: int) -> str:
+    return f"{n:,}".replace(",", ".")

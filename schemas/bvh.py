@@ -37,7 +37,7 @@ def schema(text: pd.DataFrame, parsed: pd.DataFrame) -> pa.DataFrameSchema:
                 str,
                 pa.Check(
                     lambda s: s.str.fullmatch(CODE_PATTERN.pattern),
-                    error="must be an IMK code: a class letter, one to five digits and maybe a closing letter "
+                    error="moet een IMK-code zijn: een klasseletter, één tot vijf cijfers en soms een letter erachter "
                     "(E33, F010)",
                 ),
             ),

@@ -14,7 +14,10 @@ import pandera.pandas as pa
 # A value that did not parse is NaN or NaT: the checks must see it (pandera leaves missing values out by default).
 SEE_MISSING = {"ignore_na": False}
 
-DATE_RULE = "must be a real date written YYYY-MM-DD, DD-MM-YYYY or DD/MM/YYYY"
+DATE_RULE = (
+    "moet een bestaande datum zijn, geschreven als JJJJ-MM-DD, DD-MM-JJJJ of DD/MM/JJJJ (een tijd erachter mag), "
+    "met een jaar van 1900 tot 2100"
+)
 
 
 def empty(text: pd.Series) -> pd.Series:
@@ -22,7 +25,7 @@ def empty(text: pd.Series) -> pd.Series:
 
 
 def not_empty() -> pa.Check:
-    return pa.Check(lambda s: s != "", error="must not be empty", **SEE_MISSING)
+    return pa.Check(lambda s: s != "", error="mag niet leeg zijn", **SEE_MISSING)
 
 
 def a_date(text: pd.Series | None = None) -> pa.Check:
@@ -30,17 +33,21 @@ def a_date(text: pd.Series | None = None) -> pa.Check:
     if text is None:
         return pa.Check(lambda s: s.notna(), error=DATE_RULE, **SEE_MISSING)
     allowed = empty(text)
-    return pa.Check(lambda s: s.notna() | allowed, error=DATE_RULE + " (or empty)", **SEE_MISSING)
+    return pa.Check(lambda s: s.notna() | allowed, error=DATE_RULE + " (of leeg)", **SEE_MISSING)
 
 
 def whole_number_between(low: int, high: int) -> pa.Check:
-    return pa.Check(lambda s: s.between(low, high), error=f"must be a whole number from {low} to {high}", **SEE_MISSING)
+    return pa.Check(
+        lambda s: s.between(low, high),
+        error=f"moet een geheel getal van {low} tot en met {high} zijn, in cijfers",
+        **SEE_MISSING,
+    )
 
 
 def unique_text() -> pa.Check:
     return pa.Check(
         lambda s: ~s.duplicated(keep=False) | (s == ""),
-        error="must be unique: this value occurs on more than one row",
+        error="moet uniek zijn: deze waarde staat op meer dan één rij",
         **SEE_MISSING,
     )
 

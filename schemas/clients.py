@@ -13,7 +13,7 @@ from schemas.vocabulary import SEXES
 CLIENT_COLUMNS = ("client_id", "geslacht", "leeftijd", "ico_start", "ico_eind", "ico_type", "overleden")
 COLUMNS = CLIENT_COLUMNS  # every column the contract reads; a missing optional one counts as empty
 REQUIRED = ("client_id", "geslacht", "leeftijd", "ico_start", "ico_eind")
-END_BEFORE_START = "ico_eind must not lie before ico_start"
+END_BEFORE_START = "ico_eind mag niet vóór ico_start liggen"
 
 
 def parse(text: pd.DataFrame) -> pd.DataFrame:
@@ -38,7 +38,7 @@ def schema(text: pd.DataFrame, parsed: pd.DataFrame) -> pa.DataFrameSchema:
         {
             "client_id": pa.Column(str, [not_empty(), unique_text()]),
             "geslacht": pa.Column(
-                str, pa.Check(lambda s: s.isin(SEXES), error="must be man, vrouw or onbekend (or M, V, X)")
+                str, pa.Check(lambda s: s.isin(SEXES), error="moet man, vrouw of onbekend zijn (of M, V, X)")
             ),
             "leeftijd": pa.Column(float, whole_number_between(0, 110), nullable=True),
             "ico_start": pa.Column("datetime64[us]", a_date(), nullable=True),

@@ -12,7 +12,7 @@ from schemas.parsing import parse_dates
 DETENTION_COLUMNS = ("client_id", "van", "tot")
 COLUMNS = DETENTION_COLUMNS  # every column the contract reads; a missing optional one counts as empty
 REQUIRED = DETENTION_COLUMNS
-END_BEFORE_START = "tot must not lie before van"
+END_BEFORE_START = "tot mag niet vóór van liggen"
 
 
 def parse(text: pd.DataFrame) -> pd.DataFrame:

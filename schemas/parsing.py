@@ -13,6 +13,13 @@ _SPACES = re.compile(r"\s+")
 
 # Tried in this order, each in full: a value matches one format or none. Day-first only; never month-first.
 DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y")
+# The shapes those formats may take, strictly: a four-digit year (never '0020' for 2020 or '20'), one separator
+# throughout, and optionally a time of day after it (exports from Excel write '01-06-2019 00:00'): the day counts.
+_DATE_SHAPE = re.compile(
+    r"^(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}-\d{1,2}-\d{4}|\d{1,2}/\d{1,2}/\d{4})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+)
+YEARS = (1900, 2100)  # a year outside these is a typing error, not a police registration or an ICO
+_WHOLE = re.compile(r"^\d{1,3}$")
 
 SEX_VALUES = {
     "man": "man",
@@ -34,14 +41,16 @@ def parse_dates(text: pd.Series) -> pd.Series:
     """Dates as datetime64; NaT where the text is empty or not a real date in one of DATE_FORMATS."""
 
     def convert(uniques: pd.Series) -> pd.Series:
-        uniques = uniques.str.strip()
+        shape = uniques.str.strip().str.extract(_DATE_SHAPE, expand=False)
+        uniques = shape.fillna("")  # a value of another shape parses as nothing
         parsed = pd.Series(pd.NaT, index=uniques.index, dtype="datetime64[us]")
         for fmt in DATE_FORMATS:
             todo = parsed.isna()
             if not todo.any():
                 break
             parsed[todo] = pd.to_datetime(uniques[todo], format=fmt, errors="coerce").astype("datetime64[us]")
-        return parsed
+        years = parsed.dt.year
+        return parsed.where((years >= YEARS[0]) & (years <= YEARS[1]))
 
     codes, parsed = _per_distinct(text, convert)
     values = parsed.to_numpy()[codes]
@@ -50,9 +59,11 @@ def parse_dates(text: pd.Series) -> pd.Series:
 
 
 def parse_ages(text: pd.Series) -> pd.Series:
-    """Whole ages as float (NaN where the text is not a whole number)."""
-    numbers = pd.to_numeric(text.astype("str").str.strip(), errors="coerce").astype("float64")
-    return numbers.where(np.isfinite(numbers) & (numbers == np.round(numbers)))
+    """Whole ages as float (NaN where the text is not written as a whole number in digits: '1e1', '10.0' and
+    '+10' are typing errors, not ages)."""
+    stripped = text.astype("str").str.strip()
+    numbers = pd.to_numeric(stripped.where(stripped.str.fullmatch(_WHOLE), ""), errors="coerce").astype("float64")
+    return numbers.where(np.isfinite(numbers))
 
 
 def normalise_sex(text: pd.Series) -> pd.Series:

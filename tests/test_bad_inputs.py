@@ -100,7 +100,7 @@ def test_bad_input_stops_cleanly(name, earlier_report, tmp_path, capsys):
     assert set(after) - set(before) <= {Path("intern/validatie.csv")}
 
 
-def test_at_most_twenty_problems_are_shown_and_all_are_written(tmp_path, capsys):
+def test_one_rule_broken_on_many_rows_reads_as_one_line_and_all_are_written(tmp_path, capsys):
     rows = "".join(f"K{i:03d},man,999,2020-01-01,\n" for i in range(30))
     clients = tmp_path / "clients.csv"
     clients.write_text("client_id,geslacht,leeftijd,ico_start,ico_eind\n" + rows, encoding="utf-8")
@@ -108,7 +108,8 @@ def test_at_most_twenty_problems_are_shown_and_all_are_written(tmp_path, capsys)
     status = main(_args("clients", clients, out))
     err = capsys.readouterr().err
     assert status == 2
-    assert err.count("'999'") == 20 and "... and 10 more" in err
+    assert err.count("'999'") == 1  # one cause, one line
+    assert "clients.csv, kolom 'leeftijd': 30 rijen: " in err and "eerste in rij 2 (waarde '999')" in err
     listing = (out / "intern" / "validatie.csv").read_bytes().decode("utf-8-sig").splitlines()
     assert len(listing) == 31 and listing[1].startswith(f"{clients};2;leeftijd;999;")
 
@@ -162,3 +163,14 @@ def test_random_corruptions_give_a_clean_error_or_a_result(settings, mapping, tm
         == len(bvh)
         == sum(rec[k] for k in ("duplicates", "unknown_client", "rows_excluded_followup", "outside_windows", "used"))
     )
+
+
+def test_at_most_twenty_lines_of_problems_are_shown():
+    from pipeline.errors import Problem, UserError
+
+    problems = [Problem("f.csv", i + 2, f"kolom{i}", "x", "ongeldig") for i in range(25)]  # 25 different columns
+    problems += [Problem("f.csv", i + 2, "datum", "01-06-2019 00:00", "geen datum") for i in range(9533)]
+    text = UserError("De invoer klopt niet", problems).render()
+    lines = text.splitlines()
+    assert len(lines) == 1 + 20 + 1 and lines[-1] == "  ... en nog 9.538"
+    assert "rij 2, kolom 'kolom0': waarde 'x': ongeldig" in text

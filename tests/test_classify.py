@@ -47,7 +47,10 @@ def test_unknown_codes_stop_the_run_with_every_code_and_its_count(settings, mapp
     with pytest.raises(UserError) as caught:
         classify(_rows(["E33", "X12", "F999", "X12"], settings), mapping, settings)
     problems = {p.value: p.rule for p in caught.value.problems}
-    assert problems == {"X12": "unknown IMK code, 2 row(s)", "F999": "unknown IMK code, 1 row(s)"}
+    assert problems == {
+        "X12": "IMK-code niet in de indeling, 2 rij(en)",
+        "F999": "IMK-code niet in de indeling, 1 rij(en)",
+    }
     assert "onbekende_codes" in caught.value.message
 
 

@@ -78,21 +78,25 @@ def test_minimal_mapping_loads_with_class_defaults(tmp_path):
         (
             "      F010: OPENBARE DRONKENSCHAP\n",
             "      F010: OPENBARE DRONKENSCHAP\n      F010: NOG EEN KEER\n",
-            "occurs twice",
+            "komt twee keer voor",
         ),
         (
             "      F010: OPENBARE DRONKENSCHAP\n",
             "      F010: OPENBARE DRONKENSCHAP\n      f 010: NOG EEN KEER\n",
-            "mapped twice",
+            "staat twee keer in de indeling",
         ),
-        ("zwaarte: zwaar}", "zwaarte: extreem}", "unknown severity 'extreem'"),
-        ("e_categorie: ruzie}", "e_categorie: vechten}", "unknown E-category 'vechten'"),
-        ("middel: 2", "middel: twee", "weight 'gewichten.middel' must be a number"),
-        ("    naam: Overige incidenten\n", "    naam: Overige incidenten\n    kleur: rood\n", "unknown key 'kleur'"),
-        ("F12: {omschrijving", "F12: {omschrijvng", "unknown key 'omschrijvng'"),
-        ("      F010:", "      E010:", "belongs under class E"),
-        ("      F010:", "      F0100000:", "not an IMK code"),
-        ("e_categorieen: [ruzie, overig]", "e_categorieen: [ruzie, overig\n", "line"),
+        ("zwaarte: zwaar}", "zwaarte: extreem}", "onbekende zwaarte 'extreem'"),
+        ("e_categorie: ruzie}", "e_categorie: vechten}", "onbekende E-categorie 'vechten'"),
+        ("middel: 2", "middel: twee", "gewicht 'gewichten.middel' moet een getal zijn"),
+        (
+            "    naam: Overige incidenten\n",
+            "    naam: Overige incidenten\n    kleur: rood\n",
+            "onbekende sleutel 'kleur'",
+        ),
+        ("F12: {omschrijving", "F12: {omschrijvng", "onbekende sleutel 'omschrijvng'"),
+        ("      F010:", "      E010:", "hoort onder klasse E"),
+        ("      F010:", "      F0100000:", "geen IMK-code"),
+        ("e_categorieen: [ruzie, overig]", "e_categorieen: [ruzie, overig\n", "regel"),
     ],
 )
 def test_mapping_errors_name_the_file_key_and_value(tmp_path, old, new, message):
@@ -106,7 +110,7 @@ def test_mapping_errors_name_the_file_key_and_value(tmp_path, old, new, message)
 
 def test_broken_yaml_names_the_line(tmp_path):
     path = _mapping(tmp_path, MINIMAL.replace("  F:\n", "  F\n    - oops: [\n"))
-    with pytest.raises(UserError, match=r"line \d+"):
+    with pytest.raises(UserError, match=r"regel \d+"):
         load_mapping(path)
 
 
@@ -114,7 +118,7 @@ def test_e_codes_cannot_be_made_heavier(tmp_path):
     path = _mapping(
         tmp_path, MINIMAL.replace("E33: OVERLAST DOOR VERWARD PERSOON", "E33: {omschrijving: X, zwaarte: zwaar}")
     )
-    with pytest.raises(UserError, match="E-codes are always 'licht'"):
+    with pytest.raises(UserError, match="E-codes zijn altijd 'licht'"):
         load_mapping(path)
 
 
@@ -150,21 +154,21 @@ def _settings_with(tmp_path, change):
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda d: d.update(extra=1), "unknown key 'extra'"),
-        (lambda d: d["toetsen"].update(alfa=0.05), "unknown key 'alfa'"),
-        (lambda d: d["toetsen"].update(alpha="vijf procent"), "'toetsen.alpha' must be a number"),
-        (lambda d: d["periode"].update(van="01-06-2019x"), "must be a date"),
-        (lambda d: d["periode"].update(tot="2019-01-01"), "must lie after"),
-        (lambda d: d["vensters"].update(kort_maanden=6), "must be smaller"),
-        (lambda d: d.update(leeftijdsgrenzen=[18, 18, 30]), "rising list"),
-        (lambda d: d.update(rollen="sommige"), "'rollen' must be 'alle' or a list"),
-        (lambda d: d["onbekende_codes"].update(actie="negeren"), "must be one of stoppen, terugval"),
-        (lambda d: d.pop("periode"), "missing key 'periode'"),
-        (lambda d: d["veranderingsgroepen"].update(veel_vanaf=2.5), "whole number"),
+        (lambda d: d.update(extra=1), "onbekende sleutel 'extra'"),
+        (lambda d: d["toetsen"].update(alfa=0.05), "onbekende sleutel 'alfa'"),
+        (lambda d: d["toetsen"].update(alpha="vijf procent"), "'toetsen.alpha' moet een getal zijn"),
+        (lambda d: d["periode"].update(van="01-06-2019x"), "moet een datum zijn"),
+        (lambda d: d["periode"].update(tot="2019-01-01"), "moet na"),
+        (lambda d: d["vensters"].update(kort_maanden=6), "moet kleiner zijn"),
+        (lambda d: d.update(leeftijdsgrenzen=[18, 18, 30]), "oplopende lijst"),
+        (lambda d: d.update(rollen="sommige"), "'rollen' moet 'alle' zijn of een lijst"),
+        (lambda d: d["onbekende_codes"].update(actie="negeren"), "moet een van stoppen, terugval zijn"),
+        (lambda d: d.pop("periode"), "sleutel 'periode' ontbreekt"),
+        (lambda d: d["veranderingsgroepen"].update(veel_vanaf=2.5), "geheel getal"),
         (lambda d: d["veranderingsgroepen"].update(nul_herhalingen=10), "'veranderingsgroepen.nul_herhalingen'"),
-        (lambda d: d["effect"].update(primair="beste"), "'effect.primair' must be one of comparison"),
-        (lambda d: d["effect"].update(anticipatie_maanden=12), "smaller than 'effect.voorperiode_maanden'"),
-        (lambda d: d["effect"].update(power=1.5), "'effect.power' must be a number between 0 and 1"),
+        (lambda d: d["effect"].update(primair="beste"), "'effect.primair' moet een van comparison"),
+        (lambda d: d["effect"].update(anticipatie_maanden=12), "kleiner zijn dan 'effect.voorperiode_maanden'"),
+        (lambda d: d["effect"].update(power=1.5), "'effect.power' moet een getal zijn tussen 0 en 1"),
         (lambda d: d["effect"].update(voorperiode_blok_maanden=0), "'effect.voorperiode_blok_maanden'"),
     ],
 )
@@ -181,8 +185,8 @@ def test_role_list_is_normalised(tmp_path):
 
 
 def test_missing_files_are_user_errors(tmp_path):
-    with pytest.raises(UserError, match="file not found"):
+    with pytest.raises(UserError, match="bestand niet gevonden"):
         load_settings(tmp_path / "nope.yaml")
-    with pytest.raises(UserError, match="file not found"):
+    with pytest.raises(UserError, match="bestand niet gevonden"):
         load_mapping(tmp_path / "nope.yaml")
     assert MAPPING.exists()

@@ -130,7 +130,7 @@ def test_bad_input_exits_2_without_traceback_and_keeps_the_earlier_report(defaul
     done = run_cli("run", "--bvh", str(SYNTHETIC / "bvh.csv"), "--clients", str(bad), "--out", str(out))
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
-    assert "row 2" in done.stderr and "geslacht" in done.stderr and "'q'" in done.stderr
+    assert "rij 2" in done.stderr and "geslacht" in done.stderr and "'q'" in done.stderr
     after = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     kept = set(before) - {"intern/manifest.json"}
     assert {k: after[k] for k in kept} == {k: before[k] for k in kept}  # every earlier output untouched
@@ -147,7 +147,7 @@ def test_unknown_code_stops_with_the_list(tmp_path):
     text[1] = ",".join([*text[1].split(",")[:3], "Q123", "ONBEKEND", "verdachte"])
     bvh.write_text("\n".join(text) + "\n", encoding="utf-8")
     done = run_cli("run", "--bvh", str(bvh), "--clients", str(SYNTHETIC / "clients.csv"), "--out", str(tmp_path / "o"))
-    assert done.returncode == 2 and "Q123" in done.stderr and "1 row(s)" in done.stderr
+    assert done.returncode == 2 and "Q123" in done.stderr and "1 rij(en)" in done.stderr
     assert not (tmp_path / "o").exists()
 
 

@@ -94,10 +94,10 @@ def test_make_refuses_one_input_without_the_other():
 @pytest.mark.parametrize(
     ("replace", "message"),
     [
-        (("  lang_maanden: 6", "  lang_maanden: 100000"), "from 2 to 120"),
-        (("  lang_maanden: 6", "  lang_maanden: 1e20"), "from 2 to 120"),
+        (("  lang_maanden: 6", "  lang_maanden: 100000"), "van 2 tot en met 120"),
+        (("  lang_maanden: 6", "  lang_maanden: 1e20"), "van 2 tot en met 120"),
         (("  titel: Rendementsanalyse", "  titel: [Rendementsanalyse"), "while parsing"),
-        (("  organisatie: Zorg- en Veiligheidshuis", "  organisatie: {a: 1}"), "must be a text"),
+        (("  organisatie: Zorg- en Veiligheidshuis", "  organisatie: {a: 1}"), "moet een tekst zijn"),
     ],
 )
 def test_settings_out_of_bounds_stop_cleanly(tmp_path, capsys, replace, message):
@@ -112,7 +112,7 @@ def test_a_yaml_alias_bomb_is_refused_at_once(tmp_path, capsys):
     config = tmp_path / "bomb.yaml"
     config.write_text(CONFIG.read_text(encoding="utf-8") + "\n" + "\n".join(lines) + "\n", encoding="utf-8")
     assert _run(tmp_path, "--config", str(config)) == 2
-    assert "aliases (*name) are not allowed" in capsys.readouterr().err
+    assert "verwijzingen (*naam) zijn in dit bestand niet toegestaan" in capsys.readouterr().err
 
 
 def test_an_infinite_weight_and_a_folder_as_config_are_refused(tmp_path, capsys):
@@ -125,7 +125,7 @@ def test_an_infinite_weight_and_a_folder_as_config_are_refused(tmp_path, capsys)
     assert _run(tmp_path, "--mapping", str(mapping)) == 2
     assert "gewichten.zwaar" in capsys.readouterr().err
     assert _run(tmp_path, "--config", str(tmp_path)) == 2
-    assert "is a folder" in capsys.readouterr().err
+    assert "is een map" in capsys.readouterr().err
 
 
 def test_a_windows_1252_chapter_is_read(tmp_path):

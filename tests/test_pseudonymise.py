@@ -36,7 +36,7 @@ def test_an_unmatched_quote_is_refused_with_its_row_and_nothing_written(tmp_path
     src.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert _run(key, src, tmp_path / "out.csv") == 2
     err = capsys.readouterr().err
-    assert "Traceback" not in err and "row 51" in err, err
+    assert "Traceback" not in err and "rij 51" in err, err
     assert "R49" not in err  # the contents are not shown
     assert not (tmp_path / "out.csv").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bvh.csv", "sleutel.key"]  # no temporary file left

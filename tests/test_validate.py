@@ -60,11 +60,11 @@ def test_every_failure_is_reported_with_row_column_value_and_rule():
         ("bvh.csv", 3, "imk_code"): "33",
     }
     by_key = {(f, r, c): rule for f, r, c, _, rule in got}
-    assert "unique" in by_key[("clients.csv", 2, "client_id")]
-    assert "man, vrouw or onbekend" in by_key[("clients.csv", 3, "geslacht")]
-    assert "0 to 110" in by_key[("clients.csv", 3, "leeftijd")]
-    assert "before ico_start" in by_key[("clients.csv", 4, "ico_eind")]
-    assert "IMK code" in by_key[("bvh.csv", 3, "imk_code")]
+    assert "uniek" in by_key[("clients.csv", 2, "client_id")]
+    assert "man, vrouw of onbekend" in by_key[("clients.csv", 3, "geslacht")]
+    assert "0 tot en met 110" in by_key[("clients.csv", 3, "leeftijd")]
+    assert "vóór ico_start" in by_key[("clients.csv", 4, "ico_eind")]
+    assert "IMK-code" in by_key[("bvh.csv", 3, "imk_code")]
 
 
 def test_missing_column_names_itself_and_the_columns_found():
@@ -75,7 +75,7 @@ def test_missing_column_names_itself_and_the_columns_found():
             None,
             "ico_eind",
             None,
-            "required column is missing (columns found: client_id, geslacht, leeftijd, ico_start)",
+            "verplichte kolom ontbreekt (gevonden kolommen: client_id, geslacht, leeftijd, ico_start)",
         )
     ]
 
@@ -113,9 +113,9 @@ def test_age_range_accepts_the_ends(age):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        (b"", "the file is empty"),
-        (b"\x00\x01\x02garbage\x00", "not a text"),
-        (b"client_id,geslacht\n", "no rows below its header"),
+        (b"", "het bestand is leeg"),
+        (b"\x00\x01\x02garbage\x00", "geen tekstbestand"),
+        (b"client_id,geslacht\n", "geen rijen onder de kopregel"),
     ],
 )
 def test_unreadable_files(tmp_path, text, message):
@@ -169,4 +169,4 @@ def test_an_end_before_its_start_is_the_end_dates_problem():
         "client_id,geslacht,leeftijd,ico_start,ico_eind\nA,M,30,2020-05-01,2020-04-30\nB,V,30,2020-05-01,2020-05-01\n",
         GOOD_BVH,
     )
-    assert got == [("clients.csv", 2, "ico_eind", "2020-04-30", "ico_eind must not lie before ico_start")]
+    assert got == [("clients.csv", 2, "ico_eind", "2020-04-30", "ico_eind mag niet vóór ico_start liggen")]

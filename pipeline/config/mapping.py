@@ -32,9 +32,11 @@ class ImkMapping:
 
 def _number(path: Path, key: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise UserError(f"{path}: weight '{key}' must be a number, not {value!r}")
+        raise UserError(f"{path}: gewicht '{key}' moet een getal zijn, niet {value!r}")
     if not math.isfinite(value) or not 0 < value <= MAX_WEIGHT:
-        raise UserError(f"{path}: weight '{key}' must be a number above 0 and at most {MAX_WEIGHT:g}, not {value!r}")
+        raise UserError(
+            f"{path}: gewicht '{key}' moet een getal zijn groter dan 0 en hooguit {MAX_WEIGHT:g}, niet {value!r}"
+        )
     return float(value)
 
 
@@ -52,13 +54,15 @@ class _Vocabulary:
 
     def severity(self, where: str, value: Any) -> str:
         if value not in self.weights:
-            raise UserError(f"{self.path}: {where}: unknown severity {value!r} (allowed: {', '.join(self.weights)})")
+            raise UserError(
+                f"{self.path}: {where}: onbekende zwaarte {value!r} (toegestaan: {', '.join(self.weights)})"
+            )
         return value
 
     def category(self, where: str, value: Any) -> str:
         if value not in self.categories:
             raise UserError(
-                f"{self.path}: {where}: unknown E-category {value!r} (allowed: {', '.join(self.categories)})"
+                f"{self.path}: {where}: onbekende E-categorie {value!r} (toegestaan: {', '.join(self.categories)})"
             )
         return value
 
@@ -68,16 +72,18 @@ def load_mapping(path: Path) -> ImkMapping:
     path = Path(path)
     data = load_yaml(path)
     if not isinstance(data, dict):
-        raise UserError(f"{path}: expected a YAML mapping with 'gewichten', 'e_categorieen' and 'klassen'")
-    reject_unknown_keys(path, "the mapping", data, {"gewichten", "e_categorieen", "klassen"})
+        raise UserError(
+            f"{path}: dit is geen IMK-indeling (verwacht: 'gewichten', 'e_categorieen' en 'klassen', in YAML)"
+        )
+    reject_unknown_keys(path, "de indeling", data, {"gewichten", "e_categorieen", "klassen"})
     for key in ("gewichten", "e_categorieen", "klassen"):
         if not data.get(key):
-            raise UserError(f"{path}: missing or empty key '{key}'")
+            raise UserError(f"{path}: sleutel '{key}' ontbreekt of is leeg")
     vocabulary = _Vocabulary(
         path, _read_weights(path, data["gewichten"]), _read_categories(path, data["e_categorieen"])
     )
     if not isinstance(data["klassen"], dict):
-        raise UserError(f"{path}: 'klassen' must map each class letter to its name, severity and codes")
+        raise UserError(f"{path}: 'klassen' moet elke klasseletter koppelen aan haar naam, zwaarte en codes")
     rows: list[dict[str, Any]] = []
     class_rows: list[dict[str, Any]] = []
     first_seen: dict[str, str] = {}
@@ -90,15 +96,15 @@ def load_mapping(path: Path) -> ImkMapping:
 
 def _read_weights(path: Path, weights: Any) -> dict[str, float]:
     if not isinstance(weights, dict):
-        raise UserError(f"{path}: 'gewichten' must map each severity to a number, e.g. licht: 1")
+        raise UserError(f"{path}: 'gewichten' moet elke zwaarte koppelen aan een getal, bijvoorbeeld licht: 1")
     return {str(k): _number(path, f"gewichten.{k}", v) for k, v in weights.items()}
 
 
 def _read_categories(path: Path, categories: Any) -> list[str]:
     if not isinstance(categories, list) or not all(isinstance(c, str) and c for c in categories):
-        raise UserError(f"{path}: 'e_categorieen' must be a list of category names")
+        raise UserError(f"{path}: 'e_categorieen' moet een lijst van categorienamen zijn")
     if len(set(categories)) != len(categories):
-        raise UserError(f"{path}: 'e_categorieen' names a category twice")
+        raise UserError(f"{path}: 'e_categorieen' noemt een categorie twee keer")
     return categories
 
 
@@ -106,22 +112,22 @@ def _read_class(vocabulary: _Vocabulary, letter: str, spec: Any) -> dict[str, An
     """One class: its letter, name, default severity and (for E) default E-category."""
     path, where = vocabulary.path, f"klassen.{letter}"
     if not re.fullmatch(r"[A-Z]", letter):
-        raise UserError(f"{path}: {where}: a class is one capital letter, not {letter!r}")
+        raise UserError(f"{path}: {where}: een klasse is één hoofdletter, niet {letter!r}")
     if not isinstance(spec, dict):
-        raise UserError(f"{path}: {where} must have 'naam', 'zwaarte' and 'codes'")
+        raise UserError(f"{path}: {where} moet 'naam', 'zwaarte' en 'codes' hebben")
     allowed = {"naam", "zwaarte", "codes"} | ({"e_categorie"} if letter == E_CLASS else set())
     reject_unknown_keys(path, where, spec, allowed)
     for key in ("naam", "zwaarte", "codes"):
         if spec.get(key) in (None, ""):
-            raise UserError(f"{path}: {where}: missing key '{key}'")
+            raise UserError(f"{path}: {where}: sleutel '{key}' ontbreekt")
     severity = vocabulary.severity(f"{where}.zwaarte", spec["zwaarte"])
     category = None
     if letter == E_CLASS:
         category = vocabulary.category(f"{where}.e_categorie", spec.get("e_categorie", None))
         if severity != _lightest(vocabulary.weights):
-            raise UserError(f"{path}: {where}.zwaarte: E-codes are always '{_lightest(vocabulary.weights)}'")
+            raise UserError(f"{path}: {where}.zwaarte: E-codes zijn altijd '{_lightest(vocabulary.weights)}'")
     if not isinstance(spec["codes"], dict):
-        raise UserError(f"{path}: {where}.codes must map each code to its description")
+        raise UserError(f"{path}: {where}.codes moet elke code koppelen aan haar omschrijving")
     return {"klasse": letter, "klasse_naam": str(spec["naam"]), "zwaarte": severity, "e_categorie": category}
 
 
@@ -135,21 +141,25 @@ def _read_codes(
         code = normalise_code(raw_code)
         cwhere = f"{where}.codes.{raw_code}"
         if not CODE_PATTERN.match(code):
-            raise UserError(f"{path}: {cwhere}: not an IMK code (a letter, one to five digits, maybe a closing letter)")
+            raise UserError(
+                f"{path}: {cwhere}: geen IMK-code (een letter, één tot vijf cijfers, soms een letter erachter)"
+            )
         if code[0] != letter:
-            raise UserError(f"{path}: {cwhere}: code {code} belongs under class {code[0]}, not {letter}")
+            raise UserError(f"{path}: {cwhere}: code {code} hoort onder klasse {code[0]}, niet onder {letter}")
         if code in first_seen:
-            raise UserError(f"{path}: {cwhere}: code {code} is mapped twice (also at {first_seen[code]})")
+            raise UserError(
+                f"{path}: {cwhere}: code {code} staat twee keer in de indeling (ook bij {first_seen[code]})"
+            )
         first_seen[code] = cwhere
         if isinstance(entry, str):
             entry = {"omschrijving": entry}
         if not isinstance(entry, dict):
-            raise UserError(f"{path}: {cwhere}: expected a description or {{omschrijving: ..., zwaarte: ...}}")
+            raise UserError(f"{path}: {cwhere}: verwacht een omschrijving of {{omschrijving: ..., zwaarte: ...}}")
         category = klass["e_categorie"]
         reject_unknown_keys(path, cwhere, entry, {"omschrijving", "zwaarte"} | ({"e_categorie"} if category else set()))
         severity = vocabulary.severity(f"{cwhere}.zwaarte", entry.get("zwaarte", klass["zwaarte"]))
         if letter == E_CLASS and severity != klass["zwaarte"]:
-            raise UserError(f"{path}: {cwhere}.zwaarte: E-codes are always '{klass['zwaarte']}'")
+            raise UserError(f"{path}: {cwhere}.zwaarte: E-codes zijn altijd '{klass['zwaarte']}'")
         rows.append(
             {
                 "code": code,

@@ -23,6 +23,7 @@ class InputSpec:
 
     sheet: str | None = None
     columns: tuple[tuple[str, str], ...] = ()  # (export header, canonical name)
+    header_row: int | None = None  # the row of the header (1 = first); None: found from the column names
 
 
 @dataclass(frozen=True)
@@ -106,14 +107,14 @@ class Settings:
 
 def _require(path: Path, section: dict, key: str, where: str) -> Any:
     if key not in section or section[key] is None:
-        raise UserError(f"{path}: missing key '{key}' in {where}")
+        raise UserError(f"{path}: sleutel '{key}' ontbreekt in {where}")
     return section[key]
 
 
 def _section(path: Path, data: dict, key: str, allowed: set[str]) -> dict:
-    section = _require(path, data, key, "the settings")
+    section = _require(path, data, key, "de instellingen")
     if not isinstance(section, dict):
-        raise UserError(f"{path}: '{key}' must be a section with keys {', '.join(sorted(allowed))}")
+        raise UserError(f"{path}: '{key}' moet een onderdeel zijn met de sleutels {', '.join(sorted(allowed))}")
     reject_unknown_keys(path, f"'{key}'", section, allowed)
     return section
 
@@ -124,7 +125,7 @@ def _date(path: Path, value: Any, key: str) -> pd.Timestamp:
     try:
         return pd.Timestamp(dt.date.fromisoformat(str(value)))
     except ValueError:
-        raise UserError(f"{path}: '{key}' must be a date written YYYY-MM-DD, not {value!r}") from None
+        raise UserError(f"{path}: '{key}' moet een datum zijn geschreven als JJJJ-MM-DD, niet {value!r}") from None
 
 
 # Upper bounds: far beyond any real use, low enough that no setting makes a run hang or overflow.
@@ -135,26 +136,28 @@ MAX_TEXT = 300  # characters of a title or organisation
 
 def _int(path: Path, value: Any, key: str, minimum: int, maximum: int = MAX_COUNT) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
-        raise UserError(f"{path}: '{key}' must be a whole number from {minimum} to {maximum}, not {value!r}")
+        raise UserError(
+            f"{path}: '{key}' moet een geheel getal zijn van {minimum} tot en met {maximum}, niet {value!r}"
+        )
     return value
 
 
 def _text(path: Path, value: Any, key: str) -> str:
     if not isinstance(value, str | int | float) or isinstance(value, bool) or len(str(value)) > MAX_TEXT:
-        raise UserError(f"{path}: '{key}' must be a text of at most {MAX_TEXT} characters, not {str(value)[:60]!r}")
+        raise UserError(f"{path}: '{key}' moet een tekst zijn van hooguit {MAX_TEXT} tekens, niet {str(value)[:60]!r}")
     return str(value)
 
 
 def _fraction(path: Path, value: Any, key: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < 1:
-        raise UserError(f"{path}: '{key}' must be a number between 0 and 1, not {value!r}")
+        raise UserError(f"{path}: '{key}' moet een getal zijn tussen 0 en 1, niet {value!r}")
     return float(value)
 
 
 def _share(path: Path, value: Any, key: str) -> float:
     """A share above 0 and at most 1 (1: the rule never hides anything)."""
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
-        raise UserError(f"{path}: '{key}' must be a number above 0 and at most 1, not {value!r}")
+        raise UserError(f"{path}: '{key}' moet een getal zijn groter dan 0 en hooguit 1, niet {value!r}")
     return float(value)
 
 
@@ -181,8 +184,8 @@ def load_settings(path: Path) -> Settings:
     path = Path(path)
     data = load_yaml(path)
     if not isinstance(data, dict):
-        raise UserError(f"{path}: expected a YAML mapping of settings")
-    reject_unknown_keys(path, "the settings", data, TOP_KEYS)
+        raise UserError(f"{path}: dit is geen instellingenbestand (verwacht: sleutels met waarden, in YAML)")
+    reject_unknown_keys(path, "de instellingen", data, TOP_KEYS)
     fields: Fields = {}
     for read in (
         _read_inputs,
@@ -213,7 +216,7 @@ def _read_inputs(path: Path, data: dict, _: Fields) -> Fields:
 
 
 def _read_publication(path: Path, data: dict, _: Fields) -> Fields:
-    value = _require(path, data, "min_publicatie", "the settings")
+    value = _require(path, data, "min_publicatie", "de instellingen")
     fields: Fields = {"min_publication": _int(path, value, "min_publicatie", 1)}
     if data.get("dominantie") is None:  # optional: an older settings file keeps the defaults
         return fields
@@ -222,8 +225,8 @@ def _read_publication(path: Path, data: dict, _: Fields) -> Fields:
     two = _share(path, dominantie.get("twee_grootste", 0.8), "dominantie.twee_grootste")
     if two < one:
         raise UserError(
-            f"{path}: 'dominantie.twee_grootste' ({two}) cannot be smaller than 'dominantie.grootste' ({one}): "
-            "two clients together have at least the share of the largest"
+            f"{path}: 'dominantie.twee_grootste' ({two}) mag niet kleiner zijn dan 'dominantie.grootste' ({one}): "
+            "twee cliënten samen hebben minstens het aandeel van de grootste"
         )
     return fields | {"dominance_one": one, "dominance_two": two}
 
@@ -246,7 +249,7 @@ def _read_period(path: Path, data: dict, _: Fields) -> Fields:
     van = _date(path, _require(path, periode, "van", "'periode'"), "periode.van")
     tot = _date(path, _require(path, periode, "tot", "'periode'"), "periode.tot")
     if tot <= van:
-        raise UserError(f"{path}: 'periode.tot' ({tot.date()}) must lie after 'periode.van' ({van.date()})")
+        raise UserError(f"{path}: 'periode.tot' ({tot.date()}) moet na 'periode.van' ({van.date()}) liggen")
     return {"van": van, "tot": tot}
 
 
@@ -255,7 +258,7 @@ def _read_windows(path: Path, data: dict, _: Fields) -> Fields:
     lng = _int(path, _require(path, vensters, "lang_maanden", "'vensters'"), "vensters.lang_maanden", 2, MAX_MONTHS)
     sht = _int(path, _require(path, vensters, "kort_maanden", "'vensters'"), "vensters.kort_maanden", 1, MAX_MONTHS)
     if sht >= lng:
-        raise UserError(f"{path}: 'vensters.kort_maanden' ({sht}) must be smaller than 'lang_maanden' ({lng})")
+        raise UserError(f"{path}: 'vensters.kort_maanden' ({sht}) moet kleiner zijn dan 'lang_maanden' ({lng})")
     return {"months_long": lng, "months_short": sht}
 
 
@@ -269,12 +272,14 @@ def _read_effect(path: Path, data: dict, _: Fields) -> Fields:
     leads = _int(path, effect.get("voorperiode_maanden", 12), "effect.voorperiode_maanden", 1, MAX_MONTHS)
     if anticipation >= leads:
         raise UserError(
-            f"{path}: 'effect.anticipatie_maanden' ({anticipation}) must be smaller than "
-            f"'effect.voorperiode_maanden' ({leads}): the pre-trend check needs months before the anticipation"
+            f"{path}: 'effect.anticipatie_maanden' ({anticipation}) moet kleiner zijn dan "
+            f"'effect.voorperiode_maanden' ({leads}): de toets op een eerdere trend heeft maanden vóór de aanloop nodig"
         )
     primary = effect.get("primair", "comparison")
     if primary not in ESTIMATORS:
-        raise UserError(f"{path}: 'effect.primair' must be one of {', '.join(ESTIMATORS)}, not {str(primary)[:60]!r}")
+        raise UserError(
+            f"{path}: 'effect.primair' moet een van {', '.join(ESTIMATORS)} zijn, niet {str(primary)[:60]!r}"
+        )
     power = effect.get("power", 0.8)
     block = _int(path, effect.get("voorperiode_blok_maanden", 3), "effect.voorperiode_blok_maanden", 1, MAX_MONTHS)
     return {
@@ -287,7 +292,7 @@ def _read_effect(path: Path, data: dict, _: Fields) -> Fields:
 
 
 def _read_age_bounds(path: Path, data: dict, _: Fields) -> Fields:
-    bounds = _require(path, data, "leeftijdsgrenzen", "the settings")
+    bounds = _require(path, data, "leeftijdsgrenzen", "de instellingen")
     if (
         not isinstance(bounds, list)
         or not bounds
@@ -295,7 +300,8 @@ def _read_age_bounds(path: Path, data: dict, _: Fields) -> Fields:
         or any(a >= b for a, b in pairwise(bounds))
     ):
         raise UserError(
-            f"{path}: 'leeftijdsgrenzen' must be a rising list of whole ages between 1 and 110, not {bounds!r}"
+            f"{path}: 'leeftijdsgrenzen' moet een oplopende lijst van hele leeftijden tussen 1 en 110 zijn, "
+            f"niet {bounds!r}"
         )
     return {"age_bounds": tuple(bounds)}
 
@@ -319,7 +325,7 @@ def _read_change_groups(path: Path, data: dict, _: Fields) -> Fields:
     small = _fraction(path, _require(path, groepen, "kleine_afname_tot", where), "kleine_afname_tot")
     large = _fraction(path, _require(path, groepen, "grote_afname_vanaf", where), "grote_afname_vanaf")
     if small >= large:
-        raise UserError(f"{path}: 'kleine_afname_tot' ({small}) must be smaller than 'grote_afname_vanaf' ({large})")
+        raise UserError(f"{path}: 'kleine_afname_tot' ({small}) moet kleiner zijn dan 'grote_afname_vanaf' ({large})")
     draws = _int(path, groepen.get("nul_herhalingen", 2000), "veranderingsgroepen.nul_herhalingen", 100, 100_000)
     seed = _int(path, groepen.get("nul_seed", 20231130), "veranderingsgroepen.nul_seed", 0, 2**32 - 1)
     return {
@@ -332,12 +338,12 @@ def _read_change_groups(path: Path, data: dict, _: Fields) -> Fields:
 
 
 def _read_roles(path: Path, data: dict, _: Fields) -> Fields:
-    rollen = _require(path, data, "rollen", "the settings")
+    rollen = _require(path, data, "rollen", "de instellingen")
     if rollen == "alle":
         return {"roles": None}
     if isinstance(rollen, list) and rollen and all(isinstance(r, str) and r.strip() for r in rollen):
         return {"roles": tuple(sorted({r.strip().lower() for r in rollen}))}
-    raise UserError(f"{path}: 'rollen' must be 'alle' or a list of roles such as [verdachte], not {rollen!r}")
+    raise UserError(f"{path}: 'rollen' moet 'alle' zijn of een lijst van rollen zoals [verdachte], niet {rollen!r}")
 
 
 def _read_checks(path: Path, data: dict, _: Fields) -> Fields:
@@ -355,7 +361,7 @@ def _read_unknown_codes(path: Path, data: dict, _: Fields) -> Fields:
     action = _require(path, onbekend, "actie", "'onbekende_codes'")
     if action not in UNKNOWN_CODE_ACTIONS:
         raise UserError(
-            f"{path}: 'onbekende_codes.actie' must be one of {', '.join(UNKNOWN_CODE_ACTIONS)}, not {action!r}"
+            f"{path}: 'onbekende_codes.actie' moet een van {', '.join(UNKNOWN_CODE_ACTIONS)} zijn, niet {action!r}"
         )
     return {
         "unknown_codes": action,
@@ -369,21 +375,31 @@ def _input_spec(path: Path, invoer: dict, key: str, canonical: tuple[str, ...]) 
 
     spec = invoer.get(key) or {}
     if not isinstance(spec, dict):
-        raise UserError(f"{path}: 'invoer.{key}' must be a section with 'blad' and 'kolommen'")
-    reject_unknown_keys(path, f"'invoer.{key}'", spec, {"blad", "kolommen"})
+        raise UserError(f"{path}: 'invoer.{key}' moet een onderdeel zijn met 'blad', 'kolommen' en 'kopregel'")
+    reject_unknown_keys(path, f"'invoer.{key}'", spec, {"blad", "kolommen", "kopregel"})
+    header_row = spec.get("kopregel")
+    if header_row is not None and (
+        isinstance(header_row, bool) or not isinstance(header_row, int) or not 1 <= header_row <= 1000
+    ):
+        raise UserError(
+            f"{path}: 'invoer.{key}.kopregel' moet een rijnummer van 1 tot en met 1000 zijn, niet {header_row!r}"
+        )
     sheet = spec.get("blad")
     if sheet is not None and not isinstance(sheet, str | int):
-        raise UserError(f"{path}: 'invoer.{key}.blad' must be the name of a sheet, not {sheet!r}")
+        raise UserError(f"{path}: 'invoer.{key}.blad' moet de naam van een werkblad zijn, niet {sheet!r}")
     columns = spec.get("kolommen") or {}
     if not isinstance(columns, dict):
-        raise UserError(f"{path}: 'invoer.{key}.kolommen' must map the export's headers to standard names")
+        raise UserError(
+            f"{path}: 'invoer.{key}.kolommen' moet de kolomnamen van de export koppelen aan de standaardnamen"
+        )
     for own, standard in columns.items():
         if canonical_column(standard) not in canonical:
             raise UserError(
-                f"{path}: invoer.{key}.kolommen: {own!r} is mapped to {standard!r}, which is not a column of this "
-                f"file (allowed: {', '.join(canonical)})"
+                f"{path}: invoer.{key}.kolommen: {own!r} is gekoppeld aan {standard!r}, maar dat is geen kolom van dit "
+                f"bestand (toegestaan: {', '.join(canonical)})"
             )
     return InputSpec(
         sheet=None if sheet is None else str(sheet),
         columns=tuple((str(k), canonical_column(v)) for k, v in columns.items()),
+        header_row=header_row,
     )

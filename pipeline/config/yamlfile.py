@@ -20,7 +20,10 @@ class _StrictLoader(yaml.SafeLoader):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise yaml.composer.ComposerError(
-                None, None, "aliases (*name) are not allowed in this file; write the value out", event.start_mark
+                None,
+                None,
+                "verwijzingen (*naam) zijn in dit bestand niet toegestaan; schrijf de waarde uit",
+                event.start_mark,
             )
         return super().compose_node(parent, index)
 
@@ -33,7 +36,7 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
             raise yaml.constructor.ConstructorError(
                 None,
                 None,
-                f"key {key!r} occurs twice (first on line {seen[key] + 1})",
+                f"sleutel {key!r} komt twee keer voor (eerst op regel {seen[key] + 1})",
                 key_node.start_mark,
             )
         seen[key] = key_node.start_mark.line
@@ -47,30 +50,34 @@ def load_yaml(path: Path) -> Any:
     """Load a YAML file, turning every problem into a UserError that names the file and line."""
     try:
         if Path(path).stat().st_size > MAX_BYTES:
-            raise UserError(f"{path}: larger than {MAX_BYTES // 1_000_000} MB; this is not a settings or mapping file")
+            raise UserError(
+                f"{path}: groter dan {MAX_BYTES // 1_000_000} MB; dit is geen instellingen- of indelingsbestand"
+            )
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise UserError(f"{path}: file not found") from None
+        raise UserError(f"{path}: bestand niet gevonden") from None
     except IsADirectoryError:
-        raise UserError(f"{path}: is a folder, not a YAML file") from None
+        raise UserError(f"{path}: is een map, geen YAML-bestand") from None
     except PermissionError:
-        raise UserError(f"{path}: not readable (permission denied)") from None
+        raise UserError(f"{path}: niet te lezen (geen leesrechten)") from None
     except UnicodeDecodeError as exc:
-        raise UserError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        raise UserError(f"{path}: geen UTF-8-tekst ({exc.reason} bij byte {exc.start}); sla het op als UTF-8") from None
     try:
         return yaml.load(text, Loader=_StrictLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = exc.problem or exc.context or "invalid YAML"
+        line = f", regel {mark.line + 1}, kolom {mark.column + 1}" if mark else ""
+        problem = exc.problem or exc.context or "ongeldige YAML"
         if exc.context and exc.context_mark and exc.problem_mark and exc.context_mark.line != exc.problem_mark.line:
-            problem += f" ({exc.context} that starts on line {exc.context_mark.line + 1})"
+            problem += f" ({exc.context}, begonnen op regel {exc.context_mark.line + 1})"
         raise UserError(f"{path}{line}: {problem}") from None
     except yaml.YAMLError as exc:
-        raise UserError(f"{path}: invalid YAML ({exc})") from None
+        raise UserError(f"{path}: ongeldige YAML ({exc})") from None
 
 
 def reject_unknown_keys(path: Path, where: str, given: dict, allowed: set[str]) -> None:
     unknown = sorted(set(given) - allowed, key=str)
     if unknown:
-        raise UserError(f"{path}: unknown key {unknown[0]!r} in {where} (allowed: {', '.join(sorted(allowed))})")
+        raise UserError(
+            f"{path}: onbekende sleutel {unknown[0]!r} in {where} (toegestaan: {', '.join(sorted(allowed))})"
+        )

@@ -53,8 +53,8 @@ def read_results(path: Path) -> Results:
     except pydantic.ValidationError as exc:
         where = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or '(top)'}: {e['msg']}" for e in exc.errors()[:10])
         raise UserError(
-            f"{path}: not a results.json of this version ({exc.error_count()} problem(s): {where}); "
-            "run the analyse stage again"
+            f"{path}: geen results.json van deze versie ({exc.error_count()} probleem/problemen: {where}); "
+            "draai de analyse-stap opnieuw"
         ) from None
 
 

@@ -115,7 +115,7 @@ def _read_text(path: Path) -> str:
         return data.decode("cp1252")
     except UnicodeDecodeError as exc:
         raise UserError(
-            f"{path}: neither UTF-8 nor Windows-1252 text (byte {exc.start}); save it as UTF-8 text"
+            f"{path}: geen UTF-8- en geen Windows-1252-tekst (byte {exc.start}); sla het op als UTF-8-tekst"
         ) from None
 
 

@@ -39,22 +39,24 @@ def classify(rows: pd.DataFrame, mapping: ImkMapping, settings: Settings, source
         counts = rows.loc[rows["imk_code"].isin(unknown), "imk_code"].value_counts()
         counts = counts.sort_index().sort_values(ascending=False, kind="stable")
         problems = [
-            Problem(source, None, "imk_code", code, f"unknown IMK code, {n} row(s)") for code, n in counts.items()
+            Problem(source, None, "imk_code", code, f"IMK-code niet in de indeling, {n} rij(en)")
+            for code, n in counts.items()
         ]
         raise UserError(
-            f"{len(counts)} IMK code(s) in the data are not in the mapping. Add them to the mapping, or set "
-            "'onbekende_codes: {actie: terugval}' in the settings to give them their class's default.",
+            f"{len(counts)} IMK-code(s) in de gegevens staan niet in de indeling. Voeg ze toe aan de indeling, of zet "
+            "'onbekende_codes: {actie: terugval}' in de instellingen om ze de standaard van hun klasse te geven.",
             problems,
         )
     if settings.fallback_severity not in mapping.weights:
         raise UserError(
-            f"settings: onbekende_codes.terugval_zwaarte: unknown severity {settings.fallback_severity!r} "
-            f"(allowed: {', '.join(mapping.weights)})"
+            f"instellingen: onbekende_codes.terugval_zwaarte: onbekende zwaarte {settings.fallback_severity!r} "
+            f"(toegestaan: {', '.join(mapping.weights)})"
         )
     if settings.fallback_e_category not in mapping.e_categories:
         raise UserError(
-            f"settings: onbekende_codes.terugval_e_categorie: unknown E-category {settings.fallback_e_category!r} "
-            f"(allowed: {', '.join(mapping.e_categories)})"
+            f"instellingen: onbekende_codes.terugval_e_categorie: onbekende E-categorie "
+            f"{settings.fallback_e_category!r} "
+            f"(toegestaan: {', '.join(mapping.e_categories)})"
         )
     known = table.loc[codes[codes.isin(table.index)], list(CLASS_COLUMNS)].reset_index()
     lookup = pd.concat([known, _fallback(unknown, mapping, settings)], ignore_index=True)

@@ -21,7 +21,7 @@ SOURCE_ROW = "bron_rij"  # the row number in the input file, kept so later stage
 def _missing_columns(raw: RawTable, contract: ModuleType) -> list[Problem]:
     found = ", ".join(raw.frame.columns)
     return [
-        Problem(str(raw.path), None, column, None, f"required column is missing (columns found: {found})")
+        Problem(str(raw.path), None, column, None, f"verplichte kolom ontbreekt (gevonden kolommen: {found})")
         for column in contract.REQUIRED
         if column not in raw.frame.columns
     ]
@@ -62,7 +62,9 @@ def check(raw: RawTable, contract: ModuleType) -> tuple[pd.DataFrame | None, lis
 def validate_detention(raw: RawTable) -> pd.DataFrame:
     periods, problems = check(raw, schemas.detention)
     if problems:
-        raise UserError(f"The detention file does not meet its contract: {len(problems)} problem(s)", problems)
+        raise UserError(
+            f"Het detentiebestand voldoet niet aan zijn afspraken: {len(problems)} probleem/problemen", problems
+        )
     return periods.drop(columns=SOURCE_ROW)
 
 
@@ -74,7 +76,8 @@ def validate(clients: RawTable, bvh: RawTable) -> tuple[pd.DataFrame, pd.DataFra
     if problems:
         files = sorted({p.file for p in problems})
         raise UserError(
-            f"The input does not meet the data contract: {len(problems)} problem(s) in {', '.join(files)}",
+            f"De invoer voldoet niet aan de gegevensafspraken: {len(problems)} probleem/problemen in "
+            f"{', '.join(files)}",
             problems,
         )
     return clients_frame, bvh_frame

@@ -9,7 +9,7 @@ import pandas as pd
 
 from pipeline import paths
 from pipeline.config.settings import Settings, load_settings
-from pipeline.io.outputs import write_parquet
+from pipeline.io.outputs import ROW_FATE_WORDS, write_parquet
 from pipeline.stages.align import align, plausible
 from pipeline.workflow.common import Reporter, count_text
 from schemas.frames import AlignedClients, AlignedRows, ValidatedBvh, ValidatedClients, check_windows
@@ -20,7 +20,7 @@ def step_align(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     def summary(result: tuple[pd.DataFrame, pd.DataFrame]) -> str:
         counts = result[0]["status"].value_counts()
-        return ", ".join(f"{k} {count_text(int(v))}" for k, v in counts.items() if v)
+        return ", ".join(f"{ROW_FATE_WORDS[k]} {count_text(int(v))}" for k, v in counts.items() if v)
 
     def work() -> tuple[pd.DataFrame, pd.DataFrame]:
         rows, aligned = align(ValidatedBvh.validate(bvh), ValidatedClients.validate(clients), settings)

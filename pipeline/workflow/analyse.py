@@ -33,7 +33,9 @@ def step_analyse(
 
     def summary(result: tuple[Results, pd.DataFrame]) -> str:
         res = result[0]
-        return f"{count_text(res.n_clients)} clients compared, {count_text(res.n_registrations)} registrations used"
+        return (
+            f"{count_text(res.n_clients)} cliënten vergeleken, {count_text(res.n_registrations)} registraties gebruikt"
+        )
 
     def work() -> tuple[Results, pd.DataFrame]:
         return analyse(ClassifiedRows.validate(rows), AlignedClients.validate(clients), mapping, settings, detention)

@@ -22,7 +22,7 @@ def step_classify(
     return rep.stage(
         "classify",
         lambda: ClassifiedRows.validate(classify(AlignedRows.validate(rows), mapping, settings, source=source)),
-        lambda r: f"{count_text(len(r))} rows, {count_text(int(r['onbekende_code'].sum()))} with an unknown code",
+        lambda r: f"{count_text(len(r))} rijen, {count_text(int(r['onbekende_code'].sum()))} met een onbekende code",
     )
 
 

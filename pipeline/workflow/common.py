@@ -28,7 +28,7 @@ class Reporter:
         result = work()
         if not self.quiet:
             seconds = time.perf_counter() - began
-            self.say(f"{name:<9} {summary(result)} ({seconds:.2f} s)")
+            self.say(f"{name:<9} {summary(result)} ({f'{seconds:.2f}'.replace('.', ',')} s)")
         return result
 
     def say(self, line: str) -> None:

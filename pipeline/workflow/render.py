@@ -21,7 +21,7 @@ def step_render(rep: Reporter, results: Results, out: Path, narrative: Path | No
         rep.stage(
             "render",
             lambda: render(results, staging, narrative, say=rep.say, log_to=staging / INTERN / paths.SUPPRESSION_LOG),
-            lambda files: f"{len(files)} files",
+            lambda files: f"{len(files)} bestanden",
         )
         write_results(staging / INTERN / paths.RESULTS, results)
         if rows is not None:

@@ -9,12 +9,13 @@ from typing import TypeVar
 
 import pandas as pd
 
+import schemas
 from pipeline import paths
-from pipeline.config.settings import Settings, load_settings
+from pipeline.config.settings import InputSpec, Settings, load_settings
 from pipeline.errors import Problem, UserError
 from pipeline.io.outputs import PROBLEMS, write_json, write_parquet, write_problems
 from pipeline.io.provenance import describe_data
-from pipeline.io.readers import read_table
+from pipeline.io.readers import RawTable, read_table
 from pipeline.stages.validate import validate, validate_detention
 from pipeline.workflow.common import Reporter, count_text
 from schemas.frames import ValidatedBvh, ValidatedClients
@@ -27,19 +28,24 @@ def problems_beside(processed: Path) -> ProblemSink:
     return lambda problems: write_problems(Path(processed) / PROBLEMS, problems)
 
 
+def read_input(path: Path, spec: InputSpec, required: tuple[str, ...]) -> RawTable:
+    """One input as its settings describe it: sheet, own column names, header row (or found from `required`)."""
+    return read_table(path, spec.sheet, dict(spec.columns), expected=required, header_row=spec.header_row)
+
+
 def step_validate(
     rep: Reporter, bvh: Path, clients: Path, settings: Settings, problems_to: ProblemSink
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Both inputs typed; on failure every problem is also written to `problems_to` (validatie.csv)."""
 
     def work() -> tuple[pd.DataFrame, pd.DataFrame]:
-        clients_raw = read_table(clients, settings.clients_input.sheet, dict(settings.clients_input.columns))
-        bvh_raw = read_table(bvh, settings.bvh_input.sheet, dict(settings.bvh_input.columns))
+        clients_raw = read_input(clients, settings.clients_input, schemas.clients.REQUIRED)
+        bvh_raw = read_input(bvh, settings.bvh_input, schemas.bvh.REQUIRED)
         clients_frame, bvh_frame = validate(clients_raw, bvh_raw)
         return ValidatedClients.validate(clients_frame), ValidatedBvh.validate(bvh_frame)
 
     def summary(result: tuple[pd.DataFrame, pd.DataFrame]) -> str:
-        return f"{count_text(len(result[0]))} clients, {count_text(len(result[1]))} registration rows"
+        return f"{count_text(len(result[0]))} cliënten, {count_text(len(result[1]))} registratierijen"
 
     return reporting_problems(problems_to, lambda: rep.stage("validate", work, summary))
 
@@ -51,7 +57,9 @@ def step_detention(rep: Reporter, detention: Path | None, problems_to: ProblemSi
     return reporting_problems(
         problems_to,
         lambda: rep.stage(
-            "detention", lambda: validate_detention(read_table(detention)), lambda r: f"{count_text(len(r))} periods"
+            "detention",
+            lambda: validate_detention(read_table(detention, expected=schemas.detention.REQUIRED)),
+            lambda r: f"{count_text(len(r))} detentieperioden",
         ),
     )
 
