@@ -67,3 +67,21 @@ def test_direction_and_significance_words(default_run):
 def test_dates_in_words():
     assert report_text.nl_date("2019-06-01") == "1 juni 2019"
     assert report_text.nl_month("2021-11") == "november 2021"
+
+
+def test_the_time_at_risk_caveat_says_what_this_run_did(default_run):
+    _, r = default_run
+    without = Results.model_validate(r)
+    assert without.tijd_at_risk is None
+    text = " ".join(report_text.limits(without, Protection(without)))
+    assert "telt als gewone tijd mee" in text and "telt niet mee" not in text  # no detention data: time counts
+    with_detention = copy.deepcopy(r)
+    with_detention["tijd_at_risk"] = {
+        "detentieperioden": 12,
+        "clients_met_detentie": 9,
+        "detentieperioden_onbekende_client": 0,
+        "overleden": 0,
+    }
+    given = Results.model_validate(with_detention)
+    text = " ".join(report_text.limits(given, Protection(given)))
+    assert "De tijd in detentie en na overlijden telt niet mee" in text

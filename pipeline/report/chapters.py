@@ -77,7 +77,8 @@ def _effect_paragraph(r: Results) -> str:
     if pretrend_failed(r):
         return (
             f"Of die verandering door het ICO komt, is met deze gegevens niet te zeggen: het aantal registraties "
-            f"veranderde al ruim vóór het ICO, dus ook zonder ICO was er verandering geweest. De hoofdschatting "
+            f"veranderde al ruim vóór het ICO, dus is niet vast te stellen wat er zonder ICO was gebeurd. De "
+            f"hoofdschatting "
             f"({label}) komt uit op een verhouding van {ratio(e)}, maar is daardoor niet als effect te lezen."
         )
     if e.ci_low <= 1 <= e.ci_high:

@@ -503,11 +503,17 @@ def limits(r: Results, p: Protection) -> list[str]:
             "daalt het aantal registraties vaak vanzelf. In deze gegevens liep het aantal vóór het ICO niet op, "
             "maar ook dan kan een deel van een daling toeval zijn."
         )
-    out.append(
-        "Tijd waarin iemand geen registraties kón hebben, telt niet mee. Detentie, opname, overlijden of verhuizing "
-        "buiten de regio staan niet in de gegevens; een cliënt die na het ICO vastzat, lijkt in deze cijfers "
-        "verbeterd."
-    )
+    if r.tijd_at_risk is None:
+        out.append(
+            "Tijd waarin iemand geen registraties kón hebben, telt als gewone tijd mee: detentie, opname, overlijden "
+            "of verhuizing buiten de regio staan niet in de gegevens; een cliënt die na het ICO vastzat, lijkt in "
+            "deze cijfers verbeterd."
+        )
+    else:
+        out.append(
+            "De tijd in detentie en na overlijden telt niet mee; opname en verhuizing buiten de regio staan niet in "
+            "de gegevens en tellen als gewone tijd: een cliënt die na het ICO was opgenomen, lijkt verbeterd."
+        )
     van, tot = r.settings.periode.van, r.settings.periode.tot
     if dt.date.fromisoformat(van) <= COVID[1] and dt.date.fromisoformat(tot) >= COVID[0]:
         out.append(
