@@ -267,6 +267,9 @@ class EventMonth(_Model):
         None, description="during the ICO: client-months at risk (a client whose ICO ends halfway counts half)"
     )
     per_client: float | None = Field(description="registrations per client-month")
+    en_later: bool = Field(
+        False, description="during the ICO: this month and all later ones pooled (too few clients reach them)"
+    )
     grootste: list[float] | None = Field(
         None, description="the largest and second-largest contribution of one client to this month's count (internal)"
     )

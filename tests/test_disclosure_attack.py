@@ -332,3 +332,25 @@ def test_figure_shares_are_the_table_shares_with_the_hidden_groups_counted(attac
     assert len(shown) < len(r["by_age"])  # the scenario hides an age group
     expected = [f"{table.loc[g, 'Cliënten']} ({table.loc[g, '% cliënten']}%)" for g in shown]
     assert expected in labels
+
+
+def test_the_long_icos_tail_is_a_group_the_rules_see(default_run):
+    """The months during the ICO add up to 'tijdens'; the last row pools the long ICOs. With a threshold above
+    that group's size, the tail is hidden, and so is a partner, so that 'tijdens' minus the shown months does
+    not give it back."""
+    from pipeline.report.disclosure import Protection
+    from pipeline.report.tables import event_study_table
+    from schemas.results import Results
+
+    _, r = default_run
+    during = [m for m in r["event_study"] if m["referentie"] == "start" and m["maand"] >= 0]
+    assert during[-1]["en_later"] and sum(m["registraties"] for m in during) == r["overall"]["tijdens"]
+    tail = during[-1]
+    edited = json.loads(json.dumps(r))
+    edited["settings"]["min_publicatie"] = tail["clients"] + 1
+    results = Results.model_validate(edited)
+    p = Protection(results)
+    hidden = sorted(m for m in p.months if m[0] == "start" and m[1] >= 0)
+    assert ("start", tail["maand"]) in hidden and len(hidden) >= 2
+    rows = {row[0]: row for row in event_study_table(results, p).shown()}
+    assert rows[f"tijdens, maand {tail['maand'] + 1} en later"][1].startswith(("x", "<"))

@@ -10,6 +10,7 @@ import pytest
 
 from pipeline.report.disclosure import Protection
 from pipeline.report.effect_text import effect_text, primary_sentences
+from pipeline.report.render import report_outline
 from pipeline.report.text import key_sentences
 from schemas.results import Results
 
@@ -35,7 +36,7 @@ def test_a_failed_pre_trend_check_comes_first_and_withdraws_the_estimate(base):
     first, second = primary_sentences(r)[:2]
     assert "veranderde al ruim vóór het ICO" in first and "p = 0,001" in first
     assert "niet als effect van het ICO te lezen" in second
-    assert key_sentences(r, Protection(r))[0] == first
+    assert key_sentences(r, Protection(r), report_outline({}, [], []))[0] == first
 
 
 def test_a_passed_check_with_an_interval_holding_1_says_not_shown_not_absent(base):
@@ -67,7 +68,7 @@ def test_no_estimate_says_why(base):
 def test_the_effect_chapter_names_the_primary_estimate_as_chosen_in_advance(base):
     r = _with(base, pretrend={"p": 0.6, "passed": True})
     text = " ".join(effect_text(r, Protection(r))["primary"])
-    assert "vóór het zien van de gegevens" in text and "effect.primair" in text
+    assert "vóór het zien van de gegevens vast in de instellingen" in text and "effect.primair" not in text
     assert "Met een aanloop van 0 tot 6 maanden" in text
     assert "met een kans van 80%" in text
 

@@ -26,3 +26,17 @@ def test_one_share_for_tables_sentences_and_figures():
     assert share(0, 4) == 0.0
     assert share(0, 0) is None  # an empty group has no share, and every output shows a dash for it
     assert nl_pct(share(0, 0)) == "–"
+
+
+def test_ordinals_in_words_up_to_twenty():
+    from pipeline.report.formatting import nl_ordinal
+
+    assert [nl_ordinal(n) for n in (1, 2, 3, 8, 12, 20)] == [
+        "eerste",
+        "tweede",
+        "derde",
+        "achtste",
+        "twaalfde",
+        "twintigste",
+    ]
+    assert nl_ordinal(21) == "21e"

@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 from itertools import pairwise
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from pypdf import PdfReader
 
@@ -312,7 +313,7 @@ def test_data_from_the_export_cannot_inject_html(default_run):
 def test_effect_chapter_shows_the_four_estimates(report):
     _, r, page = report
     text = words(page)
-    assert "Hoe groot is het effect echt?" in text
+    assert "Wat de gegevens over het effect zeggen" in text
     assert "Het meest te vertrouwen" not in text and "Met vergelijkingsgroep" not in text
     rows = {row[0]: row for row in page.tables["effect"][1:]}
     labels = (
@@ -412,3 +413,29 @@ def test_the_new_tables_are_published_as_csv_beside_the_page(report, table_id):
     assert len(lines) == len(html_rows) >= 3
     assert lines[0].split(";")[0] == html_rows[0][0]  # the same table: the same first column and rows
     assert [line.split(";")[0] for line in lines[1:]] == [row[0] for row in html_rows[1:]]
+
+
+def test_the_review_of_the_published_text_holds(report):
+    """What a reading as ZVH staff found: settings keys, day rates and title cross-references on the page; a
+    severity mean whose kind was not named; appendix parts missing from the contents."""
+    out, r, page = report
+    text = words(page)
+    for bad in ("(effect.primair)", "instelling 'rollen'", "per dag", "Rank-bis", "1 maanden", "1e maand", "Zie '"):
+        assert bad not in text, bad
+    assert "gemiddeld over de " + str(r["severity_score"]["mix"]["n_clients"]) + " cliënten" in text
+    assert "Hoe groot is het effect echt" not in text
+    html = (out / "rendementsanalyse.html").read_text(encoding="utf-8")
+    toc = re.search(r'<nav class="toc".*?</nav>', html, re.DOTALL)[0]
+    assert "A.1 Toetsen per groep" in toc and "A.3 Verhouding per maand rond het ICO" in toc
+    for term in ("Hoofdschatting", "Vaste effecten", "Imputatie", "Aanloop", "Rol", "Soort ICO", "Rangbiseriële"):
+        assert re.search(rf"<dt>{re.escape(term)}", html), term
+    tests = {row[0] for row in page.tables["toetsen"][1:]}
+    assert set(r["by_ico_type"]) <= tests  # the ICO types are in the Holm family, so in its table
+
+
+def test_the_months_during_the_ico_add_up_to_the_window(report):
+    out, r, _ = report
+    months = pd.read_csv(out / "tables" / "maand_voor_maand.csv", sep=";", encoding="utf-8-sig", dtype=str)
+    during = months.loc[months["Maand"].str.startswith("tijdens")]
+    assert during["Maand"].iloc[-1].endswith("en later")  # the long ICOs pooled, not left out
+    assert during["Registraties"].astype(int).sum() == r["overall"]["tijdens"]

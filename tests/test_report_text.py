@@ -8,9 +8,12 @@ import pytest
 
 from pipeline.report import text as report_text
 from pipeline.report.disclosure import Protection
+from pipeline.report.render import report_outline
 from schemas.results import Results
 
 pytestmark = pytest.mark.slow  # runs the whole pipeline; `make test-fast` leaves it out
+
+OUTLINE = report_outline({}, [], [])
 
 
 def _with_windows(results: dict, values: list[int], months: list[float] | None = None) -> Results:
@@ -26,17 +29,17 @@ def test_regression_to_the_mean_is_named_with_the_datas_own_numbers(default_run)
     _, r = default_run
     protection = Protection(Results.model_validate(r))  # the altered windows no longer add up to the totals
     rising = _with_windows(r, [100, 250, 400, 90, 80])
-    key = " ".join(report_text.key_sentences(rising, protection))
+    key = " ".join(report_text.key_sentences(rising, protection, OUTLINE))
     assert "regressie naar het gemiddelde" in key and "1,00 → 2,50 → 4,00 registraties per cliënt per maand" in key
     only_before = _with_windows(r, [100, 250, 200, 90, 80])
-    assert "(1,00 → 2,50 registraties" in " ".join(report_text.key_sentences(only_before, protection))
+    assert "(1,00 → 2,50 registraties" in " ".join(report_text.key_sentences(only_before, protection, OUTLINE))
     flat = _with_windows(r, [300, 250, 200, 190, 180])
-    assert "regressie" not in " ".join(report_text.key_sentences(flat, protection))
+    assert "regressie" not in " ".join(report_text.key_sentences(flat, protection, OUTLINE))
     assert any("Regressie naar het gemiddelde" in p for p in report_text.limits(flat, protection))
     # fewer registrations in the short window just before the ICO, yet more per month: windows of 9 and 3 months
     # (lang 12, kort 3) compare by rate, and by rate they rose
     longer_first = _with_windows(r, [300, 250, 200, 190, 180], [900.0, 300.0, 250.0, 300.0, 900.0])
-    key = " ".join(report_text.key_sentences(longer_first, protection))
+    key = " ".join(report_text.key_sentences(longer_first, protection, OUTLINE))
     assert "regressie naar het gemiddelde" in key and "(0,33 → 0,83 registraties per cliënt per maand)" in key
 
 
@@ -55,7 +58,7 @@ def test_direction_and_significance_words(default_run):
     up["overall"] |= {"voor": 100, "na": 130, "afname_pct": 30.0}
     up["overall"]["wilcoxon"]["p"] = 0.2
     up = Results.model_validate(up)  # no longer adds up: the protection is that of the real results
-    sentences = report_text.key_sentences(up, Protection(Results.model_validate(r)))
+    sentences = report_text.key_sentences(up, Protection(Results.model_validate(r)), OUTLINE)
     # the primary estimate leads (issue 11); the description of what happened follows it
     at = next(i for i, s in enumerate(sentences) if s.startswith("Wat er gebeurde:"))
     assert at > 0 and "hoofdschatting" in " ".join(sentences[:at]).lower()

@@ -123,18 +123,28 @@ def month_key(month) -> Key:
 
 
 def _event_months(reg: Registry, r: Results) -> None:
-    """Registrations month by month: the six months before the start add up to 'voor', the six after the end to
-    'na' (the months during the ICO are cut off where few clients reach them, so they add up to nothing)."""
-    before, after = [], []
+    """Registrations month by month: the months before the start add up to 'voor', the months during the ICO
+    (the last row pooling the months few clients reach, a group the threshold rule sees) to 'tijdens', and the
+    months after the end to 'na'."""
+    before, during, after = [], [], []
     for month in r.event_study:
-        key = reg.add(month_key(month), month.registraties, "registraties", "event_study", tops=month.grootste)
+        key = reg.add(
+            month_key(month),
+            month.registraties,
+            "registraties",
+            "event_study",
+            clients=month.clients,
+            tops=month.grootste,
+        )
         if month.referentie == "start" and month.maand < 0:
             before.append(key)
-        elif month.referentie == "eind":
+        elif month.referentie == "start":
+            during.append(key)
+        else:
             after.append(key)
     # the months follow the windows of SPEC §3 to the day in all but edge cases of month ends; where they add
     # up, a reader can use the sum, so it is a relation; where they do not, it is no exact identity to exploit
-    for total, parts in ((("reg", "voor"), before), (("reg", "na"), after)):
+    for total, parts in ((("reg", "voor"), before), (("reg", "tijdens"), during), (("reg", "na"), after)):
         if parts and sum(reg.value[k] for k in parts) == reg.value[total]:
             reg.relate(total, parts, disjoint=False)
 

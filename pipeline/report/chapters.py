@@ -15,6 +15,7 @@ from pipeline.report.formatting import months, nl_count, nl_decimal, nl_int, nl_
 from pipeline.report.outline import Outline
 from pipeline.report.text import (
     change_word,
+    count_words,
     counted_roles,
     nl_date,
     nl_list,
@@ -108,19 +109,19 @@ def _severity_paragraph(r: Results, p: Protection) -> str | None:
     if mix is not None and mix.gemiddeld_voor is not None and mix.gemiddeld_na is not None:
         significant = _significant(mix.wilcoxon.p, r.settings.alpha)
         lighter = mix.gemiddeld_na < mix.gemiddeld_voor
+        measure = (
+            f"het gemiddelde gewicht van de registraties van een cliënt, gemiddeld over de "
+            f"{count_words(p.mix, mix.n_clients, p)} cliënten met registraties vóór én na: "
+            f"{nl_decimal(mix.gemiddeld_voor, 2)} vóór, {nl_decimal(mix.gemiddeld_na, 2)} na; {nl_p(mix.wilcoxon.p)}"
+        )
         if significant:
             parts.append(
-                "Per registratie werden de registraties gemiddeld "
+                "Ook per registratie werden de registraties "
                 + ("lichter" if lighter else "zwaarder")
-                + f" (gemiddeld gewicht {nl_decimal(mix.gemiddeld_voor, 2)} vóór, {nl_decimal(mix.gemiddeld_na, 2)} "
-                f"na; {nl_p(mix.wilcoxon.p)})."
+                + f" ({measure})."
             )
         elif significant is False:
-            parts.append(
-                f"Of de registraties zelf minder zwaar werden, tonen deze gegevens niet aan (gemiddeld gewicht per "
-                f"registratie {nl_decimal(mix.gemiddeld_voor, 2)} vóór, {nl_decimal(mix.gemiddeld_na, 2)} na; "
-                f"{nl_p(mix.wilcoxon.p)})."
-            )
+            parts.append(f"Of de registraties zelf minder zwaar werden, tonen deze gegevens niet aan ({measure}).")
     return " ".join(parts) or None
 
 
@@ -136,7 +137,7 @@ def _suspect_paragraph(r: Results, p: Protection) -> str | None:
     )
 
 
-def summary(r: Results, p: Protection) -> list[str]:
+def summary(r: Results, p: Protection, outline: Outline) -> list[str]:
     """The Samenvatting: what was studied, what happened, whether it is an effect, severity, and the limits."""
     first, last = nl_month(r.ico_periode.eerste_start), nl_month(r.ico_periode.laatste_eind)
     out = [
@@ -163,8 +164,8 @@ def summary(r: Results, p: Protection) -> list[str]:
             f"met na overschat daarom het effect."
         )
     out.append(
-        "Er is geen vergelijkingsgroep van personen die niet in een ICO zijn besproken; hoofdstuk 'Wat deze cijfers "
-        "wel en niet zeggen' noemt wat dat betekent."
+        "Er is geen vergelijkingsgroep van personen die niet in een ICO zijn besproken; "
+        f"{outline.ref('wel-en-niet')} noemt wat dat betekent."
     )
     return out
 
@@ -241,7 +242,7 @@ def method(r: Results) -> list[Part]:
     ]
     pre = r.effect.pretrend
     effect = [
-        "Een daling na het ICO is nog geen effect van het ICO: het aantal registraties verandert ook zonder ICO. "
+        "Een daling na het ICO is nog geen effect van het ICO: het aantal registraties kan ook zonder ICO veranderen. "
         f"Het rapport geeft daarom {n_estimates(r)} "
         "schattingen van de verhouding tussen het aantal registraties na het ICO en "
         "het aantal dat zonder ICO te verwachten was. De hoofdschatting is vóór het zien van de gegevens gekozen ("

@@ -1,4 +1,4 @@
-"""The figures of 'Hoe groot is het effect echt?': the four estimates, the rate ratio month by month around
+"""The figures of 'Wat de gegevens over het effect zeggen': the four estimates, the rate ratio month by month around
 the ICO, and the primary estimate for each anticipation period."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from matplotlib.ticker import FuncFormatter
 from pipeline.report.chart import PALETTE, Chart
 from pipeline.report.chart import save as _save
 from pipeline.report.effect_text import LABELS
-from pipeline.report.formatting import nl_count, nl_decimal
+from pipeline.report.formatting import months, nl_count, nl_decimal
 from schemas.results import Results
 
 # the order of the effect table: the primary estimate first, then these
@@ -52,7 +52,7 @@ def effect_chart(r: Results) -> Chart:
     ax.axvline(1.0, color="black", linewidth=1, linestyle="--")
     ax.set_yticks(range(len(names)), names[::-1])
     _ratio_axis(ax)
-    ax.set_xlabel("Verhouding registraties per dag na het ICO / zonder ICO (1 = geen verandering)")
+    ax.set_xlabel("Verhouding registraties per cliënt per maand, na het ICO / zonder ICO (1 = geen verandering)")
     highs = [e.ci_high for e in estimates if e.ci_high is not None]
     ax.set_xlim(0, max([1.3, *[h * 1.35 for h in highs]]))
     ax.set_title(f"{nl_count(len(estimates)).capitalize()} schattingen van de verandering, met 95%-interval")
@@ -61,7 +61,7 @@ def effect_chart(r: Results) -> Chart:
     )
     return Chart(
         "effect",
-        f"De verhouding van het aantal registraties per dag na het ICO en zonder ICO volgens "
+        f"De verhouding van het aantal registraties per cliënt per maand na het ICO en zonder ICO volgens "
         f"{nl_count(len(estimates))} vergelijkingen; "
         f"bovenaan de vooraf gekozen hoofdschatting ({LABELS[primary]}). Een punt links van de stippellijn is een "
         f"daling; de lijn eromheen is het 95%-interval.",
@@ -103,13 +103,13 @@ def event_time_chart(r: Results) -> Chart:
     ax.set_xlabel("Maand vóór de start (−), tijdens het ICO (T) en na het einde (+)")
     ax.set_ylabel("Verhouding (log-schaal)")
     lead_months = r.settings.voorperiode_maanden or 0
-    ax.set_title(f"Per maand, vergeleken met de maanden meer dan {lead_months} maanden vóór de start")
+    ax.set_title(f"Per maand, vergeleken met de maanden meer dan {months(lead_months)} vóór de start")
     words = "; ".join(f"{_event_label(x.fase, x.maand)}: {_interval_words(x.irr, x.ci_low, x.ci_high)}" for x in shown)
     return Chart(
         "effect_maanden",
         f"Verhouding van het aantal registraties per maand rond het ICO tegenover de maanden meer dan "
-        f"{lead_months} maanden vóór de start, met vaste effecten per cliënt en kalendermaand en 95%-interval. "
-        f"Open punten: de aanloop ({a} maanden vóór de start), die niet als vergelijking telt. Liggen de "
+        f"{months(lead_months)} vóór de start, met vaste effecten per cliënt en kalendermaand en 95%-interval. "
+        f"Open punten: de aanloop ({months(a)} vóór de start), die niet als vergelijking telt. Liggen de "
         f"maanden daarvóór rond 1, dan veranderde het aantal niet al vóór het ICO.",
         f"Puntdiagram per maand. {words}." if words else "Geen maanden te schatten.",
         *_save(fig),
@@ -135,12 +135,12 @@ def sensitivity_chart(r: Results) -> Chart:
     ax.set_ylabel("Verhouding")
     estimator = LABELS[r.effect.primary.estimator]
     ax.set_title("Hoofdschatting bij een andere keuze van de aanloop")
-    words = "; ".join(f"{x.anticipatie_maanden} maanden: {_interval_words(x.irr, x.ci_low, x.ci_high)}" for x in rows)
+    words = "; ".join(f"{months(x.anticipatie_maanden)}: {_interval_words(x.irr, x.ci_low, x.ci_high)}" for x in rows)
     return Chart(
         "gevoeligheid",
         f"De hoofdschatting ({estimator}) met een aanloop van {rows[0].anticipatie_maanden if rows else 0} tot "
-        f"{rows[-1].anticipatie_maanden if rows else 0} maanden, met 95%-interval; het grote punt is de "
-        f"ingestelde aanloop ({chosen} maanden).",
+        f"{months(rows[-1].anticipatie_maanden) if rows else '0 maanden'}, met 95%-interval; het grote punt is "
+        f"de ingestelde aanloop ({months(chosen)}).",
         f"Puntdiagram. {words}." if words else "Geen schattingen.",
         *_save(fig),
     )

@@ -7,7 +7,7 @@ import math
 from typing import Any
 
 from pipeline.report.disclosure import Protection
-from pipeline.report.formatting import months, nl_count, nl_decimal, nl_int, nl_p, nl_pct
+from pipeline.report.formatting import months, nl_count, nl_decimal, nl_int, nl_ordinal, nl_p, nl_pct
 from schemas.results import Effects, Estimate, EventMonth, Primary, Results
 
 LABELS = {
@@ -70,7 +70,8 @@ def pretrend_sentence(r: Results) -> str:
     return (
         f"Het aantal registraties veranderde al ruim vóór het ICO: in {span} {how} (toets op een eerdere "
         f"trend, {nl_p(t.p)}). Geen van de schattingen in dit rapport kan daarom "
-        f"gelezen worden als het effect van het ICO: ook zonder ICO veranderde het aantal registraties al."
+        f"gelezen worden als het effect van het ICO: zij nemen aan dat het aantal zonder ICO niet al aan het "
+        f"veranderen was, en die aanname houdt hier geen stand."
     )
 
 
@@ -119,9 +120,9 @@ def _peak_intro(r: Results, es: list[EventMonth]) -> str:
     if peak.referentie == "start" and peak.maand < 0:
         peak_name = f"de maand die {months(-peak.maand)} vóór de start begint"
     elif peak.referentie == "start":
-        peak_name = f"de {peak.maand + 1}e maand van het ICO"
+        peak_name = f"de {nl_ordinal(peak.maand + 1)} maand van het ICO"
     else:
-        peak_name = f"de {peak.maand}e maand na het einde"
+        peak_name = f"de {nl_ordinal(peak.maand)} maand na het einde"
     first, top = before[0].per_client, peak.per_client
     movement = "oploopt" if top > first else "verloopt"
     return (
@@ -196,7 +197,7 @@ def _primary_text(r: Results, p: Protection) -> list[str]:
     e = r.effect
     out = [
         f"Welke schatting de hoofdschatting is, staat vóór het zien van de gegevens vast in de instellingen "
-        f"(effect.primair): hier {LABELS[e.primary.estimator]}. De andere schattingen staan ernaast als controle; "
+        f"van de analyse: hier {LABELS[e.primary.estimator]}. De andere schattingen staan ernaast als controle; "
         f"de keuze hangt niet af van de uitkomst.",
         pretrend_sentence(r),
     ]
@@ -267,9 +268,11 @@ def what_would_help(with_time_at_risk: bool) -> list[str]:
 
 
 def effect_text(r: Results, p: Protection) -> dict[str, Any]:
-    """Hoe groot is het effect echt? The four estimates, the primary one and its checks, what would help."""
+    """Wat de gegevens over het effect zeggen: the estimates, the primary one and its checks, what would help."""
     out: dict[str, Any] = {
-        "intro": _peak_intro(r, [m for m in r.event_study if (m.referentie, m.maand) not in p.months]),
+        "intro": _peak_intro(
+            r, [m for m in r.event_study if (m.referentie, m.maand) not in p.months and not m.en_later]
+        ),
         "estimates": _estimate_sentences(r, p),
         "primary": _primary_text(r, p),
         "firmer": what_would_help(bool(r.effect.naive.tijd_at_risk)),

@@ -484,7 +484,8 @@ def change_groups(r: Results, p: Protection) -> Chart:
 
 
 def event_study_chart(r: Results, p: Protection) -> Chart:
-    es = [e for e in r.event_study if (e.referentie, e.maand) not in p.months]  # a dominated month is left out
+    # a hidden month is left out, and so is the pooled tail of the long ICOs (it is no single month)
+    es = [e for e in r.event_study if (e.referentie, e.maand) not in p.months and not e.en_later]
     labels, colours, hatches = [], [], []
     for e in es:
         if e.referentie == "start" and e.maand < 0:

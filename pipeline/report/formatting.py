@@ -97,3 +97,32 @@ def nl_of(part: int, whole: int) -> str:
 def months(n: int) -> str:
     """A window length in digits, as a measure: '6 maanden', '1 maand' (the reader compares it with tables)."""
     return "1 maand" if n == 1 else f"{n} maanden"
+
+
+ORDINALS = (
+    "eerste",
+    "tweede",
+    "derde",
+    "vierde",
+    "vijfde",
+    "zesde",
+    "zevende",
+    "achtste",
+    "negende",
+    "tiende",
+    "elfde",
+    "twaalfde",
+    "dertiende",
+    "veertiende",
+    "vijftiende",
+    "zestiende",
+    "zeventiende",
+    "achttiende",
+    "negentiende",
+    "twintigste",
+)
+
+
+def nl_ordinal(n: int) -> str:
+    """'eerste', 'twaalfde', '25e': an ordinal in running text, in words up to twenty as Dutch style wants."""
+    return ORDINALS[n - 1] if 1 <= n <= len(ORDINALS) else f"{n}e"

@@ -25,26 +25,37 @@ def glossary(r: Results) -> list[tuple[str, str]]:
         "IMK": "Incident Maatschappelijke Klasse: de indeling van de politie naar soort incident, met een letter "
         "voor de klasse (bijvoorbeeld A voor diefstal zonder geweld, E voor meldingen en assistentie) en een code "
         "per soort.",
-        "Interval (95%-interval)": "De waarden waartussen de werkelijke uitkomst met grote zekerheid ligt, gegeven "
-        "de toevalligheid in de gegevens. Een smal interval is een nauwkeurige schatting; een interval dat 1 "
-        "bevat, laat zowel een daling als een stijging toe.",
+        "Interval (95%-interval)": "De waarden die met de gegevens goed te verenigen zijn. Het is zo berekend dat "
+        "het bij herhaald onderzoek in 95 van de 100 keer de werkelijke waarde bevat. Een smal interval is een "
+        "nauwkeurige schatting; een interval dat 1 bevat, laat zowel een daling als een stijging toe.",
         "p-waarde": "De kans op een verschil minstens zo groot als gevonden, als er in werkelijkheid geen verschil "
         f"is. Is de p-waarde kleiner dan {alpha}, dan heet het verschil statistisch significant: toeval alleen is "
         "dan een onwaarschijnlijke verklaring. Het zegt niet hoe groot of hoe belangrijk het verschil is.",
         "Holm-correctie": "Wie veel groepen toetst, vindt door toeval vaker een 'significant' verschil. De "
-        "correctie volgens Holm maakt de p-waarden van alle getoetste groepen samen strenger, zodat dat niet "
-        "gebeurt.",
+        "correctie volgens Holm maakt de p-waarden van alle getoetste groepen samen strenger, zodat de kans op "
+        f"ook maar één toevallig 'significant' verschil niet groter is dan {alpha}.",
         "Regressie naar het gemiddelde": "Wie wordt aangemeld omdat het juist slecht gaat, heeft daarna vaak "
         "vanzelf minder registraties, ook zonder hulp: een uitschieter wordt meestal gevolgd door een gewonere "
         "periode. Een vergelijking van vóór met na schat het effect daardoor te groot.",
-        "Verhouding (rate ratio)": "Het aantal registraties na het ICO gedeeld door het aantal dat zonder ICO te "
-        "verwachten was, beide per cliënt per maand. 1 betekent geen verandering; 0,80 betekent 20% minder, 1,20 "
-        "betekent 20% meer.",
+        "Verhouding (rate ratio)": "Twee aantallen registraties per cliënt per maand gedeeld door elkaar. Bij de "
+        "vergelijking vóór-na is dat het aantal na het ICO gedeeld door het aantal ervoor; bij de andere schattingen "
+        "het aantal na het ICO gedeeld door het aantal dat zonder ICO te verwachten was. 1 betekent geen "
+        "verandering; 0,80 betekent 20% minder, 1,20 betekent 20% meer.",
+        "Hoofdschatting": "De schatting van het effect die vóór het zien van de gegevens is gekozen als de beste "
+        "voor dit soort gegevens. De andere schattingen staan ernaast als controle; wie na afloop de mooiste "
+        "uitkomst kiest, overschat het effect.",
+        "Vaste effecten": "Een rekenmethode die elke cliënt met zijn eigen eerdere maanden vergelijkt, en die "
+        "tegelijk rekening houdt met wat in dezelfde kalendermaanden voor alle cliënten veranderde.",
+        "Imputatie": "Een rekenmethode die uit de maanden vóór de ICO's schat hoeveel registraties er zonder ICO "
+        "te verwachten waren, en dat vergelijkt met het aantal dat er na het ICO echt was.",
+        "Aanloop": f"De laatste {months(s.anticipatie_maanden)} vóór de start van het ICO. Daarin hebben cliënten "
+        "vaak juist veel registraties, omdat dat de reden van aanmelding is; die maanden tellen in de "
+        "schattingen van het effect niet mee als vergelijking.",
         "Wilcoxon-toets": "Een toets die per cliënt het aantal vóór vergelijkt met het aantal na en kijkt of de "
         "dalingen groter en talrijker zijn dan de stijgingen. Hij past bij aantallen die scheef verdeeld zijn: een "
         "paar cliënten met heel veel registraties bepalen de uitkomst niet. Cliënten zonder verschil tellen niet "
         "mee.",
-        "Rank-biseriële correlatie (r)": "Hoe sterk de verandering per cliënt de ene kant op wijst, van −1 (alle "
+        "Rangbiseriële correlatie (r)": "Hoe sterk de verandering per cliënt de ene kant op wijst, van −1 (alle "
         "cliënten meer registraties) tot 1 (alle cliënten minder). Rond 0: evenveel stijgers als dalers.",
         "Vóór, tijdens, na": f"'Vóór' zijn de {months(s.vensters.lang_maanden)} vóór de start van het ICO, "
         f"'tijdens' de tijd van start tot einde van het ICO, 'na' de {months(s.vensters.lang_maanden)} na het "
@@ -58,4 +69,28 @@ def glossary(r: Results) -> list[tuple[str, str]]:
         f"cliënten toont '<{s.min_publicatie}' in plaats van haar aantallen, en 'x' staat voor een getal dat "
         "verborgen is om te voorkomen dat iets over één persoon te herleiden is.",
     }
+    if r.by_role:
+        counted = (
+            "Alle rollen tellen mee."
+            if r.settings.rollen == "alle"
+            else (f"In dit rapport tellen alleen mee: {', '.join(r.settings.rollen)}.")
+        )
+        involved = (
+            " Een betrokkene is bij het incident betrokken zonder verdachte, slachtoffer of getuige te zijn."
+            if "betrokkene" in r.by_role
+            else ""
+        )
+        terms["Rol"] = (
+            f"De rol van de cliënt bij een registratie, zoals de politie die vastlegt: {', '.join(sorted(r.by_role))}."
+            f"{involved} {counted}"
+        )
+    if r.by_ico_type:
+        kinds = ", ".join(sorted(r.by_ico_type))
+        pga = (
+            " 'PGA' staat voor persoonsgerichte aanpak; 'OGGZ 1%' voor de kleine groep met de meest complexe en "
+            "ernstige problemen."
+            if any("PGA" in t or "1%" in t for t in r.by_ico_type)
+            else ""
+        )
+        terms["Soort ICO"] = f"Het soort overleg zoals het Zorg- en Veiligheidshuis het vastlegt: {kinds}.{pga}"
     return sorted(terms.items(), key=lambda kv: kv[0].strip("'<").lower())

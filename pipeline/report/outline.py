@@ -60,6 +60,16 @@ class Outline:
                 return chapter.number
         raise KeyError(id)
 
+    def ref(self, id: str) -> str:
+        """How running text points to a heading: 'hoofdstuk 6', 'bijlage A', 'paragraaf 5.1' (a title in
+        quotes would go stale when the heading changes; a number is what the table of contents shows)."""
+        for h in self.headings():
+            if h.id == id and h.number:
+                if h.level == 3:
+                    return f"paragraaf {h.number}"
+                return f"bijlage {h.number}" if h.number.isalpha() else f"hoofdstuk {h.number}"
+        raise KeyError(id)
+
     def headings(self) -> list[Heading]:
         """Every heading in reading order, chapters and their parts."""
         return [h for c in self.chapters for h in (c, *c.children)]

@@ -55,7 +55,7 @@ RESULT_PARTS = (
     ("zwaarte", "Zwaarte van de registraties"),
 )
 EFFECT_PARTS = (
-    ("effect-schattingen", "Schattingen van het effect"),
+    ("effect-schattingen", "De schattingen naast elkaar"),
     ("effect-hoofdschatting", "De hoofdschatting en haar controles"),
     ("effect-steviger", "Wat het antwoord steviger zou maken"),
 )
@@ -75,7 +75,7 @@ def report_outline(chapters: dict[str, Chapter], method: list[Part], conclusions
         *([Section("inleiding", CHAPTERS["inleiding"])] if "inleiding" in chapters else []),
         Section("methode", "Onderzoeksmethode", parts("methode", method)),
         Section("resultaten", "Resultaten: politieregistraties voor en na het ICO", RESULT_PARTS),
-        Section("effect", "Hoe groot is het effect echt?", EFFECT_PARTS),
+        Section("effect", "Wat de gegevens over het effect zeggen", EFFECT_PARTS),
         Section("wel-en-niet", "Wat deze cijfers wel en niet zeggen"),
         *([Section("interviews", CHAPTERS["interviews"])] if "interviews" in chapters else []),
         Section(
@@ -86,7 +86,9 @@ def report_outline(chapters: dict[str, Chapter], method: list[Part], conclusions
             "bijlage-statistiek",
             "Statistische verantwoording",
             (
+                ("bijlage-toetsen", "Toetsen per groep"),
                 ("bijlage-gevoeligheid", "Gevoeligheid van de hoofdschatting voor de aanloop"),
+                ("bijlage-maanden", "Verhouding per maand rond het ICO"),
                 ("bijlage-instellingen", "Gebruikte instellingen"),
             ),
             kind="appendix",
@@ -191,9 +193,11 @@ def _text(
     r: Results, p: Protection, outline: Outline, method_parts: list[Part], conclusion_parts: list[Part]
 ) -> dict[str, Any]:
     return {
-        "key": report_text.key_sentences(r, p),
+        "key": report_text.key_sentences(r, p, outline),
         "period": report_text.period_text(r),
-        "summary": summary(r, p),
+        "summary": summary(r, p, outline),
+        "imk": report_text.imk_intro(r, p),
+        "spread": report_text.spread_text(r, p),
         "guide": reading_guide(r, outline),
         "method": method_parts,
         "conclusions": conclusion_parts,

@@ -279,7 +279,7 @@ def roles_table(r: Results, p: Protection) -> Table:
         notes=[
             "Een registratie telt hier één keer per rol van de cliënt: wie in één registratie verdachte én "
             "slachtoffer is, staat in beide rijen. De rijen tellen daarom niet op tot het totaal. 'Telt mee': of "
-            "de rol meetelt in de andere cijfers van dit rapport (instelling 'rollen'). Cliënten: cliënten met "
+            "de rol volgens de instellingen meetelt in de andere cijfers van dit rapport. Cliënten: cliënten met "
             "minstens één registratie in die rol.",
             CHANGE_NOTE,
             PER_MONTH_NOTE,
@@ -441,7 +441,8 @@ def tests_table(r: Results, p: Protection) -> Table:
             o.rank_biserial,
         ]
     ]
-    for key, labels, hidden in (("by_sex", SEX_LABELS, p.sex), ("by_age", {}, p.age)):
+    families = (("by_sex", SEX_LABELS, p.sex), ("by_age", {}, p.age), ("by_ico_type", {}, p.ico_type))
+    for key, labels, hidden in families:
         for name, g in getattr(r, key).items():
             row = [
                 labels.get(name, name),
@@ -472,10 +473,12 @@ def tests_table(r: Results, p: Protection) -> Table:
         ["text", "int", "int", "dec", "p", "p", "dec2"],
         rows,
         notes=[
-            "Een streepje: niet getoetst (te kleine groep, geslacht onbekend of alle paren gelijk).",
-            "r is de rank-biseriële correlatie: +1 als alle cliënten na het ICO minder registraties hebben, −1 als "
+            "Een streepje bij W en p: niet getoetst (te kleine groep, geslacht onbekend of alle paren gelijk). Een "
+            "streepje alleen bij p (Holm): de toets valt buiten de Holm-correctie, die de groepen naar geslacht, "
+            "leeftijd en soort ICO samen corrigeert (alle cliënten en de zwaartescore zijn elk één toets).",
+            "r is de rangbiseriële correlatie: +1 als alle cliënten na het ICO minder registraties hebben, −1 als "
             "alle meer hebben.",
-            *_notes(p, p.sex, p.age),
+            *_notes(p, p.sex, p.age, p.ico_type),
         ],
     )
 
@@ -499,7 +502,7 @@ def severity_score_table(r: Results, p: Protection) -> Table:
 
 RECONCILIATION_LABELS = [
     ("rows_read", "Rijen gelezen uit de politie-export"),
-    ("rows_excluded_role", "Rol telt niet mee (instelling 'rollen')"),
+    ("rows_excluded_role", "Rol telt volgens de instellingen niet mee"),
     ("duplicates", "Dubbel: dezelfde registratie van dezelfde cliënt (bv. in twee rollen)"),
     ("unknown_client", "Persoon staat niet in de cliëntenlijst"),
     ("rows_excluded_followup", "Cliënt valt buiten de vergelijking (onvolledige follow-up)"),
@@ -591,11 +594,11 @@ def effect_table(
         ["text", "text", "dec2", "dec2", "dec2", "chg", "int"],
         rows,
         notes=[
-            "Verhouding: bij vaste effecten en imputatie het aantal registraties per dag na het ICO gedeeld door het "
-            "aantal dat zonder ICO te verwachten was; bij vóór-na en symmetrisch gedeeld door het aantal per dag "
-            "vóór het ICO (1 = geen verandering, 0,70 = 30% minder). Het 95%-interval geeft aan hoe zeker de "
-            "schatting is, met standaardfouten die rekening houden met herhaalde metingen per cliënt. De "
-            "hoofdschatting is vooraf in de instellingen gekozen (effect.primair)."
+            "Verhouding: bij vaste effecten en imputatie het aantal registraties per cliënt per maand na het ICO "
+            "gedeeld door het aantal dat zonder ICO te verwachten was; bij vóór-na en symmetrisch gedeeld door het "
+            "aantal per cliënt per maand vóór het ICO (1 = geen verandering, 0,70 = 30% minder). Het 95%-interval "
+            "geeft aan hoe zeker de schatting is, en houdt er rekening mee dat elke cliënt vele maanden meetelt. De "
+            "hoofdschatting is vooraf in de instellingen van de analyse gekozen."
         ],
     )
 
@@ -645,6 +648,8 @@ def event_study_table(r: Results, p: Protection) -> Table:
     for e in r.event_study:
         if e.referentie == "start":
             label = f"{-e.maand} mnd vóór de start" if e.maand < 0 else f"tijdens, maand {e.maand + 1}"
+            if e.en_later:
+                label += " en later"
         else:
             label = f"{e.maand} mnd na het einde"
         hidden = Hidden("x") if (e.referentie, e.maand) in p.months else None
@@ -652,7 +657,7 @@ def event_study_table(r: Results, p: Protection) -> Table:
     return Table(
         "maand_voor_maand",
         "Registraties per maand rond het ICO",
-        ["Maand", "Registraties", "Cliënten", "Per cliënt"],
+        ["Maand", "Registraties", "Cliënten", "Per cliënt per maand"],
         ["text", "int", "int", "dec2"],
         rows,
         notes=_notes(p, p.months),

@@ -4,10 +4,12 @@ hold words and layout but never a number of their own."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 from pipeline.report.disclosure import Protection
 from pipeline.report.effect_text import pretrend_failed, primary_sentences
 from pipeline.report.formatting import months, nl_count, nl_decimal, nl_int, nl_of, nl_p, nl_pct, share
+from pipeline.report.outline import Outline
 from schemas.results import ChangeGroup, Results
 
 MONTHS = (
@@ -50,14 +52,14 @@ def _direction(before: int, after: int, verb_down: str = "daalde", verb_up: str 
     return verb_down if after < before else (verb_up if after > before else "bleef gelijk")
 
 
-def _words(mark, value: float, p: Protection) -> str:
+def count_words(mark, value: float, p: Protection) -> str:
     """A count in a sentence as the tables show it: the number, or in words why it is not shown."""
     if mark is None:
         return nl_int(value)
     return f"minder dan {p.k}" if str(mark) == f"<{p.k}" else "een niet getoond aantal"
 
 
-def key_sentences(r: Results, p: Protection) -> list[str]:
+def key_sentences(r: Results, p: Protection, outline: Outline) -> list[str]:
     """Kerncijfers: the answer in a few plain sentences, for a reader who reads only the first page."""
     o, s = r.overall, r.settings
     lng = months(s.vensters.lang_maanden)
@@ -67,7 +69,7 @@ def key_sentences(r: Results, p: Protection) -> list[str]:
     out.append(
         f"Wat er gebeurde: het aantal registraties {_direction(o.voor, o.na)} van {nl_int(o.voor)} in de {lng} "
         f"vóór het ICO naar {nl_int(o.na)} in de {lng} erna{change}. Dat is een beschrijving, niet het effect van "
-        f"het ICO: ook zonder ICO verandert het aantal registraties."
+        f"het ICO: ook zonder ICO kan het aantal registraties veranderen."
     )
     p_value = o.wilcoxon.p
     if p_value is not None:
@@ -101,8 +103,8 @@ def key_sentences(r: Results, p: Protection) -> list[str]:
     rose = sum(g.toegenomen for g in groups.values())
     if n:
         out.append(
-            f"Bij {_words(p.change_total.get('afname_50_plus'), halved, p)} van de {nl_int(n)} cliënten "
-            f"{large_fall(r, 'past')}; bij {_words(p.change_total.get('toegenomen'), rose, p)} nam het toe."
+            f"Bij {count_words(p.change_total.get('afname_50_plus'), halved, p)} van de {nl_int(n)} cliënten "
+            f"{large_fall(r, 'past')}; bij {count_words(p.change_total.get('toegenomen'), rose, p)} nam het toe."
         )
     if rises_towards_ico(r):
         accounted = (
@@ -110,7 +112,7 @@ def key_sentences(r: Results, p: Protection) -> list[str]:
         )
         out.append(
             f"Let op: het aantal registraties liep op {rise_text(r, p)}. Een deel van een daling daarna is ook zonder "
-            f"ICO te verwachten (regressie naar het gemiddelde){accounted}. Zie 'Hoe groot is het effect echt?'."
+            f"ICO te verwachten (regressie naar het gemiddelde){accounted}. Zie {outline.ref('effect')}."
         )
     return out
 
@@ -148,7 +150,7 @@ def change_word(before: float, after: float) -> str:
 
 def roles_text(r: Results, p: Protection) -> list[str]:
     out = [
-        f"De cijfers in dit rapport tellen {counted_roles(r)} (instelling 'rollen'). Een cliënt "
+        f"De cijfers in dit rapport tellen {counted_roles(r)}. Een cliënt "
         f"kan in een registratie verdachte zijn, maar ook slachtoffer, getuige of "
         f"betrokkene: minder registraties als slachtoffer is iets anders dan minder overlast of criminaliteit. "
         f"Daarom staan de rollen hieronder apart."
@@ -200,7 +202,7 @@ def rises_towards_ico(r: Results) -> bool:
 
 
 def _window_counts(r: Results, p: Protection) -> list[str]:
-    return [_words(p.windows.get(name), n, p) for name, n in r.windows.items()]
+    return [count_words(p.windows.get(name), n, p) for name, n in r.windows.items()]
 
 
 def _window_rates_shown(r: Results, p: Protection) -> list[str]:
@@ -407,7 +409,7 @@ def change_text(r: Results, p: Protection) -> list[str]:
                 return nl_pct(share(getattr(g, c), g.n), 0)
             return f"minder dan {p.k} cliënten" if str(mark) == f"<{p.k}" else "een niet getoond aantal"
 
-        no_after = _words(p.no_after.get(key), g.geen_na, p)
+        no_after = count_words(p.no_after.get(key), g.geen_na, p)
         out.append(
             f"{nl_int(g.n)} cliënten hadden vóór het ICO {which} registraties. Bij {share_of('toegenomen')} van hen "
             f"nam het aantal na het ICO toe, bij {share_of('afname_0_10')} bleef het gelijk of daalde het met "
@@ -461,8 +463,9 @@ def severity_text(r: Results, p: Protection) -> str:
     )
     if s.mix is not None and s.mix.gemiddeld_voor is not None:
         score += (
-            f" Of de registraties zelf minder zwaar werden, zegt het gemiddelde gewicht per registratie, bij de "
-            f"{_words(p.mix, s.mix.n_clients, p)} cliënten met registraties vóór én na: van "
+            f" Of de registraties zelf minder zwaar werden, zegt het gemiddelde gewicht van de registraties van een "
+            f"cliënt, gemiddeld over de {count_words(p.mix, s.mix.n_clients, p)} cliënten met registraties vóór én "
+            f"na: van "
             f"{nl_decimal(s.mix.gemiddeld_voor, 2)} naar {nl_decimal(s.mix.gemiddeld_na, 2)}; dit verschil is "
             f"{_significance(s.mix.wilcoxon.p, alpha)}."
         )
@@ -576,4 +579,38 @@ def e_categories_intro(r: Results) -> str:
     return (
         f"De E-meldingen (meldingen en assistentie) zijn ingedeeld in {nl_count(len(cats))} "
         f"{'categorie' if len(cats) == 1 else 'categorieën'}: {nl_list(cats)}. Alle E-meldingen gelden als licht."
+    )
+
+
+def imk_intro(r: Results, p: Protection) -> str:
+    """What the IMK classes are, with the E-meldingen's largest categories named from this run's mapping."""
+    shown = sorted((c for c in r.e_categories if c not in p.e_category), key=lambda c: (-r.e_categories[c].totaal, c))[
+        :3
+    ]
+    examples = f", zoals {nl_list([c.lower() for c in shown])}" if shown else ""
+    return (
+        "De politie deelt elke registratie in naar een Incident Maatschappelijke Klasse (IMK). De klasse E omvat "
+        f"meldingen en assistentie{examples}: daarbij is niet altijd een strafbaar feit gepleegd. De andere "
+        "klassen omvatten onder meer verkeer, vernielingen en misdrijven."
+    )
+
+
+def spread_text(r: Results, p: Protection) -> str:
+    """How unequal the registrations per client are, as shares of groups of clients (never one client's count):
+    the tenth with the most registrations against the half with the fewest."""
+    counts = sorted(
+        (int(v) for v, n in r.distributions.registraties_per_client.items() for _ in range(int(n))), reverse=True
+    )
+    counts += [0] * max(r.n_clients - len(counts), 0)  # clients without registrations are not in the frequencies
+    total, top = sum(counts), math.ceil(len(counts) / 10)
+    half = len(counts) // 2
+    if not total or top < p.k:
+        return "De aantallen per cliënt lopen uiteen; de figuren tonen de hele verdeling."
+    top_share = share(sum(counts[:top]), total)
+    low_share = share(sum(counts[-half:]), total) if half else 0.0
+    return (
+        f"De aantallen per cliënt lopen sterk uiteen: de {nl_int(top)} cliënten met de meeste registraties (een "
+        f"tiende van alle cliënten) hebben samen {nl_pct(top_share)} van alle registraties, de helft met de minste "
+        f"registraties samen {nl_pct(low_share)}. Een gemiddelde zegt daarom weinig; de figuren tonen de hele "
+        f"verdeling."
     )

@@ -16,12 +16,29 @@ def _top(regs: pd.DataFrame, mask: pd.Series) -> dict[str, list[float]]:
     return {"grootste": largest + [0.0] * (2 - len(largest))}
 
 
+def _client_months(compared: pd.DataFrame, first: int, stop: int | None) -> float:
+    """Client-months at risk during the ICO from month `first` up to month `stop` (None: to the end of every
+    ICO), each calendar month counted by the share of its days a client's ICO still runs."""
+    total, k = 0.0, first
+    while stop is None or k < stop:
+        lo = compared["ico_start"] + pd.DateOffset(months=k)
+        if stop is None and not (compared["ico_eind"] >= lo).any():
+            break
+        hi = compared["ico_start"] + pd.DateOffset(months=k + 1)
+        slot = (hi - lo).dt.days
+        at_risk = (np.minimum(hi, compared["ico_eind"] + pd.Timedelta(days=1)) - lo).dt.days.clip(lower=0)
+        total += float((at_risk / slot).sum())
+        k += 1
+    return total
+
+
 def event_study(used: pd.DataFrame, compared: pd.DataFrame, settings: Settings) -> list[dict[str, Any]]:
     """Registrations per month relative to the ICO start (before it and during it) and to its end (after it),
-    with the number of clients each month covers; months during the ICO that fewer than the minimum group
-    size of clients reach are left out. A month during the ICO is divided by the client-months at risk in it
-    (a client whose ICO ends halfway counts as half), not by the clients who reach it, so that a month that
-    most clients see only partly is not made to look quiet."""
+    with the number of clients each month covers. The months during the ICO that fewer than the minimum group
+    size of clients reach are pooled into one last row ('en_later'), so that the months add up to the
+    'tijdens' window and disclosure control can see (and hide) what the long ICOs hold. A month during the
+    ICO is divided by the client-months at risk in it (a client whose ICO ends halfway counts as half), not by
+    the clients who reach it, so that a month that most clients see only partly is not made to look quiet."""
     regs = used.merge(compared[["client_id", "ico_start", "ico_eind"]], on="client_id", how="inner")
     n = len(compared)
     rows: list[dict[str, Any]] = []
@@ -36,15 +53,15 @@ def event_study(used: pd.DataFrame, compared: pd.DataFrame, settings: Settings) 
     while True:
         lo_c = compared["ico_start"] + pd.DateOffset(months=k)
         reached = int((compared["ico_eind"] >= lo_c).sum())
-        if reached < max(settings.min_group_size, 1):
+        rest = reached < max(settings.min_group_size, 1)
+        if rest and reached == 0:
             break
         lo = regs["ico_start"] + pd.DateOffset(months=k)
         hi = regs["ico_start"] + pd.DateOffset(months=k + 1)
-        inside = (regs["datum"] >= lo) & (regs["datum"] < hi) & (regs["datum"] <= regs["ico_eind"])
-        hi_c = compared["ico_start"] + pd.DateOffset(months=k + 1)
-        slot = (hi_c - lo_c).dt.days
-        at_risk = (np.minimum(hi_c, compared["ico_eind"] + pd.Timedelta(days=1)) - lo_c).dt.days.clip(lower=0)
-        client_months = float((at_risk / slot).sum())
+        inside = (regs["datum"] >= lo) & (regs["datum"] <= regs["ico_eind"])
+        if not rest:
+            inside &= regs["datum"] < hi
+        client_months = _client_months(compared, k, None if rest else k + 1)
         rows.append(
             {
                 "maand": k,
@@ -52,9 +69,12 @@ def event_study(used: pd.DataFrame, compared: pd.DataFrame, settings: Settings) 
                 "registraties": int(inside.sum()),
                 "clients": reached,
                 "clientmaanden": client_months,
+                "en_later": rest,
             }
             | _top(regs, inside)
         )
+        if rest:
+            break
         k += 1
     for k in range(1, settings.months_long + 1):
         lo = regs["ico_eind"] + pd.DateOffset(months=k - 1)
