@@ -136,16 +136,21 @@ def test_a_windows_1252_chapter_is_read(tmp_path):
     assert "Cliënten" in chapter.html and "één" in chapter.html
 
 
-@pytest.mark.skipif(__import__("os").geteuid() == 0, reason="root writes into read-only folders")
-def test_a_read_only_output_folder_is_a_clean_stop(tmp_path, capsys):
-    parent = tmp_path / "ro"
-    parent.mkdir()
-    parent.chmod(0o500)
+@pytest.mark.parametrize("where", ["the folder", "its parent"])
+def test_a_read_only_output_folder_is_a_clean_stop(tmp_path, capsys, where):
+    """A folder made read-only stops the run before any work, also for root, whom permissions do not stop:
+    the user said where not to write."""
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    target = folder if where == "the folder" else folder / "reports"
+    folder.chmod(0o555)
     try:
-        assert _run(tmp_path, "--out", str(parent / "reports")) == 2
-        assert "Traceback" not in capsys.readouterr().err
+        assert _run(tmp_path, "--out", str(target)) == 2
+        err = capsys.readouterr().err
+        assert "alleen-lezen" in err and "Traceback" not in err
+        assert list(folder.iterdir()) == []  # nothing written, nothing left
     finally:
-        parent.chmod(0o700)
+        folder.chmod(0o700)
 
 
 def test_an_os_error_on_the_output_is_a_clean_stop(tmp_path, capsys, monkeypatch):

@@ -1,13 +1,15 @@
 """Every form an export arrives in gives the same results as the canonical CSV (issues 4 and 15): ';' with a
 BOM, Windows-1252 with DD-MM-YYYY dates, DD/MM/YYYY, dates with a time of day, UTF-16 (Excel's "Unicode
 text"), tab and '|' separators, trailing separators, a title above the header, an Excel workbook with date cells,
-the export's own column names and a hidden sheet, and LibreOffice's .ods. What cannot be read right (a formula
-without its value, a zip bomb, 20,000 columns) is refused at once, with the cell or the limit named."""
+the export's own column names and a hidden sheet, LibreOffice's .ods and Excel 97's .xls. What cannot be read
+right (a formula without its value, a zip bomb, 20,000 columns) is refused at once, with the cell or the limit
+named."""
 
 from __future__ import annotations
 
 import dataclasses
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -187,6 +189,16 @@ def test_ods_as_libreoffice_saves_it(settings, mapping, canonical, tmp_path):
         typed.replace("", None).to_excel(path, index=False, engine="odf", sheet_name="Export")
 
     assert _results(settings, mapping, *_write_both(tmp_path, ".ods", write)) == canonical
+
+
+def test_an_excel_97_workbook_with_date_cells(settings, mapping, canonical):
+    """The client list as .xls (BIFF8, written once by scripts/make_xls_fixture.py: nothing here writes .xls)."""
+    fixture = Path(__file__).parent / "fixtures" / "clients.xls"
+    from_xls = read_input(fixture, settings.clients_input, schemas.clients.REQUIRED)
+    assert from_xls.frame["client_id"].tolist() == CLIENTS["client_id"].tolist(), (
+        "tests/fixtures/clients.xls is older than the synthetic client list: run scripts/make_xls_fixture.py"
+    )
+    assert _results(settings, mapping, fixture, SYNTHETIC / "bvh.csv") == canonical
 
 
 def test_the_header_row_can_be_named_in_the_settings(settings, mapping, canonical, tmp_path):

@@ -151,3 +151,21 @@ def test_every_id_is_replaced_or_the_run_fails(tmp_path_factory, rows, header, s
     assert all(re.fullmatch(PSEUDONYM.pattern, v) for v in copy.iloc[:, 0])
     originals = {ident.strip() for ident, _ in rows}
     assert not copy.map(str.strip).isin(originals).any().any()
+
+
+def test_an_ods_workbook_gets_an_xlsx_copy(tmp_path, key, capsys):
+    import pandas as pd
+
+    src = tmp_path / "in.ods"
+    pd.DataFrame({"client_id": ["K1", "K2"], "datum": ["2020-01-01", "2020-02-01"]}).to_excel(
+        src, engine="odf", index=False, sheet_name="Gegevens"
+    )
+    assert _run(key, src, tmp_path / "out.ods") == 2
+    assert ".xlsx" in capsys.readouterr().err and not (tmp_path / "out.ods").exists()
+    assert _run(key, src, tmp_path / "out.xlsx") == 0
+    copy = read_cells(tmp_path / "out.xlsx", None)
+    assert list(copy.columns) == ["client_id", "datum"] and len(copy) == 2
+    assert all(PSEUDONYM.fullmatch(v) for v in copy["client_id"]) and list(copy["datum"]) == [
+        "2020-01-01",
+        "2020-02-01",
+    ]

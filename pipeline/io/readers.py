@@ -26,7 +26,6 @@ from defusedxml import ElementTree  # the workbook's XML is untrusted: no entity
 from pipeline.errors import UserError
 
 HEADER_ROW = 1  # rows are numbered as a spreadsheet shows them: the header of a plain file is row 1
-EXCEL_SUFFIXES = {".xlsx", ".xlsm"}  # the workbooks the pseudonymisation tool can also write
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
 ZIP_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".ods"}
 SEPARATORS = (",", ";", "\t", "|")  # on a tie, the earlier one

@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -81,10 +82,28 @@ def foreign_files(folder: Path) -> list[str]:
     return foreign
 
 
+def _read_only(folder: Path) -> bool:
+    """A folder the user made read-only: no write permission for us, or (as root, whom permissions do not stop)
+    no write bit for anyone, or a read-only file system."""
+    return not os.access(folder, os.W_OK) or stat.S_IMODE(folder.stat().st_mode) & 0o222 == 0
+
+
+def check_writable(target: Path) -> None:
+    """Stop before any work when the report cannot, or should not, be written where `target` points: the
+    folder itself when it exists, else the nearest folder above it that does."""
+    folder = target if target.is_dir() else next((p for p in target.parents if p.exists()), None)
+    if folder is not None and folder.is_dir() and _read_only(folder):
+        where = "" if folder == target else f" (de bovenliggende map {folder})"
+        raise UserError(
+            f"{target}: deze map is alleen-lezen{where}; kies een map waarin geschreven mag worden voor --out"
+        )
+
+
 def check_replaceable(target: Path) -> None:
     """Stop with the files that would be lost when `target` is not new, empty or an unchanged report of ours."""
     if target.exists() and (not target.is_dir() or target.is_symlink()):
         raise UserError(f"{target}: is een bestand (of een link), geen map; kies een nieuwe of lege map voor --out")
+    check_writable(target)
     foreign = foreign_files(target)
     if foreign:
         shown = ", ".join(foreign[:5]) + (f" en nog {len(foreign) - 5}" if len(foreign) > 5 else "")

@@ -26,7 +26,7 @@ import pandas as pd
 
 from pipeline.errors import UserError
 from pipeline.io.outputs import atomic_file
-from pipeline.io.readers import EXCEL_SUFFIXES, read_cells, text_format, workbook_sheets
+from pipeline.io.readers import SPREADSHEET_SUFFIXES, read_cells, text_format, workbook_sheets
 
 PREFIX = "P"
 DIGITS = 32  # 128 bits of the HMAC: collisions are out of the question for any client list
@@ -163,8 +163,12 @@ def pseudonymise_file(key_file: Path, src: Path, dst: Path, columns: list[str], 
         raise UserError(
             f"{dst}: bestaat al; kies een nieuwe naam voor --out (een bestaand bestand wordt niet overschreven)"
         )
-    excel = src.suffix.lower() in EXCEL_SUFFIXES
-    if excel != (dst.suffix.lower() in EXCEL_SUFFIXES):
+    excel = src.suffix.lower() in SPREADSHEET_SUFFIXES
+    if excel and dst.suffix.lower() != ".xlsx":
+        # .xls, .xlsb and .ods are read but not written: the copy of every workbook is an .xlsx, which the
+        # pipeline reads the same way
+        raise UserError(f"{dst}: de kopie van een werkmap ({src.suffix}) wordt een .xlsx; geef haar die extensie")
+    if not excel and dst.suffix.lower() in SPREADSHEET_SUFFIXES:
         raise UserError(f"{dst}: de kopie houdt het formaat van de invoer ({src.suffix}); geef haar dezelfde extensie")
     left_out: tuple[str, ...] = ()
     if excel:
