@@ -74,7 +74,7 @@ CLASSIFIED := $(P)/classified.parquet
 RESULTS := $(P)/results.json
 REPORT := $(OUT)/rendementsanalyse.html
 
-.PHONY: help all report test test-fast lint schema synth simulate bench key lock clean distclean
+.PHONY: help all report vergelijk test test-fast lint schema synth simulate bench key lock clean distclean
 
 help: ## show this help
 	@echo "Rendementsanalyse ICO. Targets:"
@@ -157,8 +157,28 @@ $(RESULTS): $(CLASSIFIED) $(ALIGNED) $(VALIDATED) $(CONFIG) $(MAPPING) $(MAPPING
 $(REPORT): $(RESULTS) $(CLASSIFIED) $(RENDER_CODE) $(P)/code-render.list $(TEMPLATE_FILES) $(CHAPTER_FILES) $(RENDER_ARGS) $(COMMON)
 	$(PIPE) render --results $(P)/results.json --out $(OUT) --narrative $(NARRATIVE)
 
+## Editions and regions compared: make vergelijk RESULTATEN="a/intern/results.json b/intern/results.json ..."
+## (the first is the reference for the method); without RESULTATEN: this report, a simulated later edition
+## and a simulated other region (pipeline/tools/editions.py, each with a documented true effect)
+VOORBEELD := $(P)/voorbeeld
+VOORBEELDEN := editie-2025 regio-b
+RESULTATEN ?= $(RESULTS) $(foreach v,$(VOORBEELDEN),$(VOORBEELD)/$(v)/rapport/intern/results.json)
+VERGELIJKING ?= vergelijking
+
+vergelijk: $(STAMP) $(filter $(P)/%,$(RESULTATEN)) ## compare runs (RESULTATEN="..."; default: this report beside a second edition and region); writes VERGELIJKING/ (default vergelijking/)
+	$(PIPE) vergelijk $(RESULTATEN) --out $(VERGELIJKING)
+	@echo "Vergelijking: $(VERGELIJKING)/vergelijking.html en .pdf, cijfers in $(VERGELIJKING)/vergelijking.json"
+
+$(VOORBEELD)/.made: $(STAMP) pipeline/tools/editions.py pipeline/tools/simulation.py $(CONFIG)
+	$(PY) -m pipeline.tools.editions $(VOORBEELD) $(CONFIG) >/dev/null
+	touch $@
+
+$(VOORBEELD)/%/rapport/intern/results.json: $(VOORBEELD)/.made $(ANALYSE_CODE) $(RENDER_CODE) $(MAPPING)
+	$(PIPE) --quiet run --bvh $(VOORBEELD)/$*/bvh.csv --clients $(VOORBEELD)/$*/clients.csv \
+	  --config $(VOORBEELD)/$*/analysis.yaml --mapping $(MAPPING) --out $(VOORBEELD)/$*/rapport
+
 clean: ## remove stage outputs and reports (not the virtual environment)
-	rm -rf $(P) $(OUT)
+	rm -rf $(P) $(OUT) $(VERGELIJKING)
 
 distclean: clean ## also remove .venv
 	rm -rf $(VENV)

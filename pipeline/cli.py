@@ -97,6 +97,10 @@ def build_parser() -> argparse.ArgumentParser:
     pseudo.add_argument("--columns", nargs="+", default=["client_id"], help="columns to pseudonymise")
     pseudo.add_argument("--sheet", default=None, help="Excel: the sheet (default: the first)")
 
+    compare = _command(sub, "vergelijk", help="compare editions or regions from their results.json files")
+    compare.add_argument("results", type=Path, nargs="+", help="results.json of each run (the first: reference)")
+    compare.add_argument("--out", type=Path, default=Path("reports/vergelijking"))
+
     synth = _command(sub, "synth", help="write the synthetic default export (calibrated to the report)")
     synth.add_argument("--out", type=Path, default=paths.SYNTHETIC_DIR)
     synth.add_argument("--seed", type=int, default=None, help="random seed (default: the committed one)")
@@ -114,6 +118,7 @@ COMMANDS = {
     "render": "pipeline.workflow.render",
     "pseudonymise": "pipeline.workflow.pseudonymise",
     "synth": "pipeline.workflow.synth",
+    "vergelijk": "pipeline.workflow.compare",
 }
 
 

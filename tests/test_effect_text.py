@@ -36,7 +36,11 @@ def test_a_failed_pre_trend_check_comes_first_and_withdraws_the_estimate(base):
     first, second = primary_sentences(r)[:2]
     assert "veranderde al ruim vóór het ICO" in first and "p = 0,001" in first
     assert "niet als effect van het ICO te lezen" in second
-    assert key_sentences(r, Protection(r), report_outline({}, [], []))[0] == first
+    outline = report_outline({}, [], [])
+    key = key_sentences(r, Protection(r), outline)[0]
+    # the key figures point to the month figure where it is: in chapter 5, not 'below'
+    assert key == first.replace("in de figuur hieronder", f"in de figuur van {outline.ref('effect-hoofdschatting')}")
+    assert "figuur hieronder" not in key
 
 
 def test_a_passed_check_with_an_interval_holding_1_says_not_shown_not_absent(base):

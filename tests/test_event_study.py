@@ -26,7 +26,7 @@ def _regs(rows: list[tuple[str, str]]) -> pd.DataFrame:
 
 @pytest.fixture
 def small(settings):
-    return dataclasses.replace(settings, min_group_size=2)
+    return dataclasses.replace(settings, min_group_size=2, min_publication=1)
 
 
 def test_long_icos_are_pooled_into_one_last_row(small):
@@ -67,3 +67,26 @@ def test_no_pooled_row_when_every_month_is_reached_by_enough_clients(small):
     # 15 Jan + 1 month = 15 Feb > 14 Feb: no client reaches a second month
     assert [(r["maand"], r["registraties"], r["en_later"]) for r in during] == [(0, 2, False)]
     assert during[0]["clientmaanden"] == pytest.approx(2.0)
+
+
+def test_a_month_in_which_too_few_icos_end_starts_the_pooled_row(settings):
+    """Four clients reach month 2 and three month 3: shown apart, 4 - 3 = 1 client whose ICO ended in month 2
+    could be subtracted. With a publication minimum of 2, month 2 is where the pooled row begins."""
+    rules = dataclasses.replace(settings, min_group_size=2, min_publication=2)
+    clients = _clients(
+        [
+            ("a", "2020-01-01", "2020-01-20"),  # ends in month 1
+            ("b", "2020-01-01", "2020-01-25"),  # ends in month 1: two end there, enough
+            ("c", "2020-01-01", "2020-02-10"),  # ends in month 2: the only one
+            ("d", "2020-01-01", "2020-04-30"),
+            ("e", "2020-01-01", "2020-04-30"),
+            ("f", "2020-01-01", "2020-04-30"),
+        ]
+    )
+    regs = _regs([("c", "2020-02-05"), ("d", "2020-04-30"), ("a", "2020-01-02")])
+    during = [r for r in event_study(regs, clients, rules) if r["referentie"] == "start" and r["maand"] >= 0]
+    assert [(r["maand"], r["clients"], r["registraties"], r["en_later"]) for r in during] == [
+        (0, 6, 1, False),
+        (1, 4, 2, True),  # months 2-4 together: the registrations of c and d, 4 clients
+    ]
+    assert during[1]["clientmaanden"] == pytest.approx(10 / 29 + 3 * 3.0, rel=1e-9)

@@ -40,3 +40,11 @@ def test_ordinals_in_words_up_to_twenty():
         "twintigste",
     ]
     assert nl_ordinal(21) == "21e"
+
+
+def test_halves_round_up_as_a_reader_expects():
+    assert nl_decimal(2009 / 164) == "12,3"  # 12,25: Python's format would give 12,2
+    assert nl_decimal(9.25) == "9,3" and nl_decimal(-9.25) == f"{MINUS}9,3"
+    assert nl_pct(12.5, 0) == "13%" and nl_int(2.5) == "3"
+    assert nl_decimal(2.675, 2) == "2,68"  # the float nearest 2,675 is below it; the reader sees 2,675
+    assert nl_pct(-0.04) == "0,0%"

@@ -207,7 +207,11 @@ def test_make_is_strict():
         "MAKEFLAGS += --warn-undefined-variables",
     ):
         assert line in makefile
-    assert "-c $(LOCK)" in makefile  # installs use the committed lock
+    # installs take every package from the committed lock, each file checked against its hash
+    assert "--require-hashes --no-deps -r $(LOCK)" in makefile
+    lock = (ROOT / "requirements.lock").read_text(encoding="utf-8")
+    pins = [line for line in lock.splitlines() if line and not line[0].isspace() and not line.startswith("#")]
+    assert pins and all("==" in p for p in pins) and lock.count("--hash=sha256:") >= len(pins)
 
 
 def test_a_deleted_module_reruns_the_stage_that_loaded_it(built_copy):

@@ -39,6 +39,8 @@ class Registry:
     family: dict[Key, str] = field(default_factory=dict)  # which part of the report, for the audit log
     unpublished: set[Key] = field(default_factory=set)
     implies: dict[Key, tuple[Key, ...]] = field(default_factory=dict)  # hiding the key hides these too
+    # 'clients with at least one X' counts: how many of all clients are not in it (n minus the count tells them)
+    complement: dict[Key, int] = field(default_factory=dict)
     relations: list[Relation] = field(default_factory=list)
 
     def add(
@@ -200,8 +202,12 @@ def _categories_and_severity(reg: Registry, r: Results) -> None:
 
 def _roles(reg: Registry, r: Results) -> None:
     """Registrations by role: no relation to the totals, since one registration can count in several roles (and
-    a role that does not count is in no other table)."""
+    a role that does not count is in no other table). The clients with a role are shown too: the clients never in
+    that role are all clients minus them, a group the threshold rule must see."""
     _by_period(reg, r, "rol", "by_role", r.by_role, r.clients_per.role)
+    for role, g in r.by_role.items():
+        key = reg.add(("rolc", role), g.n_clients, "clients", "by_role", clients=g.n_clients)
+        reg.complement[key] = r.n_clients - g.n_clients
 
 
 def _severity_score(reg: Registry, r: Results) -> None:

@@ -110,10 +110,16 @@ def _severity_paragraph(r: Results, p: Protection) -> str | None:
         significant = _significant(mix.wilcoxon.p, r.settings.alpha)
         lighter = mix.gemiddeld_na < mix.gemiddeld_voor
         measure = (
-            f"het gemiddelde gewicht van de registraties van een cliënt, gemiddeld over de "
+            f"het gemiddelde gewicht van de registraties van een cliënt, E-meldingen als licht, gemiddeld over de "
             f"{count_words(p.mix, mix.n_clients, p)} cliënten met registraties vóór én na: "
             f"{nl_decimal(mix.gemiddeld_voor, 2)} vóór, {nl_decimal(mix.gemiddeld_na, 2)} na; {nl_p(mix.wilcoxon.p)}"
         )
+        score, o = r.severity_score, r.overall
+        if not p.score and o.voor and o.na:  # the score totals and the counts are both in the tables
+            measure += (
+                f"; over alle registraties samen van {nl_decimal(score.voor / o.voor, 2)} naar "
+                f"{nl_decimal(score.na / o.na, 2)}"
+            )
         if significant:
             parts.append(
                 "Ook per registratie werden de registraties "
@@ -268,7 +274,7 @@ def method(r: Results) -> list[Part]:
         Part("Perioden rond het ICO", windows),
         Part("Welke registraties tellen", counted),
         Part("Toetsen", tests),
-        Part("Hoe groot is het effect?", effect),
+        Part("Schattingen van de verandering", effect),
         Part("Geheimhouding", privacy),
     ]
 
@@ -338,9 +344,10 @@ def reading_guide(r: Results, outline: Outline) -> list[str]:
         f"daling, een plus-teken een stijging. Omdat de perioden niet even lang zijn (het ICO zelf duurt per cliënt "
         f"anders), vergelijkt het rapport ze ook per cliënt per maand.",
         f"Het rapport bevat geen gegevens over personen. Een groep van minder dan {nl_int(s.min_publicatie)} "
-        f"cliënten toont '<{s.min_publicatie}' in plaats van haar aantallen, en 'x' staat voor een getal dat om "
-        f"dezelfde reden verborgen is. Aandelen (percentages) zijn steeds berekend op het totaal van alle groepen, "
-        f"ook de verborgen.",
+        f"cliënten toont '<{s.min_publicatie}' in plaats van haar aantallen. 'x' staat voor een getal dat niet "
+        f"getoond wordt omdat één of twee cliënten het grootste deel ervan hebben, of omdat een verborgen getal "
+        f"er anders uit te berekenen zou zijn. Aandelen (percentages) zijn steeds berekend op het totaal van alle "
+        f"groepen, ook de verborgen.",
         "Woorden als p-waarde, interval en regressie naar het gemiddelde worden uitgelegd in de begrippenlijst "
         f"(hoofdstuk {outline.number('begrippen')}). Elke tabel staat ook als CSV-bestand bij het rapport, om er "
         f"zelf mee verder te rekenen; elke figuur als SVG-bestand.",

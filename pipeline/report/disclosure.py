@@ -124,6 +124,7 @@ class Protection:
         self.severity = self._family(("sev", s, "totaal") for s in r.severity)
         self.windows = self._family(("win", w) for w in r.windows)
         self.role = self._family(("rol", role, "totaal") for role in r.by_role)
+        self.role_clients = self._family(("rolc", role) for role in r.by_role)
         self.months = {(m.referentie, m.maand) for m in r.event_study if month_key(m) in self.decisions}
         self.change_group = self._family(("chg", g, "n") for g in r.change_groups)
         self.change = {g: self._family((("chg", g, c) for c in CHANGE_CLASSES), 2) for g in r.change_groups}
@@ -183,5 +184,6 @@ class Protection:
         return (
             f"<{self.k}: een groep van minder dan {self.k} cliënten; om niemand herkenbaar te maken staan haar "
             f"aantallen er niet. x: niet getoond, omdat één of twee cliënten het grootste deel van deze registraties "
-            f"hebben, of zodat een verborgen getal niet uit de totalen en de andere getallen is af te leiden."
+            f"hebben, omdat de cliënten buiten de groep er minder dan {self.k} zijn, of zodat een verborgen getal "
+            f"niet uit de totalen en de andere getallen is af te leiden."
         )

@@ -52,7 +52,7 @@ def effect_chart(r: Results) -> Chart:
     ax.axvline(1.0, color="black", linewidth=1, linestyle="--")
     ax.set_yticks(range(len(names)), names[::-1])
     _ratio_axis(ax)
-    ax.set_xlabel("Verhouding registraties per cliënt per maand, na het ICO / zonder ICO (1 = geen verandering)")
+    ax.set_xlabel("Verhouding registraties per cliënt per maand, na het ICO / vergelijking (1 = geen verandering)")
     highs = [e.ci_high for e in estimates if e.ci_high is not None]
     ax.set_xlim(0, max([1.3, *[h * 1.35 for h in highs]]))
     ax.set_title(f"{nl_count(len(estimates)).capitalize()} schattingen van de verandering, met 95%-interval")
@@ -61,7 +61,7 @@ def effect_chart(r: Results) -> Chart:
     )
     return Chart(
         "effect",
-        f"De verhouding van het aantal registraties per cliënt per maand na het ICO en zonder ICO volgens "
+        f"De verhouding van het aantal registraties per cliënt per maand na het ICO tot de vergelijking, volgens "
         f"{nl_count(len(estimates))} vergelijkingen; "
         f"bovenaan de vooraf gekozen hoofdschatting ({LABELS[primary]}). Een punt links van de stippellijn is een "
         f"daling; de lijn eromheen is het 95%-interval.",

@@ -7,7 +7,7 @@ import math
 from typing import Any
 
 from pipeline.report.disclosure import Protection
-from pipeline.report.formatting import months, nl_count, nl_decimal, nl_int, nl_ordinal, nl_p, nl_pct
+from pipeline.report.formatting import half_up, months, nl_count, nl_decimal, nl_int, nl_ordinal, nl_p, nl_pct
 from schemas.results import Effects, Estimate, EventMonth, Primary, Results
 
 LABELS = {
@@ -24,7 +24,7 @@ def ratio(e: Estimate | Primary) -> str:
 
 def change_words(irr: float) -> str:
     change = (irr - 1) * 100
-    if round(abs(change)) == 0:
+    if half_up(abs(change), 0) == 0:
         return "vrijwel evenveel registraties"
     return f"{nl_pct(abs(change), 0)} {'minder' if change < 0 else 'meer'} registraties"
 
@@ -45,7 +45,8 @@ def pretrend_failed(r: Results) -> bool:
     return r.effect.pretrend is not None and r.effect.pretrend.passed is False
 
 
-def pretrend_sentence(r: Results) -> str:
+def pretrend_sentence(r: Results, figure: str = "in de figuur hieronder") -> str:
+    """The pre-trend verdict in plain words; `figure` says where the month-by-month ratios are shown."""
     t = r.effect.pretrend
     if t is None or t.p is None:
         return "Of het aantal registraties al ruim vóór het ICO veranderde, kon niet worden getoetst" + (
@@ -61,21 +62,18 @@ def pretrend_sentence(r: Results) -> str:
     leads = [x.irr for x in (r.effect.event_time or []) if x.fase == "voor" and x.maand in t.maanden and x.irr]
     if leads:
         level = float(sum(math.log(v) for v in leads) / len(leads))
-        how = (
-            f"week het aantal, getoetst in blokken van {t.blok_maanden or 1} maanden, af van de maanden daarvóór "
-            f"(gemiddeld {'lager' if level < 0 else 'hoger'}; per maand in de figuur hieronder)"
-        )
+        how = f"lag het aantal al {'lager' if level < 0 else 'hoger'} dan in de maanden daarvóór"
     else:
-        how = "week het aantal af van de maanden daarvóór"
+        how = "week het aantal al af van de maanden daarvóór"
     return (
-        f"Het aantal registraties veranderde al ruim vóór het ICO: in {span} {how} (toets op een eerdere "
-        f"trend, {nl_p(t.p)}). Geen van de schattingen in dit rapport kan daarom "
-        f"gelezen worden als het effect van het ICO: zij nemen aan dat het aantal zonder ICO niet al aan het "
-        f"veranderen was, en die aanname houdt hier geen stand."
+        f"Het aantal registraties veranderde al ruim vóór het ICO: in {span} {how} (toets op een eerdere trend "
+        f"in blokken van {months(t.blok_maanden or 1)}, {nl_p(t.p)}; per maand {figure}). Geen van de schattingen "
+        f"in dit rapport kan daarom gelezen worden als het effect van het ICO: zij nemen aan dat het aantal zonder "
+        f"ICO niet al aan het veranderen was, en die aanname houdt hier geen stand."
     )
 
 
-def primary_sentences(r: Results) -> list[str]:
+def primary_sentences(r: Results, figure: str = "in de figuur hieronder") -> list[str]:
     """The primary estimate, its interval and the pre-trend verdict: the first lines of the key figures."""
     e = r.effect.primary
     label = LABELS[e.estimator]
@@ -87,7 +85,7 @@ def primary_sentences(r: Results) -> list[str]:
         ]
     if pretrend_failed(r):
         return [
-            pretrend_sentence(r),
+            pretrend_sentence(r, figure),
             f"De vooraf gekozen hoofdschatting ({label}) komt uit op een verhouding van {ratio(e)}; door die "
             f"eerdere verandering is dat getal niet als effect van het ICO te lezen.",
         ]
@@ -95,7 +93,7 @@ def primary_sentences(r: Results) -> list[str]:
         f"Hoofdschatting van het effect (vooraf gekozen: {label}): na het ICO {change_words(e.irr)} dan zonder "
         f"ICO te verwachten was, een verhouding van {ratio(e)}."
     )
-    return [head + " " + interval_verdict(e), pretrend_sentence(r)]
+    return [head + " " + interval_verdict(e), pretrend_sentence(r, figure)]
 
 
 def estimators(r: Results) -> list[str]:
@@ -139,9 +137,16 @@ def _estimate_sentences(r: Results, p: Protection) -> list[str]:
     lng, sht = r.settings.vensters.lang_maanden, r.settings.vensters.kort_maanden
     out = []
     naive, symmetric, fe, imp = e.naive, e.symmetric, e.comparison, e.imputation
+    if pretrend_failed(r):
+        out.append(
+            "Vooraf: het aantal registraties veranderde al vóór het ICO (zie de toets op een eerdere trend in de "
+            "volgende paragraaf). Geen van de getallen hieronder is daarom het effect van het ICO; het zijn "
+            "verhoudingen tegenover een vergelijking die in deze gegevens niet betrouwbaar is."
+        )
     if naive.irr is not None:
         out.append(
-            f"Vóór-na, zoals in het oorspronkelijke rapport ({months(lng)} vóór tegen {months(lng)} na het ICO): "
+            f"Vóór-na, zoals in de eerdere, met de hand gemaakte rendementsanalyses ({months(lng)} vóór tegen "
+            f"{months(lng)} na het ICO): "
             f"{ratio(naive)}, {change_words(naive.irr)}. Dit beschrijft wat er gebeurde; de maanden vlak vóór het "
             f"ICO zijn vaak de maanden van de piek, en een daling daarna is dan deels ook zonder ICO te verwachten."
         )
@@ -182,8 +187,9 @@ def _estimate_sentences(r: Results, p: Protection) -> list[str]:
             f"tellen hier niet mee."
         )
         out.append(
-            f"Met imputatie (Borusyak, Jaravel en Spiess): uit alleen de maanden vóór de ICO's wordt voor elke "
-            f"maand na een ICO geschat hoeveel registraties er zonder ICO waren geweest. Over "
+            f"Met imputatie (Borusyak, Jaravel en Spiess, Review of Economic Studies, 2024): uit alleen de maanden "
+            f"vóór de ICO's wordt voor elke maand na een ICO geschat hoeveel registraties er zonder ICO te "
+            f"verwachten waren, als het aantal zonder ICO niet al aan het veranderen was. Over "
             f"{nl_int(imp.n_clients)} cliënten: {ratio(imp)}, {change_words(imp.irr)}.{gap}"
         )
     return out
@@ -222,10 +228,15 @@ def _primary_text(r: Results, p: Protection) -> list[str]:
     mde = e.mde
     if mde is not None and mde.irr is not None:
         out.append(
-            f"Hoe klein een effect mag zijn om nog gezien te worden: met deze aantallen zou de hoofdschatting "
-            f"een daling van {nl_pct((1 - mde.irr) * 100, 0)} of meer met een kans van {nl_pct(mde.power * 100, 0)} "
-            f"opmerken (tweezijdig, {nl_pct(mde.alpha * 100, 0)} significantieniveau); een kleiner effect kan "
-            f"bestaan zonder dat deze gegevens het laten zien."
+            f"Hoe groot een verandering minstens moet zijn om opgemerkt te worden: met deze aantallen zou de "
+            f"hoofdschatting een daling van {nl_pct((1 - mde.irr) * 100, 0)} of meer met een kans van "
+            f"{nl_pct(mde.power * 100, 0)} opmerken (tweezijdig, {nl_pct(mde.alpha * 100, 0)} significantieniveau); "
+            f"een kleinere verandering kan bestaan zonder dat deze gegevens haar laten zien."
+            + (
+                " Dat geldt alleen als de aanname van de schatting klopt, en hier klopt zij niet."
+                if pretrend_failed(r)
+                else ""
+            )
         )
         groups = [g for g in mde.subgroepen if g.irr is not None and not _hidden(g.kenmerk, g.groep, p)]
         if groups:
@@ -235,8 +246,8 @@ def _primary_text(r: Results, p: Protection) -> list[str]:
             ]
             out.append(
                 "Per subgroep, met de hoofdschatting op alleen die cliënten, is de kleinste daling die zo opgemerkt "
-                "zou worden groter: " + "; ".join(parts) + ". Zonder zo'n daling zegt het ontbreken van een "
-                "significant verschil in een subgroep weinig over of het ICO daar werkt."
+                "zou worden groter: " + "; ".join(parts) + ". In een kleine subgroep kan een verandering van "
+                "die omvang dus bestaan zonder dat de gegevens haar laten zien."
             )
     return out
 

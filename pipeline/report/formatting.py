@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 MINUS = "\u2212"  # a real minus sign, as typeset reports use
+
+
+def half_up(value: float, digits: int) -> Decimal:
+    """Rounded as a reader and a spreadsheet round (12,25 → 12,3), not to even as Python's format does (12,2);
+    from the shortest decimal that is the float, so 2,675 stays 2,675 and rounds to 2,68."""
+    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
 
 
 def share(part: float, whole: float) -> float | None:
@@ -19,14 +27,14 @@ def pct_change(before: float, after: float) -> float | None:
 def nl_int(value: float | int | None) -> str:
     if value is None:
         return "–"
-    text = f"{round(value):,}".replace(",", ".")
+    text = f"{int(half_up(value, 0)):,}".replace(",", ".")
     return text.replace("-", MINUS)
 
 
 def nl_decimal(value: float | None, digits: int = 1) -> str:
     if value is None:
         return "–"
-    text = f"{value:,.{digits}f}".replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    text = f"{half_up(value, digits):,.{digits}f}".replace(",", "\x00").replace(".", ",").replace("\x00", ".")
     return text.replace("-", MINUS)
 
 
@@ -37,7 +45,7 @@ def nl_pct(value: float | None, digits: int = 1, sign: bool = False) -> str:
     text = nl_decimal(value, digits) + "%"
     if sign and value > 0:
         text = "+" + text
-    if text.startswith(MINUS) and float(f"{value:.{digits}f}") == 0:
+    if text.startswith(MINUS) and half_up(value, digits) == 0:
         text = text[1:]
     return text
 

@@ -41,6 +41,10 @@ def glossary(r: Results) -> list[tuple[str, str]]:
         "vergelijking vóór-na is dat het aantal na het ICO gedeeld door het aantal ervoor; bij de andere schattingen "
         "het aantal na het ICO gedeeld door het aantal dat zonder ICO te verwachten was. 1 betekent geen "
         "verandering; 0,80 betekent 20% minder, 1,20 betekent 20% meer.",
+        "Toets op een eerdere trend": "Een controle of het aantal registraties al ruim vóór het ICO aan het "
+        "veranderen was. De schattingen van het effect nemen aan dat het aantal zonder ICO gelijk zou zijn "
+        "gebleven; veranderde het al eerder, dan houdt die aanname geen stand en is geen van de schattingen als "
+        "effect van het ICO te lezen.",
         "Hoofdschatting": "De schatting van het effect die vóór het zien van de gegevens is gekozen als de beste "
         "voor dit soort gegevens. De andere schattingen staan ernaast als controle; wie na afloop de mooiste "
         "uitkomst kiest, overschat het effect.",

@@ -89,6 +89,7 @@ def report_outline(chapters: dict[str, Chapter], method: list[Part], conclusions
                 ("bijlage-toetsen", "Toetsen per groep"),
                 ("bijlage-gevoeligheid", "Gevoeligheid van de hoofdschatting voor de aanloop"),
                 ("bijlage-maanden", "Verhouding per maand rond het ICO"),
+                ("bijlage-planning", "De volgende editie plannen"),
                 ("bijlage-instellingen", "Gebruikte instellingen"),
             ),
             kind="appendix",

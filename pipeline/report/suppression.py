@@ -5,7 +5,8 @@ The rules are those of statistical offices (and of ACRO, the SACRO project's out
 and threshold checks these follow; ACRO itself pins pandas 2 and works on microdata, where this stage sees only
 aggregates):
 
-- threshold: a cell of 1 to k-1 clients is hidden;
+- threshold: a cell of 1 to k-1 clients is hidden, and so is a count of clients with some trait when the
+  clients without it are 1 to k-1 (all clients minus the count would show them);
 - dominance: a registration count is hidden when one client makes more than `one` of it, or two clients more
   than `two` (the count would tell about those clients);
 - secondary: in every published sum, the hidden parts together must themselves pass both rules (so 'all but
@@ -28,6 +29,7 @@ from pipeline.report.cells import Key, Registry
 THRESHOLD = "drempel"
 DOMINANCE = "dominantie"
 SECONDARY = "secundair"
+COMPLEMENT = "rest"
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,10 @@ class Suppressor:
             clients = reg.clients.get(key)
             if clients is not None and 0 < clients < k and reg.value[key] > 0:
                 self.hide(key, THRESHOLD, f"{clients} {'cliënt' if clients == 1 else 'cliënten'}, minder dan {k}")
+        for key in sorted(reg.complement):
+            rest = reg.complement[key]
+            if key not in self.hidden and 0 < rest < k:
+                self.hide(key, COMPLEMENT, f"de andere cliënten zijn er {rest}, minder dan {k}")
         for key in sorted(reg.tops):
             if key in self.hidden or key in reg.unpublished:
                 continue

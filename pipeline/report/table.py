@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.report.disclosure import Hidden
-from pipeline.report.formatting import nl_decimal, nl_int, nl_p, nl_pct
+from pipeline.report.formatting import half_up, nl_decimal, nl_int, nl_p, nl_pct
 
 # How a column's values are shown: in the report (Dutch format) and in the CSV (numbers Excel can compute with).
 KINDS = ("text", "int", "dec", "dec2", "num", "pct", "chg", "p")  # chg: a change in %, with its sign; num: int or dec2
@@ -43,11 +43,11 @@ def _csv_cell(value: Any, kind: str) -> str:
     if isinstance(value, Hidden):
         return str(value)
     if kind == "int":
-        return str(round(value))
+        return str(int(half_up(value, 0)))
     if kind in ("dec", "pct", "chg"):
-        return f"{value:.1f}".replace(".", ",")
+        return f"{half_up(value, 1):.1f}".replace(".", ",")
     if kind == "dec2" or (kind == "num" and isinstance(value, float)):
-        return f"{value:.2f}".replace(".", ",")
+        return f"{half_up(value, 2):.2f}".replace(".", ",")
     if kind == "num":
         return str(value)
     if kind == "p":

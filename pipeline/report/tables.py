@@ -8,8 +8,9 @@ from functools import partial
 from typing import Any
 
 from pipeline.report.disclosure import Hidden, Protection, safe_bins
-from pipeline.report.formatting import months, nl_pct, pct_change, share
+from pipeline.report.formatting import months, nl_int, nl_pct, pct_change, share
 from pipeline.report.table import Table
+from pipeline.stages.planning import PLANNED_RATIOS, clients_needed, se_from_interval
 from schemas.results import Results
 from schemas.vocabulary import EXCLUSION_REASONS, PERIODS, SEXES
 
@@ -141,8 +142,14 @@ def rates_table(r: Results, p: Protection) -> Table:
         rows,
         notes=[
             "Cliëntmaanden: de tijd die alle cliënten samen in de periode doorbrachten (een maand is 365,25 / 12 "
-            "dagen); tijd in detentie of na overlijden telt niet mee als die bekend is. De periode tijdens het ICO "
-            "duurt per cliënt even lang als zijn ICO; daarom vergelijkt deze tabel per cliënt per maand.",
+            "dagen); "
+            + (
+                "tijd in detentie of na overlijden telt niet mee. "
+                if r.tijd_at_risk is not None
+                else "of iemand vastzat of overleed, is niet bekend, dus die tijd telt mee. "
+            )
+            + "De periode tijdens het ICO duurt per cliënt even lang als zijn ICO; daarom vergelijkt deze tabel per "
+            "cliënt per maand.",
             *_notes(p, p.windows),
         ],
     )
@@ -259,7 +266,7 @@ def roles_table(r: Results, p: Protection) -> Table:
             [
                 g_name[0].upper() + g_name[1:],
                 "ja" if g.telt_mee else "nee",
-                g.n_clients,
+                p.role_clients.get(g_name) or g.n_clients,
                 g.voor,
                 g.tijdens,
                 g.na,
@@ -549,7 +556,10 @@ def _effect_labels(r: Results) -> dict[str, tuple[str, str]]:
             f"eigen maanden tot {a} mnd vóór het ICO, kalendermaanden uit later besproken cliënten",
         ),
         "imputation": ("Imputatie", "verwachting zonder ICO uit alleen de maanden vóór de ICO's"),
-        "naive": ("Vóór-na", f"{lng} maanden vóór tegen {lng} maanden na het ICO (zoals het oorspronkelijke rapport)"),
+        "naive": (
+            "Vóór-na",
+            f"{lng} maanden vóór tegen {lng} maanden na het ICO (zoals de eerdere, met de hand gemaakte analyses)",
+        ),
         "symmetric": ("Symmetrisch", f"maand {lng} tot {sht} vóór de start tegen maand {sht} tot {lng} na het einde"),
     }
 
@@ -621,7 +631,7 @@ def sensitivity_table(r: Results, p: Protection) -> Table:
         "De hoofdschatting bij een andere aanloop",
         ("Aanloop (maanden)", "int"),
         [[s.anticipatie_maanden, s.irr, s.ci_low, s.ci_high] for s in (r.effect.sensitivity or [])],
-        f"Ingesteld: {r.settings.anticipatie_maanden} maanden (effect.anticipatie_maanden). De maanden van de "
+        f"Ingesteld: een aanloop van {months(r.settings.anticipatie_maanden)}. De maanden van de "
         "aanloop tellen niet als vergelijking, omdat het aantal registraties vlak vóór een aanmelding vaak al "
         "oploopt.",
     )
@@ -660,11 +670,40 @@ def event_study_table(r: Results, p: Protection) -> Table:
         ["Maand", "Registraties", "Cliënten", "Per cliënt per maand"],
         ["text", "int", "int", "dec2"],
         rows,
-        notes=_notes(p, p.months),
+        notes=[
+            "Cliënten: de cliënten die de maand meemaken. Vóór de start en na het einde is dat iedere cliënt een hele "
+            "maand; tijdens het ICO telt een cliënt wiens ICO halverwege de maand eindigt voor een halve maand, dus "
+            "is 'per cliënt per maand' daar het aantal registraties gedeeld door die cliëntmaanden. De laatste "
+            "maanden van het ICO, die weinig cliënten meemaken, staan samen in één rij ('en later'); die rij staat "
+            "niet in de figuur.",
+            *_notes(p, p.months),
+        ],
     )
 
 
 # Every table of the report, in the order of the report; each takes the results and the disclosure decisions.
+def planning_table(r: Results, p: Protection) -> Table:
+    """How many clients the next edition needs to detect a fall of 10, 20 or 30% with the primary estimate."""
+    e = r.effect.primary
+    se = se_from_interval(e.irr, e.ci_low, e.ci_high)
+    n = getattr(r.effect, e.estimator).n_clients
+    power = r.settings.power or 0.8
+    rows = [[irr, clients_needed(se, n, irr, r.settings.alpha, power)] for irr in PLANNED_RATIOS] if se else []
+    return Table(
+        "planning",
+        f"Cliënten die een volgende editie nodig heeft ({nl_pct(power * 100, 0)} kans, tweezijdig "
+        f"{nl_pct(r.settings.alpha * 100, 0)})",
+        ["Te vinden verhouding", "Cliënten nodig"],
+        ["dec2", "int"],
+        rows,
+        notes=[
+            f"Uit de standaardfout van de hoofdschatting van deze editie ({nl_int(n)} cliënten), aangenomen dat die "
+            "afneemt met de wortel van het aantal cliënten en dat de volgende editie op dezelfde manier wordt "
+            "gemaakt. 0,80 is 20% minder registraties."
+        ],
+    )
+
+
 TABLES: list[Callable[[Results, Protection], Table]] = [
     key_figures,
     partial(
@@ -763,6 +802,7 @@ TABLES: list[Callable[[Results, Protection], Table]] = [
     sensitivity_table,
     event_time_table,
     event_study_table,
+    planning_table,
 ]
 
 

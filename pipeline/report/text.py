@@ -64,7 +64,7 @@ def key_sentences(r: Results, p: Protection, outline: Outline) -> list[str]:
     o, s = r.overall, r.settings
     lng = months(s.vensters.lang_maanden)
     alpha = s.alpha
-    out = primary_sentences(r)
+    out = primary_sentences(r, f"in de figuur van {outline.ref('effect-hoofdschatting')}")
     change = "" if o.afname_pct is None else f" ({nl_pct(o.afname_pct, sign=True)})"
     out.append(
         f"Wat er gebeurde: het aantal registraties {_direction(o.voor, o.na)} van {nl_int(o.voor)} in de {lng} "
@@ -437,8 +437,9 @@ def change_text(r: Results, p: Protection) -> list[str]:
         out.append(
             f"Wat toeval alleen al geeft: als het aantal registraties van elke cliënt willekeurig over de perioden "
             f"vóór en na was verdeeld, alsof er niets veranderde ({nl_int(null.herhalingen)} keer herhaald), dan "
-            f"zou het aantal {' en '.join(expected)}. Waargenomen: {' en '.join(observed)}. Een deel "
-            f"van wat er veranderde is dus toeval; hoeveel meer dan toeval, laat het verschil zien."
+            f"zou het aantal {' en '.join(expected)}. Waargenomen: {' en '.join(observed)}. Alleen het verschil "
+            f"tussen wat toeval geeft en wat is waargenomen, is meer dan toeval; en ook dat verschil zegt niet dat het "
+            f"ICO de oorzaak is (regressie naar het gemiddelde en een eerdere trend zijn geen toeval)."
         )
     return out
 

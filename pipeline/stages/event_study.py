@@ -32,11 +32,28 @@ def _client_months(compared: pd.DataFrame, first: int, stop: int | None) -> floa
     return total
 
 
+def _last_single_month(compared: pd.DataFrame, settings: Settings) -> int:
+    """The last month during the ICO shown on its own. A month is shown when enough clients reach it, and when the
+    clients whose ICO ends in it are none or at least the publication minimum: the clients of two shown months
+    differ by exactly those, so a few of them would otherwise be a group anyone can subtract."""
+    k, floor = 0, max(settings.min_group_size, 1)
+    reached = int((compared["ico_eind"] >= compared["ico_start"]).sum())
+    while True:
+        following = int((compared["ico_eind"] >= compared["ico_start"] + pd.DateOffset(months=k + 1)).sum())
+        ended = reached - following
+        if reached < floor or 0 < ended < settings.min_publication:
+            return k - 1
+        if following == 0:
+            return k
+        k, reached = k + 1, following
+
+
 def event_study(used: pd.DataFrame, compared: pd.DataFrame, settings: Settings) -> list[dict[str, Any]]:
     """Registrations per month relative to the ICO start (before it and during it) and to its end (after it),
     with the number of clients each month covers. The months during the ICO that fewer than the minimum group
-    size of clients reach are pooled into one last row ('en_later'), so that the months add up to the
-    'tijdens' window and disclosure control can see (and hide) what the long ICOs hold. A month during the
+    size of clients reach (or after which fewer than the publication minimum end) are pooled into one last row
+    ('en_later'), so that the months add up to the 'tijdens' window and disclosure control can see (and hide)
+    what the long ICOs hold. A month during the
     ICO is divided by the client-months at risk in it (a client whose ICO ends halfway counts as half), not by
     the clients who reach it, so that a month that most clients see only partly is not made to look quiet."""
     regs = used.merge(compared[["client_id", "ico_start", "ico_eind"]], on="client_id", how="inner")
@@ -49,13 +66,14 @@ def event_study(used: pd.DataFrame, compared: pd.DataFrame, settings: Settings) 
         rows.append(
             {"maand": -k, "referentie": "start", "registraties": int(mask.sum()), "clients": n} | _top(regs, mask)
         )
+    last = _last_single_month(compared, settings)
     k = 0
     while True:
         lo_c = compared["ico_start"] + pd.DateOffset(months=k)
         reached = int((compared["ico_eind"] >= lo_c).sum())
-        rest = reached < max(settings.min_group_size, 1)
-        if rest and reached == 0:
+        if reached == 0:
             break
+        rest = k > last
         lo = regs["ico_start"] + pd.DateOffset(months=k)
         hi = regs["ico_start"] + pd.DateOffset(months=k + 1)
         inside = (regs["datum"] >= lo) & (regs["datum"] <= regs["ico_eind"])
