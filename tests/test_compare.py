@@ -120,6 +120,8 @@ def test_the_comparison_holds_every_run_and_the_pooled_estimate(three_runs):
     assert other["gemarkeerd"] and [d["kenmerk"] for d in c["methode_verschillen"]] == ["IMK-indeling"]
     html = (out / "vergelijking.html").read_text(encoding="utf-8")
     assert "IMK-indeling" in html and "niet samengenomen" in html and other["label"] + " *" in html
+    # the default run failed its pre-trend check: neither it nor a pool that holds it reads as an effect
+    assert c["runs"][0]["pretrend_passed"] is False and "evenmin als effect van het ICO te lezen" in html
     assert (out / "vergelijking.pdf").stat().st_size > 10_000
     assert {p.name for p in (out / "tables").iterdir()} >= {"runs.csv", "schattingen.csv", "planning.csv"}
 

@@ -14,6 +14,7 @@ from pipeline.report.figures import write_figures
 from pipeline.report.formatting import nl_count, nl_decimal, nl_int, nl_p, nl_pct
 from pipeline.report.render import _css, _Embedded, environment, write_pdf
 from pipeline.report.table import Table
+from pipeline.report.text import nl_list
 from schemas.comparison import Comparison, Run
 from schemas.results import Results
 
@@ -198,7 +199,7 @@ def sentences(c: Comparison) -> list[str]:
             f"De runs verschillen in hun methode ({kinds}); de tabel 'Wat verschilt in de methode' zegt welke "
             "vergelijkingen dat raakt."
             + (
-                f" {', '.join(marked)} {'is' if len(marked) == 1 else 'zijn'} daarom gemarkeerd en niet "
+                f" {nl_list(marked)} {'is' if len(marked) == 1 else 'zijn'} daarom gemarkeerd en niet "
                 f"samengenomen met {c.referentie}."
                 if marked
                 else ""
@@ -209,7 +210,7 @@ def sentences(c: Comparison) -> list[str]:
     failed = [x.label for x in c.runs if x.pretrend_passed is False]
     if failed:
         out.append(
-            f"Bij {', '.join(failed)} veranderde het aantal registraties al ruim vóór het ICO: die schatting is niet "
+            f"Bij {nl_list(failed)} veranderde het aantal registraties al ruim vóór het ICO: die schatting is niet "
             "als effect van het ICO te lezen, en een verschil met een andere run dus ook niet als verschil in effect."
         )
     p = c.pooled
@@ -219,11 +220,19 @@ def sentences(c: Comparison) -> list[str]:
             if p.p_heterogeniteit < c.alpha
             else "De runs verschillen niet meer dan toeval kan verklaren"
         )
+        unreliable = [x.label for x in c.runs if x.label in p.runs and x.pretrend_passed is False]
         out.append(
             f"Samengenomen ({nl_count(p.n_runs)} runs met dezelfde methode, random effects): "
             f"{_ratio(p.irr, p.ci_low, p.ci_high)}. "
-            f"{spread} (I² = {nl_pct(p.i2 * 100, 0)}, toets op verschil {nl_p(p.p_heterogeniteit)}); bij veel "
-            "verschil is het samengenomen getal een gemiddelde over ongelijke runs, geen schatting voor elke run."
+            f"{spread} (I² = {nl_pct(p.i2 * 100, 0)}: zo'n deel van de spreiding tussen de runs is meer dan "
+            f"toeval; toets op verschil {nl_p(p.p_heterogeniteit)}). Bij veel verschil is het samengenomen getal "
+            "een gemiddelde over ongelijke runs, geen schatting voor elke run."
+            + (
+                f" Daarin telt ook {nl_list(unreliable)} mee, waarvan de schatting geen effect is (eerdere trend); "
+                "het samengenomen getal is daarom evenmin als effect van het ICO te lezen."
+                if unreliable
+                else ""
+            )
         )
     for d in c.verschillen:
         verdict = "verschilt" if d.p < c.alpha else "verschilt niet aantoonbaar"

@@ -407,11 +407,14 @@ def top_age_per_class(r: Results, p: Protection) -> Table:
         ]
         if small
         else []
-    )
+    ) + [
+        "De leeftijdsgroep met de meeste registraties van die klasse. Een grote leeftijdsgroep heeft vanzelf meer "
+        "registraties: dit is geen kans per cliënt. Registraties in de klasse: alle leeftijden samen."
+    ]
     return Table(
         "leeftijd_per_klasse",
         "Meest voorkomende leeftijdsgroep per IMK-klasse",
-        ["Klasse", "Omschrijving", "Meest voorkomend in leeftijdsgroep", "Registraties"],
+        ["Klasse", "Omschrijving", "Meest voorkomend in leeftijdsgroep", "Registraties in de klasse"],
         ["text", "text", "text", "int"],
         rows,
         notes=notes,
@@ -431,7 +434,7 @@ def frequency_table(r: Results, p: Protection, *, distribution: str, table_id: s
         ["text", "int", "pct"],
         rows,
         total_row=True,
-        notes=[f"Groepen zijn samengevoegd tot elk minstens {p.k} cliënten telt."],
+        notes=[f"Groepen zijn samengevoegd tot elk geen of minstens {p.k} cliënten telt."],
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -19,7 +20,7 @@ def _top(regs: pd.DataFrame, mask: pd.Series) -> dict[str, list[float]]:
 def _client_months(compared: pd.DataFrame, first: int, stop: int | None) -> float:
     """Client-months at risk during the ICO from month `first` up to month `stop` (None: to the end of every
     ICO), each calendar month counted by the share of its days a client's ICO still runs."""
-    total, k = 0.0, first
+    total, k = 0.0, first  # months added in order; each month's sum is exact, so no order of clients shows
     while stop is None or k < stop:
         lo = compared["ico_start"] + pd.DateOffset(months=k)
         if stop is None and not (compared["ico_eind"] >= lo).any():
@@ -27,7 +28,7 @@ def _client_months(compared: pd.DataFrame, first: int, stop: int | None) -> floa
         hi = compared["ico_start"] + pd.DateOffset(months=k + 1)
         slot = (hi - lo).dt.days
         at_risk = (np.minimum(hi, compared["ico_eind"] + pd.Timedelta(days=1)) - lo).dt.days.clip(lower=0)
-        total += float((at_risk / slot).sum())
+        total += math.fsum(at_risk / slot)  # exactly rounded: the same for any order of the clients
         k += 1
     return total
 
