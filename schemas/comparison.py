@@ -49,8 +49,10 @@ class MethodDifference(_Model):
 
 class Pooled(_Model):
     irr: float
-    ci_low: float
+    ci_low: float = Field(description="Hartung-Knapp-Sidik-Jonkman 95% interval (t, k - 1 degrees of freedom)")
     ci_high: float
+    voorspelling_low: float | None = Field(description="95% prediction interval of a next run; None below 3 runs")
+    voorspelling_high: float | None
     i2: float = Field(description="share of the variation between runs beyond chance (0-1)")
     tau2: float
     q: float

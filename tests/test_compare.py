@@ -33,8 +33,9 @@ def test_the_standard_error_comes_back_from_the_interval():
 def test_two_equal_runs_pool_to_their_value_without_heterogeneity():
     p = pool([_run("a", 0.8, 0.1), _run("b", 0.8, 0.1)])
     assert p.irr == pytest.approx(0.8) and p.i2 == 0 and p.tau2 == 0
-    # fixed and random effects agree: the pooled standard error is 0.1 / sqrt(2)
-    assert math.log(p.ci_high / p.irr) == pytest.approx(1.959963984540054 * 0.1 / math.sqrt(2))
+    # fixed and random effects agree: the pooled standard error is 0.1 / sqrt(2), on a t interval with 1 df
+    assert math.log(p.ci_high / p.irr) == pytest.approx(12.706204736174698 * 0.1 / math.sqrt(2))
+    assert p.voorspelling_low is None  # two runs leave no degrees of freedom for a prediction
 
 
 def test_two_different_runs_by_hand():
@@ -47,7 +48,7 @@ def test_two_different_runs_by_hand():
     assert p.i2 == pytest.approx((q - 1) / q)
     assert p.tau2 == pytest.approx(d**2 / 2 - 0.01, rel=1e-4)
     se_pooled = math.sqrt((0.01 + p.tau2) / 2)
-    assert math.log(p.ci_high / p.irr) == pytest.approx(1.959963984540054 * se_pooled, rel=1e-4)
+    assert math.log(p.ci_high / p.irr) == pytest.approx(12.706204736174698 * se_pooled, rel=1e-4)
     assert p.irr == pytest.approx(math.sqrt(0.6 * 0.9))  # equal weights: the geometric mean
     diff = differences([_run("a", 0.6, 0.1), _run("b", 0.9, 0.1)])[0]
     assert diff.ratio == pytest.approx(0.6 / 0.9)
@@ -146,3 +147,12 @@ def test_bad_input_to_vergelijk_is_a_clear_stop(tmp_path, capsys, case):
     assert main(["--quiet", "vergelijk", *args, "--out", str(tmp_path / "out")]) == 2
     assert "Traceback" not in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_three_runs_get_a_prediction_interval_wider_than_the_pooled_one():
+    p = pool([_run("a", 0.65, 0.065), _run("b", 0.74, 0.055), _run("c", 1.02, 0.055)])
+    assert p.voorspelling_low < p.ci_low < p.irr < p.ci_high < p.voorspelling_high
+    # the interval on 2 degrees of freedom: t 4.303 times the random-effects standard error, not z 1.96
+    se_re = math.sqrt(1 / sum(1 / (v**2 + p.tau2) for v in (0.065, 0.055, 0.055)))
+    assert math.log(p.ci_high / p.irr) == pytest.approx(4.302652729911275 * se_re, rel=1e-6)
+    assert math.log(p.irr / p.ci_low) == pytest.approx(4.302652729911275 * se_re, rel=1e-6)

@@ -45,7 +45,7 @@ def method_of(r: Results) -> dict[str, str]:
         "IMK-indeling": r.provenance.mapping.sha256[:12],
         "perioden rond het ICO": f"{s.vensters.lang_maanden}/{s.vensters.kort_maanden} maanden",
         "rollen die meetellen": s.rollen if isinstance(s.rollen, str) else ", ".join(s.rollen),
-        "hoofdschatting": s.primair or r.effect.primary.estimator,
+        "hoofdschatting": r.effect.primary.estimator,  # the estimator used, whatever the setting said
         "aanloop": f"{s.anticipatie_maanden} maanden",
         "tijd at risk": "ja" if r.tijd_at_risk is not None else "nee",
         "leeftijdsgroepen": ", ".join(s.leeftijdsgroepen),
@@ -131,20 +131,32 @@ def pool(runs: Sequence[Run]) -> Pooled | None:
     variance = np.array([x.se_log for x in usable]) ** 2
     with np.errstate(divide="ignore", invalid="ignore"):  # its own I² divides by Q, zero when runs agree exactly
         res = combine_effects(effect, variance, method_re="iterated", use_t=False)
-    frame = res.summary_frame(alpha=0.05)
-    row = frame.loc["random effect"]
-    q = float(res.q)
+    k, q = len(usable), float(res.q)
+    mean = float(res.mean_effect_re)
+    # Hartung-Knapp-Sidik-Jonkman: a t interval on k - 1 degrees of freedom, never narrower than the plain one
+    # (with few runs the normal interval is too narrow); the prediction interval says where a next run's
+    # estimate may lie, on k - 2 degrees of freedom
+    sd = max(float(res.sd_eff_w_re), float(res.sd_eff_w_re_hksj))
+    half = float(stats.t.ppf(0.975, k - 1)) * sd
+    if k >= 3:
+        spread = float(stats.t.ppf(0.975, k - 2)) * math.sqrt(float(res.tau2) + sd**2)
+        prediction = (math.exp(mean - spread), math.exp(mean + spread))
+    else:
+        prediction = (None, None)
     return Pooled(
-        irr=float(math.exp(row["eff"])),
-        ci_low=float(math.exp(row["ci_low"])),
-        ci_high=float(math.exp(row["ci_upp"])),
-        i2=max(0.0, (q - (len(usable) - 1)) / q) if q > 0 else 0.0,
+        irr=math.exp(mean),
+        ci_low=math.exp(mean - half),
+        ci_high=math.exp(mean + half),
+        voorspelling_low=prediction[0],
+        voorspelling_high=prediction[1],
+        i2=max(0.0, (q - (k - 1)) / q) if q > 0 else 0.0,
         tau2=float(res.tau2),
         q=q,
         p_heterogeniteit=float(res.test_homogeneity().pvalue),
-        n_runs=len(usable),
+        n_runs=k,
         runs=[x.label for x in usable],
-        methode="random effects (Paule-Mandel) op de logaritme van de verhouding; statsmodels combine_effects",
+        methode="random effects op de logaritme van de verhouding (Paule-Mandel, statsmodels combine_effects), "
+        "interval volgens Hartung-Knapp-Sidik-Jonkman",
     )
 
 
