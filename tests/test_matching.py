@@ -93,3 +93,8 @@ def test_a_candidate_outside_the_caliper_is_no_match():
     assert sorted(wide["control_id"]) == ["far", "near"]
     narrow, unmatched = match(clients, only_far, History(regs), MatchSettings(k=2, caliper=0.5))
     assert list(narrow["control_id"]) == ["near"] and unmatched.empty  # 'near' has c1's own history
+
+
+def test_no_registrations_at_all_gives_empty_histories():
+    f = History(_regs([])).features(np.array(["p"]), pd.Timestamp("2021-07-15"))
+    assert f.loc["p"].tolist() == [0.0] * 5

@@ -40,10 +40,11 @@ class History:
         self.days = regs["datum"].to_numpy("datetime64[D]")
         self.is_e = regs["is_e"].to_numpy(bool)
         self.weight = regs["gewicht"].to_numpy(float)
-        self.order = {pid: i for i, pid in enumerate(pd.unique(self.ids))}
-        bounds = np.flatnonzero(np.r_[True, self.ids[1:] != self.ids[:-1], True])
-        self.start = dict(zip(pd.unique(self.ids), bounds[:-1], strict=True))
-        self.stop = dict(zip(pd.unique(self.ids), bounds[1:], strict=True))
+        changes = np.r_[True, self.ids[1:] != self.ids[:-1], True] if len(self.ids) else np.array([True])
+        bounds = np.flatnonzero(changes)  # where each person's registrations begin, and the end
+        people = self.ids[bounds[:-1]]
+        self.start = dict(zip(people, bounds[:-1], strict=True))
+        self.stop = dict(zip(people, bounds[1:], strict=True))
         self.cum_e = np.r_[0, np.cumsum(self.is_e)]
         self.cum_w = np.r_[0.0, np.cumsum(self.weight)]
 
