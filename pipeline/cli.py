@@ -29,6 +29,18 @@ def _add_inputs(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="optional: detention periods (client_id, van, tot) for time at risk",
     )
+    parser.add_argument(
+        "--comparison-persons",
+        type=Path,
+        default=None,
+        help="optional, with --comparison-bvh: the comparison persons (client_id, geslacht, geboortejaar)",
+    )
+    parser.add_argument(
+        "--comparison-bvh",
+        type=Path,
+        default=None,
+        help="optional, with --comparison-persons: the police export of the comparison persons (BVH contract)",
+    )
 
 
 def _add_config(parser: argparse.ArgumentParser, mapping: bool = True) -> None:
@@ -133,8 +145,21 @@ def _inputs_together(args: argparse.Namespace) -> None:
             "voor de synthetische gegevens). Een echte export met de synthetische cliëntenlijst geeft een "
             "verkeerd rapport."
         )
+    if (args.comparison_persons is None) != (args.comparison_bvh is None):
+        given, missing = (
+            ("--comparison-persons", "--comparison-bvh")
+            if args.comparison_bvh is None
+            else ("--comparison-bvh", "--comparison-persons")
+        )
+        raise UserError(
+            f"{given} zonder {missing}: de vergelijkingsgroep bestaat uit de lijst van personen én hun "
+            "politie-export; geef beide op, of geen van beide."
+        )
     if args.bvh is None:
         args.bvh, args.clients = paths.DEFAULT_BVH, paths.DEFAULT_CLIENTS
+        synthetic = (paths.DEFAULT_COMPARISON_PERSONS, paths.DEFAULT_COMPARISON_BVH)
+        if args.comparison_persons is None and all(p.exists() for p in synthetic):
+            args.comparison_persons, args.comparison_bvh = synthetic  # the synthetic default comes with its group
 
 
 def dispatch(args: argparse.Namespace) -> None:

@@ -10,6 +10,9 @@ TEMPLATES = PROJECT / "templates"
 SYNTHETIC_DIR = Path("data/raw/synthetic")
 DEFAULT_BVH = SYNTHETIC_DIR / "bvh.csv"
 DEFAULT_CLIENTS = SYNTHETIC_DIR / "clients.csv"
+# the synthetic comparison population (issue 12), used with the synthetic default when no other is named
+DEFAULT_COMPARISON_PERSONS = SYNTHETIC_DIR / "comparison_persons.csv"
+DEFAULT_COMPARISON_BVH = SYNTHETIC_DIR / "comparison_bvh.csv"
 SYNTHETIC_MANIFEST = "synthetic.json"  # beside generated files: generator, seed and their SHA-256
 
 DEFAULT_CONFIG = Path("config/analysis.yaml")
@@ -22,6 +25,8 @@ DEFAULT_NARRATIVE = Path("narrative")  # the chapters the analyst writes, in Mar
 VALIDATED_CLIENTS = "clients.parquet"
 VALIDATED_BVH = "bvh.parquet"
 DETENTION = "detention.parquet"  # only when detention periods are given
+COMPARISON_PERSONS = "comparison_persons.parquet"  # only with a comparison group (issue 12)
+COMPARISON_BVH = "comparison_bvh.parquet"
 INPUTS = "inputs.json"
 ALIGNED_ROWS = "aligned.parquet"
 ALIGNED_CLIENTS = "clients_aligned.parquet"

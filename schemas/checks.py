@@ -11,6 +11,8 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
+from schemas.vocabulary import SEXES
+
 # A value that did not parse is NaN or NaT: the checks must see it (pandera leaves missing values out by default).
 SEE_MISSING = {"ignore_na": False}
 
@@ -55,3 +57,7 @@ def unique_text() -> pa.Check:
 def not_before(start: pd.Series, error: str) -> pa.Check:
     """An end date not before its start, on the end's column (rows where either is missing pass)."""
     return pa.Check(lambda end: ~(end < start), error=error, **SEE_MISSING)
+
+
+def a_sex() -> pa.Check:
+    return pa.Check(lambda s: s.isin(SEXES), error="moet man, vrouw of onbekend zijn (of M, V, X)")

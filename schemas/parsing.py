@@ -19,7 +19,6 @@ _DATE_SHAPE = re.compile(
     r"^(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}-\d{1,2}-\d{4}|\d{1,2}/\d{1,2}/\d{4})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
 )
 YEARS = (1900, 2100)  # a year outside these is a typing error, not a police registration or an ICO
-_WHOLE = re.compile(r"^\d{1,3}$")
 
 SEX_VALUES = {
     "man": "man",
@@ -58,12 +57,18 @@ def parse_dates(text: pd.Series) -> pd.Series:
     return pd.Series(values, index=text.index, dtype="datetime64[us]")
 
 
+def parse_whole(text: pd.Series, digits: int) -> pd.Series:
+    """Whole numbers of at most `digits` digits as float (NaN where the text is not one, in digits)."""
+    stripped = text.astype("str").str.strip()
+    numbers = pd.to_numeric(stripped.where(stripped.str.fullmatch(rf"\d{{1,{digits}}}"), ""), errors="coerce")
+    numbers = numbers.astype("float64")
+    return numbers.where(np.isfinite(numbers))
+
+
 def parse_ages(text: pd.Series) -> pd.Series:
     """Whole ages as float (NaN where the text is not written as a whole number in digits: '1e1', '10.0' and
     '+10' are typing errors, not ages)."""
-    stripped = text.astype("str").str.strip()
-    numbers = pd.to_numeric(stripped.where(stripped.str.fullmatch(_WHOLE), ""), errors="coerce").astype("float64")
-    return numbers.where(np.isfinite(numbers))
+    return parse_whole(text, 3)
 
 
 def normalise_sex(text: pd.Series) -> pd.Series:

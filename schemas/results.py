@@ -234,6 +234,15 @@ class Dominance(_Model):
     twee_grootste: float = Field(description="... or the two largest together more than this share")
 
 
+class MatchingSettings(_Model):
+    k: int
+    leeftijdsband: int
+    caliper: float
+    latere_clienten_na_maanden: int | None
+    hoofdschatting: bool
+    max_smd: float
+
+
 class SettingsUsed(_Model):
     periode: Periode
     vensters: Vensters
@@ -253,6 +262,7 @@ class SettingsUsed(_Model):
     power: float | None = None
     min_publicatie: int
     dominantie: Dominance | None = None
+    vergelijkingsgroep: MatchingSettings | None = None
 
 
 # --- how big the effect really is ----------------------------------------------------------------------------
@@ -308,8 +318,27 @@ class Estimate(_Model):
     )
 
 
+class MatchedEstimate(_Model):
+    """Issue 12: the clients' after/before rate ratio against that of their matched controls (weighted Poisson
+    difference-in-differences, adjusted for the matching variables, clustered on the matched set)."""
+
+    irr: float | None
+    ci_low: float | None
+    ci_high: float | None
+    p: float | None
+    n_clients: int = Field(description="matched clients in the estimate")
+    n_controls: int = Field(description="distinct comparison persons among their controls")
+    reden: str | None = None
+    waarschuwing: str | None = None
+    se_log: float | None = Field(None, description="standard error of the log rate ratio")
+    registraties_clients_voor: int
+    registraties_clients_na: int
+    registraties_controles_voor: float = Field(description="weighted 1/k per client")
+    registraties_controles_na: float
+
+
 class Primary(_Model):
-    estimator: Literal["comparison", "imputation", "naive", "symmetric"]
+    estimator: Literal["comparison", "imputation", "naive", "symmetric", "matched"]
     irr: float | None
     ci_low: float | None
     ci_high: float | None
@@ -376,12 +405,64 @@ class Effects(_Model):
     symmetric: Estimate
     comparison: Estimate
     imputation: Estimate
+    matched: MatchedEstimate | None = Field(None, description="only with a comparison group")
     primary: Primary
     pretrend: Pretrend | None = None
     sensitivity: list[SensitivityRow] | None = None
     mde: Mde | None = None
     event_time: list[EventTime] | None = None
     verschillen: dict[str, GroupDifference] | None = None
+
+
+class BalanceRow(_Model):
+    """A matching variable (or age): standardised mean difference before matching (all clients against their
+    risk sets) and after it (matched clients against their controls, weighted 1/k), on one scale."""
+
+    kenmerk: str
+    smd_voor: float | None
+    smd_na: float | None
+    gemiddelde_clients: float | None = None
+    gemiddelde_kandidaten: float | None = Field(None, description="each client's risk set weighing as one client")
+    gemiddelde_clients_gematcht: float | None = None
+    gemiddelde_controles: float | None = None
+
+
+class ComparisonExport(_Model):
+    """Every row of the comparison export, accounted for once."""
+
+    rijen_gelezen: int
+    rijen_rol_telt_niet: int
+    dubbel: int
+    rijen_van_clienten: int = Field(description="rows of persons who are clients: the main export counts them")
+    rijen_onbekende_persoon: int
+    rijen_gebruikt: int
+
+
+class ControlMonth(_Model):
+    maand: int
+    referentie: Literal["start", "eind"]
+    clients: float | None = Field(description="registrations per matched client in this month")
+    controles: float | None = Field(description="per control, weighted 1/k per client")
+
+
+class Matching(_Model):
+    """Issue 12: the matched comparison group. Internal like the rest: the pseudonyms of unmatched clients."""
+
+    balance: list[BalanceRow]
+    max_abs_smd: float | None
+    personen: int = Field(description="comparison persons in the list")
+    personen_ook_client: int = Field(description="persons in both lists: counted as clients")
+    latere_clienten_als_controle: int = Field(description="control uses by clients whose own ICO came later")
+    export: ComparisonExport
+    ongematcht: dict[str, int] = Field(description="unmatched clients per reason")
+    ongematchte_clients: list[str]
+    clients: int = Field(description="compared clients to match")
+    gematcht: int
+    controles: int = Field(description="distinct controls")
+    koppelingen: int = Field(description="client-control pairs")
+    kandidaten_gemiddeld: int = Field(description="mean size of a client's risk set")
+    hergebruik_max: int = Field(description="the most clients one control serves")
+    maanden: list[ControlMonth]
 
 
 class TimeAtRisk(_Model):
@@ -403,6 +484,8 @@ class Inputs(_Model):
     bvh: FileHash
     clients: FileHash
     detention: FileHash | None = None
+    comparison_persons: FileHash | None = None
+    comparison_bvh: FileHash | None = None
 
 
 class Generator(_Model):
@@ -485,6 +568,7 @@ class Results(_Model):
     effect: Effects
     effect_zonder_tijd_at_risk: Effects | None = None
     tijd_at_risk: TimeAtRisk | None = None
+    matching: Matching | None = Field(None, description="only with a comparison group (issue 12)")
     provenance: Provenance | None = Field(None, description="absent only before the analyse stage adds it")
 
     def to_dict(self) -> dict:

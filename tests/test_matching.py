@@ -64,8 +64,9 @@ def _population():
 
 def test_the_nearest_history_of_the_same_sex_and_age_is_chosen():
     clients, persons, regs = _population()
-    matches, unmatched = match(clients, persons, History(regs), MatchSettings(k=2, caliper=10))
-    assert unmatched.empty
+    result = match(clients, persons, History(regs), MatchSettings(k=2, caliper=10))
+    matches = result.matches
+    assert result.unmatched.empty
     assert list(matches["control_id"]) == ["near", "mid"]  # never the woman, the old man or the quiet one
     assert matches["weight"].tolist() == [0.5, 0.5]
     assert (matches["pseudo_start"] == pd.Timestamp("2021-07-15")).all()  # the client's dates
@@ -74,8 +75,9 @@ def test_the_nearest_history_of_the_same_sex_and_age_is_chosen():
 def test_a_client_without_a_candidate_is_reported_not_dropped():
     clients, persons, regs = _population()
     only_women = persons.loc[persons["geslacht"] == "vrouw"]
-    matches, unmatched = match(clients, only_women, History(regs), MatchSettings())
-    assert matches.empty and unmatched["client_id"].tolist() == ["c1"]
+    result = match(clients, only_women, History(regs), MatchSettings())
+    assert result.matches.empty and result.unmatched["client_id"].tolist() == ["c1"]
+    assert result.unmatched["reden"].tolist() == ["geen kandidaat met registraties"]
 
 
 def test_standardised_mean_difference_by_hand():
@@ -89,10 +91,10 @@ def test_standardised_mean_difference_by_hand():
 def test_a_candidate_outside_the_caliper_is_no_match():
     clients, persons, regs = _population()
     only_far = persons.loc[persons["client_id"].isin(["far", "near"])]
-    wide, _ = match(clients, only_far, History(regs), MatchSettings(k=2, caliper=10))
+    wide = match(clients, only_far, History(regs), MatchSettings(k=2, caliper=10)).matches
     assert sorted(wide["control_id"]) == ["far", "near"]
-    narrow, unmatched = match(clients, only_far, History(regs), MatchSettings(k=2, caliper=0.5))
-    assert list(narrow["control_id"]) == ["near"] and unmatched.empty  # 'near' has c1's own history
+    narrow = match(clients, only_far, History(regs), MatchSettings(k=2, caliper=0.5))
+    assert list(narrow.matches["control_id"]) == ["near"] and narrow.unmatched.empty  # 'near' has c1's own history
 
 
 def test_no_registrations_at_all_gives_empty_histories():

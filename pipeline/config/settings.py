@@ -60,6 +60,13 @@ class Settings:
     bvh_input: InputSpec = InputSpec()
     clients_input: InputSpec = InputSpec()
     min_linked_share: float = 0.5  # below this share of rows with a known client, the run stops
+    # the matched comparison group (issue 12), used only when its two files are given
+    match_k: int = 3
+    match_age_band: int = 5
+    match_caliper: float = 0.5
+    match_later_clients_months: int | None = 12  # None: a later client never serves as a control
+    matched_primary: bool = True  # with a comparison group, the matched estimate is the primary one
+    match_max_smd: float = 0.1  # the report warns when a matching variable differs more after matching
 
     @property
     def windows(self) -> tuple[str, ...]:
@@ -102,6 +109,14 @@ class Settings:
             "power": self.power,
             "min_publicatie": self.min_publication,
             "dominantie": {"grootste": self.dominance_one, "twee_grootste": self.dominance_two},
+            "vergelijkingsgroep": {
+                "k": self.match_k,
+                "leeftijdsband": self.match_age_band,
+                "caliper": self.match_caliper,
+                "latere_clienten_na_maanden": self.match_later_clients_months,
+                "hoofdschatting": self.matched_primary,
+                "max_smd": self.match_max_smd,
+            },
         }
 
 
@@ -175,6 +190,7 @@ TOP_KEYS = {
     "rollen",
     "onbekende_codes",
     "controles",
+    "vergelijkingsgroep",
 }
 Fields = dict[str, Any]  # keyword arguments of Settings, read so far
 
@@ -200,6 +216,7 @@ def load_settings(path: Path) -> Settings:
         _read_roles,
         _read_unknown_codes,
         _read_checks,
+        _read_matching,
     ):
         fields |= read(path, data, fields)
     return Settings(**fields)
@@ -403,3 +420,40 @@ def _input_spec(path: Path, invoer: dict, key: str, canonical: tuple[str, ...]) 
         columns=tuple((str(k), canonical_column(v)) for k, v in columns.items()),
         header_row=header_row,
     )
+
+
+MATCH_KEYS = {"k", "leeftijdsband", "caliper", "latere_clienten_na_maanden", "hoofdschatting", "max_smd"}
+
+
+def _read_matching(path: Path, data: dict, _: Fields) -> Fields:
+    """Optional: how the comparison group is matched (an older settings file keeps the defaults)."""
+    if data.get("vergelijkingsgroep") is None:
+        return {}
+    section = _section(path, data, "vergelijkingsgroep", MATCH_KEYS)
+    fields: Fields = {}
+    if "k" in section:
+        fields["match_k"] = _int(path, section["k"], "vergelijkingsgroep.k", 1, 20)
+    if "leeftijdsband" in section:
+        fields["match_age_band"] = _int(path, section["leeftijdsband"], "vergelijkingsgroep.leeftijdsband", 0, 50)
+    if "caliper" in section:
+        value = section["caliper"]
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 10:
+            raise UserError(
+                f"{path}: 'vergelijkingsgroep.caliper' moet een getal zijn groter dan 0 en hooguit 10, niet {value!r}"
+            )
+        fields["match_caliper"] = float(value)
+    if "latere_clienten_na_maanden" in section:
+        value = section["latere_clienten_na_maanden"]
+        fields["match_later_clients_months"] = (
+            None
+            if value in (None, False)
+            else _int(path, value, "vergelijkingsgroep.latere_clienten_na_maanden", 0, MAX_MONTHS)
+        )
+    if "max_smd" in section:
+        fields["match_max_smd"] = _fraction(path, section["max_smd"], "vergelijkingsgroep.max_smd")
+    if "hoofdschatting" in section:
+        value = section["hoofdschatting"]
+        if not isinstance(value, bool):
+            raise UserError(f"{path}: 'vergelijkingsgroep.hoofdschatting' moet true of false zijn, niet {value!r}")
+        fields["matched_primary"] = value
+    return fields

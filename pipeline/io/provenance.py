@@ -34,13 +34,21 @@ def synthetic_manifest(*paths: Path) -> dict[str, Any] | None:
     return None
 
 
-def describe_data(bvh: Path, clients: Path, detention: Path | None = None) -> dict[str, Any]:
+def describe_data(
+    bvh: Path, clients: Path, detention: Path | None = None, comparison: tuple[Path, Path] | None = None
+) -> dict[str, Any]:
     """The input files: name, SHA-256, and the generator when they are the synthetic default."""
     manifest = synthetic_manifest(bvh, clients)
+
+    def described(path: Path | None) -> dict[str, str] | None:
+        return None if path is None else {"file": str(path), "sha256": sha256(path)}
+
     return {
-        "bvh": {"file": str(bvh), "sha256": sha256(bvh)},
-        "clients": {"file": str(clients), "sha256": sha256(clients)},
-        "detention": None if detention is None else {"file": str(detention), "sha256": sha256(detention)},
+        "bvh": described(bvh),
+        "clients": described(clients),
+        "detention": described(detention),
+        "comparison_persons": described(comparison[0] if comparison else None),
+        "comparison_bvh": described(comparison[1] if comparison else None),
         "synthetic": manifest is not None,
         "generator": None if manifest is None else {k: manifest[k] for k in ("generator", "seed")},
     }
@@ -50,7 +58,7 @@ def describe_run(data: dict[str, Any], settings: Path, mapping: Path) -> dict[st
     """Everything that made a result: data, settings, mapping, this project's code, the software under it."""
     return {
         "inputs": {"bvh": data["bvh"], "clients": data["clients"]}
-        | ({"detention": data["detention"]} if data.get("detention") else {}),
+        | {k: data[k] for k in ("detention", "comparison_persons", "comparison_bvh") if data.get(k)},
         "synthetic": data["synthetic"],
         "generator": data["generator"],
         "settings": {"file": str(settings), "sha256": sha256(settings)},

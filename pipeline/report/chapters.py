@@ -10,7 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pipeline.report.disclosure import Protection
-from pipeline.report.effect_text import LABELS, change_words, n_estimates, pretrend_failed, ratio
+from pipeline.report.effect_text import (
+    LABELS,
+    change_words,
+    n_estimates,
+    pretrend_failed,
+    primary_check_failed,
+    ratio,
+)
 from pipeline.report.formatting import months, nl_count, nl_decimal, nl_int, nl_p, nl_pct
 from pipeline.report.outline import Outline
 from pipeline.report.text import (
@@ -75,7 +82,13 @@ def _effect_paragraph(r: Results) -> str:
         return (
             f"Hoe groot het effect van het ICO is, kon met deze gegevens niet worden geschat (hoofdschatting: {label})."
         )
-    if pretrend_failed(r):
+    if e.estimator == "matched" and primary_check_failed(r):
+        return (
+            f"Of die verandering door het ICO komt, is met deze gegevens niet te zeggen: de vergelijkingsgroep lijkt "
+            f"vóór de start niet genoeg op de cliënten. De hoofdschatting ({label}) komt uit op een verhouding van "
+            f"{ratio(e)}, maar is daardoor niet als effect te lezen."
+        )
+    if e.estimator != "matched" and pretrend_failed(r):
         return (
             f"Of die verandering door het ICO komt, is met deze gegevens niet te zeggen: het aantal registraties "
             f"veranderde al ruim vóór het ICO, dus is niet vast te stellen wat er zonder ICO was gebeurd. De "

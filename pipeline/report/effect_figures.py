@@ -8,12 +8,18 @@ from matplotlib.ticker import FuncFormatter
 
 from pipeline.report.chart import PALETTE, Chart
 from pipeline.report.chart import save as _save
-from pipeline.report.effect_text import LABELS
+from pipeline.report.effect_text import LABELS, panel_primary
 from pipeline.report.formatting import months, nl_count, nl_decimal
 from schemas.results import Results
 
 # the order of the effect table: the primary estimate first, then these
-SHORT = {"comparison": "Vaste effecten", "imputation": "Imputatie", "naive": "Vóór-na", "symmetric": "Symmetrisch"}
+SHORT = {
+    "comparison": "Vaste effecten",
+    "imputation": "Imputatie",
+    "naive": "Vóór-na",
+    "symmetric": "Symmetrisch",
+    "matched": "Vergelijkingsgroep",
+}
 
 
 def _interval_words(irr: float | None, low: float | None, high: float | None) -> str:
@@ -29,7 +35,7 @@ def _ratio_axis(ax, axis: str = "x") -> None:
 
 def effect_chart(r: Results) -> Chart:
     primary = r.effect.primary.estimator
-    order = [primary, *[k for k in SHORT if k != primary]]
+    order = [k for k in [primary, *[k for k in SHORT if k != primary]] if getattr(r.effect, k) is not None]
     names = [SHORT[k] + (" (hoofdschatting)" if k == primary else "") for k in order]
     estimates = [getattr(r.effect, k) for k in order]
     fig, ax = plt.subplots(figsize=(7.5, 3.0))
@@ -133,12 +139,12 @@ def sensitivity_chart(r: Results) -> Chart:
     ax.set_xticks([x.anticipatie_maanden for x in rows])
     ax.set_xlabel("Aanloop: maanden vóór de start die niet als vergelijking tellen")
     ax.set_ylabel("Verhouding")
-    estimator = LABELS[r.effect.primary.estimator]
-    ax.set_title("Hoofdschatting bij een andere keuze van de aanloop")
+    estimator = LABELS[panel_primary(r)]
+    ax.set_title("Schatting bij een andere keuze van de aanloop")
     words = "; ".join(f"{months(x.anticipatie_maanden)}: {_interval_words(x.irr, x.ci_low, x.ci_high)}" for x in rows)
     return Chart(
         "gevoeligheid",
-        f"De hoofdschatting ({estimator}) met een aanloop van {rows[0].anticipatie_maanden if rows else 0} tot "
+        f"De schatting {estimator} met een aanloop van {rows[0].anticipatie_maanden if rows else 0} tot "
         f"{months(rows[-1].anticipatie_maanden) if rows else '0 maanden'}, met 95%-interval; het grote punt is "
         f"de ingestelde aanloop ({months(chosen)}).",
         f"Puntdiagram. {words}." if words else "Geen schattingen.",

@@ -8,17 +8,35 @@ from typing import Any
 
 from pipeline.report.disclosure import Protection
 from pipeline.report.formatting import half_up, months, nl_count, nl_decimal, nl_int, nl_ordinal, nl_p, nl_pct
-from schemas.results import Effects, Estimate, EventMonth, Primary, Results
+from schemas.results import Effects, Estimate, EventMonth, MatchedEstimate, Primary, Results
 
 LABELS = {
     "comparison": "vaste effecten per cliënt en kalendermaand",
     "imputation": "imputatie uit de maanden vóór het ICO",
     "naive": "vóór-na",
     "symmetric": "symmetrisch vóór-na",
+    "matched": "vergelijking met gekoppelde personen uit de politiegegevens",
 }
 
 
-def ratio(e: Estimate | Primary) -> str:
+def primary_check_failed(r: Results) -> bool:
+    """Whether the primary estimate's own check failed: for the matched comparison the balance of the groups,
+    for the others the pre-trend check (the matched design does not assume an unchanging count before the ICO:
+    it compares with persons who had the same course)."""
+    if r.effect.primary.estimator == "matched":
+        m = r.matching
+        limit = r.settings.vergelijkingsgroep.max_smd if r.settings.vergelijkingsgroep else 0.1
+        return m is None or m.max_abs_smd is None or m.max_abs_smd > limit
+    return pretrend_failed(r)
+
+
+def panel_primary(r: Results) -> str:
+    """The estimator the settings name for the sensitivity and subgroup checks (the matched one has none)."""
+    named = r.settings.primair
+    return named if named in LABELS and named != "matched" else r.effect.primary.estimator
+
+
+def ratio(e: Estimate | MatchedEstimate | Primary) -> str:
     return f"{nl_decimal(e.irr, 2)} (95%-interval {nl_decimal(e.ci_low, 2)} tot {nl_decimal(e.ci_high, 2)})"
 
 
@@ -29,7 +47,7 @@ def change_words(irr: float) -> str:
     return f"{nl_pct(abs(change), 0)} {'minder' if change < 0 else 'meer'} registraties"
 
 
-def interval_verdict(e: Estimate | Primary) -> str:
+def interval_verdict(e: Estimate | MatchedEstimate | Primary) -> str:
     """What the interval says, in the words its numbers allow."""
     if e.ci_low <= 1 <= e.ci_high:
         return (
@@ -67,9 +85,17 @@ def pretrend_sentence(r: Results, figure: str = "in de figuur hieronder") -> str
         how = "week het aantal al af van de maanden daarvóór"
     return (
         f"Het aantal registraties veranderde al ruim vóór het ICO: in {span} {how} (toets op een eerdere trend "
-        f"in blokken van {months(t.blok_maanden or 1)}, {nl_p(t.p)}; per maand {figure}). Geen van de schattingen "
-        f"in dit rapport kan daarom gelezen worden als het effect van het ICO: zij nemen aan dat het aantal zonder "
-        f"ICO niet al aan het veranderen was, en die aanname houdt hier geen stand."
+        f"in blokken van {months(t.blok_maanden or 1)}, {nl_p(t.p)}; per maand {figure}). "
+        + (
+            "De schattingen die de cliënten met hun eigen eerdere maanden vergelijken, kunnen daarom niet gelezen "
+            "worden als het effect van het ICO: zij nemen aan dat het aantal zonder ICO niet al aan het veranderen "
+            "was, en die aanname houdt hier geen stand. De vergelijking met gekoppelde personen neemt dat niet "
+            "aan: zij vergelijkt met personen die in dezelfde maanden hetzelfde verloop hadden."
+            if r.effect.matched is not None and r.effect.matched.irr is not None
+            else "Geen van de schattingen in dit rapport kan daarom gelezen worden als het effect van het ICO: zij "
+            "nemen aan dat het aantal zonder ICO niet al aan het veranderen was, en die aanname houdt hier geen "
+            "stand."
+        )
     )
 
 
@@ -83,6 +109,8 @@ def primary_sentences(r: Results, figure: str = "in de figuur hieronder") -> lis
             f"De vooraf gekozen hoofdschatting van het effect ({label}) kon met deze gegevens niet worden gemaakt"
             + (f": {reason}." if reason else ".")
         ]
+    if e.estimator == "matched":
+        return _matched_primary(r, e)
     if pretrend_failed(r):
         return [
             pretrend_sentence(r, figure),
@@ -94,6 +122,29 @@ def primary_sentences(r: Results, figure: str = "in de figuur hieronder") -> lis
         f"ICO te verwachten was, een verhouding van {ratio(e)}."
     )
     return [head + " " + interval_verdict(e), pretrend_sentence(r, figure)]
+
+
+def _matched_primary(r: Results, e: Primary) -> list[str]:
+    """The matched comparison as the primary estimate: its check is how alike the groups are."""
+    m = r.matching
+    label = LABELS["matched"]
+    if primary_check_failed(r):
+        return [
+            f"De vooraf gekozen hoofdschatting ({label}) komt uit op een verhouding van {ratio(e)}. De gekoppelde "
+            f"groepen lijken vóór de start niet genoeg op elkaar (grootste verschil "
+            f"{nl_decimal(m.max_abs_smd or 0, 2)} standaardafwijking), dus dat getal is niet als effect van het ICO "
+            f"te lezen."
+        ]
+    head = (
+        f"Hoofdschatting van het effect (vooraf gekozen: {label}): na het ICO {change_words(e.irr)} dan bij "
+        f"vergelijkbare personen in dezelfde maanden, een verhouding van {ratio(e)}."
+    )
+    return [
+        head + " " + interval_verdict(e),
+        f"De vergelijkingspersonen leken op de dag van de start op de cliënten in geslacht, leeftijd en het "
+        f"verloop van hun registraties in het jaar ervoor (grootste verschil {nl_decimal(m.max_abs_smd, 2)} "
+        f"standaardafwijking). Wat de politie niet registreert, kan nog verschillen.",
+    ]
 
 
 def estimators(r: Results) -> list[str]:
@@ -201,19 +252,27 @@ def _small(n: int, p: Protection) -> str:
 
 def _primary_text(r: Results, p: Protection) -> list[str]:
     e = r.effect
+    panel = panel_primary(r)
     out = [
         f"Welke schatting de hoofdschatting is, staat vóór het zien van de gegevens vast in de instellingen "
         f"van de analyse: hier {LABELS[e.primary.estimator]}. De andere schattingen staan ernaast als controle; "
-        f"de keuze hangt niet af van de uitkomst.",
+        f"de keuze hangt niet af van de uitkomst."
+        + (
+            f" Zonder vergelijkingsgroep was dat {LABELS[panel]} geweest; de controles hieronder (aanloop, "
+            f"subgroepen) horen bij die schatting."
+            if e.primary.estimator == "matched"
+            else ""
+        ),
         pretrend_sentence(r),
     ]
+    subject = "de hoofdschatting" if panel == e.primary.estimator else f"de schatting {LABELS[panel]}"
     rows = [s for s in (e.sensitivity or []) if s.irr is not None]
     if len(rows) >= 2:
         low, high = min(rows, key=lambda s: s.irr), max(rows, key=lambda s: s.irr)
         spread = (
             f"Hoeveel maanden vóór de start als aanloop tellen (en dus niet als vergelijking), is een keuze: nu "
             f"{months(r.settings.anticipatie_maanden)}. Met een aanloop van {rows[0].anticipatie_maanden} tot "
-            f"{rows[-1].anticipatie_maanden} maanden ligt de hoofdschatting tussen {nl_decimal(low.irr, 2)} "
+            f"{rows[-1].anticipatie_maanden} maanden ligt {subject} tussen {nl_decimal(low.irr, 2)} "
             f"(aanloop {low.anticipatie_maanden}) en {nl_decimal(high.irr, 2)} (aanloop {high.anticipatie_maanden})"
         )
         crosses = any(s.ci_low <= 1 <= s.ci_high for s in rows) and not all(s.ci_low <= 1 <= s.ci_high for s in rows)
@@ -234,7 +293,7 @@ def _primary_text(r: Results, p: Protection) -> list[str]:
             f"een kleinere verandering kan bestaan zonder dat deze gegevens haar laten zien."
             + (
                 " Dat geldt alleen als de aanname van de schatting klopt, en hier klopt zij niet."
-                if pretrend_failed(r)
+                if primary_check_failed(r)
                 else ""
             )
         )
@@ -245,7 +304,7 @@ def _primary_text(r: Results, p: Protection) -> list[str]:
                 for g in groups
             ]
             out.append(
-                "Per subgroep, met de hoofdschatting op alleen die cliënten, is de kleinste daling die zo opgemerkt "
+                f"Per subgroep, met {subject} op alleen die cliënten, is de kleinste daling die zo opgemerkt "
                 "zou worden groter: " + "; ".join(parts) + ". In een kleine subgroep kan een verandering van "
                 "die omvang dus bestaan zonder dat de gegevens haar laten zien."
             )
@@ -262,10 +321,17 @@ def _group_name(kenmerk: str, groep: str) -> str:
     return f"cliënten van {groep} jaar"
 
 
-def what_would_help(with_time_at_risk: bool) -> list[str]:
+def what_would_help(with_time_at_risk: bool, with_comparison: bool = False) -> list[str]:
+    comparison = (
+        "Meer over de vergelijkingspersonen dan de politie registreert (zorg, wonen, eerdere hulp), zodat de "
+        "vergelijking ook daarop kan koppelen; en hun detentie, zodat ook bij hen tijd vast niet als verbetering telt."
+        if with_comparison
+        else "Een echte vergelijkingsgroep: vergelijkbare personen die niet in een ICO zijn besproken, bijvoorbeeld "
+        "uit de politiegegevens van dezelfde regio, gekoppeld op hun registraties vóór het moment van aanmelding "
+        "(de analyse doet dat als de politie die gegevens levert)."
+    )
     firmer = [
-        "Een echte vergelijkingsgroep: vergelijkbare personen die niet in een ICO zijn besproken, bijvoorbeeld uit "
-        "de politiegegevens van dezelfde regio, gekoppeld op hun registraties vóór het moment van aanmelding.",
+        comparison,
         "Langere follow-up: registraties tot een jaar of langer na het ICO laten zien of een daling blijft.",
         "Meer cliënten: meerdere jaargangen samen geven smallere intervallen.",
     ]
@@ -286,13 +352,13 @@ def effect_text(r: Results, p: Protection) -> dict[str, Any]:
         ),
         "estimates": _estimate_sentences(r, p),
         "primary": _primary_text(r, p),
-        "firmer": what_would_help(bool(r.effect.naive.tijd_at_risk)),
+        "firmer": what_would_help(bool(r.effect.naive.tijd_at_risk), r.matching is not None),
     }
     if r.effect_zonder_tijd_at_risk is not None and r.tijd_at_risk is not None:
         primary = r.effect.primary.estimator
         names = [primary, *[k for k in LABELS if k != primary]]
         found = [(k, getattr(r.effect_zonder_tijd_at_risk, k)) for k in names]
-        found = [(k, e) for k, e in found if e.irr is not None]
+        found = [(k, e) for k, e in found if e is not None and e.irr is not None]
         out["time_at_risk"] = (
             f"De schattingen hierboven tellen alleen de dagen waarop een cliënt niet vastzat en nog leefde "
             f"({r.tijd_at_risk.detentieperioden} detentieperioden, {r.tijd_at_risk.overleden} overleden cliënten)."

@@ -28,6 +28,7 @@ from pipeline.report.chart import style as _style
 from pipeline.report.disclosure import Hidden, Protection, safe_bins
 from pipeline.report.effect_figures import effect_chart, event_time_chart, sensitivity_chart
 from pipeline.report.formatting import nl_decimal, nl_int, nl_pct, share
+from pipeline.report.matching_report import love_plot, months_chart
 from pipeline.report.tables import SEX_LABELS, SMALL_GROUPS, change_labels, merge_hidden
 from schemas.results import Results
 from schemas.vocabulary import PERIODS
@@ -525,7 +526,7 @@ def event_study_chart(r: Results, p: Protection) -> Chart:
 class Drawn(FigureSpec):
     """A figure with a drawing of its own (its function sets id, title and caption)."""
 
-    draw: Callable[[Results, Protection], Chart]
+    draw: Callable[[Results, Protection], Chart | None]
 
     def make(self, r: Results, p: Protection) -> Chart:
         return self.draw(r, p)
@@ -642,6 +643,8 @@ FIGURES: tuple[FigureSpec, ...] = (
     Drawn(id="effect", draw=lambda r, p: effect_chart(r)),
     Drawn(id="effect_maanden", draw=lambda r, p: event_time_chart(r)),
     Drawn(id="gevoeligheid", draw=lambda r, p: sensitivity_chart(r)),
+    Drawn(id="vergelijkingsgroep_balans", draw=love_plot),  # only with a comparison group
+    Drawn(id="vergelijkingsgroep_maanden", draw=months_chart),
 )
 
 
@@ -650,9 +653,9 @@ def make_figures(results: Results, protection: Protection | None = None) -> dict
     protection = protection or Protection(results)
     charts = [spec.make(results, protection) for spec in FIGURES]
     for spec, chart in zip(FIGURES, charts, strict=True):
-        if chart.id != spec.id:
+        if chart is not None and chart.id != spec.id:
             raise ValueError(f"figure {spec.id!r} drew {chart.id!r}")
-    return {c.id: c for c in charts}
+    return {c.id: c for c in charts if c is not None}  # None: a figure this run has nothing for
 
 
 def write_figures(charts: dict[str, Chart], folder: Path) -> list[Path]:

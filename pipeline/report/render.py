@@ -28,6 +28,7 @@ from pipeline.report.effect_text import effect_text
 from pipeline.report.figures import Chart, make_figures, write_figures
 from pipeline.report.formatting import nl_decimal
 from pipeline.report.glossary import glossary
+from pipeline.report.matching_report import matching_text
 from pipeline.report.narrative import CHAPTERS, Chapter, load_chapters, missing_notice
 from pipeline.report.outline import Outline, Section, number
 from pipeline.report.table import Table
@@ -59,9 +60,12 @@ EFFECT_PARTS = (
     ("effect-hoofdschatting", "De hoofdschatting en haar controles"),
     ("effect-steviger", "Wat het antwoord steviger zou maken"),
 )
+MATCHED_PART = ("effect-vergelijkingsgroep", "Vergeleken met vergelijkbare personen uit de politiegegevens")
 
 
-def report_outline(chapters: dict[str, Chapter], method: list[Part], conclusions: list[Part]) -> Outline:
+def report_outline(
+    chapters: dict[str, Chapter], method: list[Part], conclusions: list[Part], matched: bool = False
+) -> Outline:
     """The chapters in reading order; the analyst's Inleiding and interviews only when written, the generated
     conclusions' parts only when the analyst's own text does not replace them."""
 
@@ -75,7 +79,11 @@ def report_outline(chapters: dict[str, Chapter], method: list[Part], conclusions
         *([Section("inleiding", CHAPTERS["inleiding"])] if "inleiding" in chapters else []),
         Section("methode", "Onderzoeksmethode", parts("methode", method)),
         Section("resultaten", "Resultaten: politieregistraties voor en na het ICO", RESULT_PARTS),
-        Section("effect", "Wat de gegevens over het effect zeggen", EFFECT_PARTS),
+        Section(
+            "effect",
+            "Wat de gegevens over het effect zeggen",
+            (EFFECT_PARTS[0], MATCHED_PART, *EFFECT_PARTS[1:]) if matched else EFFECT_PARTS,
+        ),
         Section("wel-en-niet", "Wat deze cijfers wel en niet zeggen"),
         *([Section("interviews", CHAPTERS["interviews"])] if "interviews" in chapters else []),
         Section(
@@ -214,6 +222,7 @@ def _text(
         "limits": report_text.limits(r, p),
         "data_quality": report_text.data_quality_text(r, p),
         "effect": effect_text(r, p),
+        "matching": matching_text(r, p, "de figuur hieronder"),
     }
 
 
@@ -307,7 +316,7 @@ def render_html(results: Results, tables, charts, chapters, protection: Protecti
     protection = protection or Protection(results)
     synthetic = results.provenance.synthetic
     method_parts, conclusion_parts = method(results), conclusions(results, protection)
-    outline = report_outline(chapters, method_parts, conclusion_parts)
+    outline = report_outline(chapters, method_parts, conclusion_parts, results.matching is not None)
     return (
         environment()
         .get_template("report.html")

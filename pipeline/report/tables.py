@@ -9,6 +9,7 @@ from typing import Any
 
 from pipeline.report.disclosure import Hidden, Protection, safe_bins
 from pipeline.report.formatting import months, nl_int, nl_pct, pct_change, share
+from pipeline.report.matching_report import balance_table, months_table
 from pipeline.report.table import Table
 from pipeline.stages.planning import PLANNED_RATIOS, clients_needed, se_from_interval
 from schemas.results import Results
@@ -564,7 +565,11 @@ def _effect_labels(r: Results) -> dict[str, tuple[str, str]]:
             f"{lng} maanden vóór tegen {lng} maanden na het ICO (zoals de eerdere, met de hand gemaakte analyses)",
         ),
         "symmetric": ("Symmetrisch", f"maand {lng} tot {sht} vóór de start tegen maand {sht} tot {lng} na het einde"),
-    }
+    } | (
+        {"matched": ("Vergelijkingsgroep", "na tegen vóór, tegenover gekoppelde personen uit de politiegegevens")}
+        if r.effect.matched is not None
+        else {}
+    )
 
 
 def effect_table(
@@ -580,6 +585,8 @@ def effect_table(
     for name in [primary, *[k for k in labels if k != primary]]:
         label, what = labels[name]
         e = getattr(getattr(r, key), name)
+        if e is None:  # the matched estimate exists only with time at risk as given
+            continue
         change = None if e.irr is None else (e.irr - 1) * 100
         rows.append(
             [
@@ -812,6 +819,7 @@ TABLES: list[Callable[[Results, Protection], Table]] = [
 def report_tables(r: Results, p: Protection | None = None) -> dict[str, Table]:
     p = p or Protection(r)
     tables = [make(r, p) for make in TABLES]
+    tables += [t for t in (balance_table(r, p), months_table(r, p)) if t is not None]
     if r.effect_zonder_tijd_at_risk is not None:
         tables.append(
             effect_table(

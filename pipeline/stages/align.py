@@ -70,24 +70,28 @@ def assign_windows(dates: pd.Series, bounds: pd.DataFrame, windows: tuple[str, .
     return pd.Categorical.from_codes(code, categories=list(windows), ordered=True)
 
 
+def counted_once(rows: pd.DataFrame, roles: tuple[str, ...] | None) -> tuple[np.ndarray, np.ndarray]:
+    """(whether a row's role counts, whether it repeats a registration already counted): one registration per
+    (person, registration number), the first in file order among the counting roles. The comparison export is
+    counted by the same rule as the main one."""
+    role_counts = np.ones(len(rows), dtype=bool) if roles is None else rows["rol"].isin(roles).to_numpy()
+    person = pd.factorize(rows["client_id"])[0].astype(np.int64)
+    number = pd.factorize(rows["registratienummer"])[0].astype(np.int64)
+    key = pd.Series(person * (int(number.max(initial=0)) + 1) + number)
+    duplicate = np.zeros(len(rows), dtype=bool)
+    duplicate[role_counts] = key[role_counts].duplicated(keep="first").to_numpy()
+    return role_counts, duplicate
+
+
 def align(bvh: pd.DataFrame, clients: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(every bvh row with its status and window, every client with its bounds and inclusion)."""
     clients = client_windows(clients, settings)
     rows = bvh.reset_index(drop=True)
 
-    role_counts = (
-        np.ones(len(rows), dtype=bool) if settings.roles is None else rows["rol"].isin(settings.roles).to_numpy()
-    )
+    role_counts, duplicate = counted_once(rows, settings.roles)
     # the client's position in the client list (-1: not in it); rows are looked up, not joined
     position = pd.Index(clients["client_id"]).get_indexer(rows["client_id"])
     known = position >= 0
-
-    # one registration per (client, registration number), the first in file order among counting roles
-    person = np.where(known, position, len(clients) + pd.factorize(rows["client_id"])[0])
-    number = pd.factorize(rows["registratienummer"])[0]
-    key = pd.Series(person.astype(np.int64) * (number.max() + 1) + number)
-    duplicate = np.zeros(len(rows), dtype=bool)
-    duplicate[role_counts] = key[role_counts].duplicated(keep="first").to_numpy()
 
     take = np.where(known, position, 0)
     bounds = pd.DataFrame({c: clients[c].to_numpy()[take] for c in ("ico_start", "ico_eind", *BOUNDS)})

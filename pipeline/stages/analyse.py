@@ -14,7 +14,9 @@ from pipeline.config.mapping import ImkMapping
 from pipeline.config.settings import Settings
 from pipeline.stages.align import period_of, reconciliation
 from pipeline.stages.change_null import null_change_groups
-from pipeline.stages.effect import estimates
+from pipeline.stages.classify import classify
+from pipeline.stages.comparison_group import comparison_group
+from pipeline.stages.effect import estimates, minimum_detectable
 from pipeline.stages.event_study import event_study
 from pipeline.stages.rates import DAYS_PER_MONTH, person_months, rates
 from pipeline.stages.roles import by_role, role_rows
@@ -524,8 +526,10 @@ def analyse(
     mapping: ImkMapping,
     settings: Settings,
     detention: pd.DataFrame | None = None,
+    comparison: tuple[pd.DataFrame, pd.DataFrame] | None = None,
 ) -> tuple[Results, pd.DataFrame]:
-    """(the typed results of SPEC §6, the per-client table behind them)."""
+    """(the typed results of SPEC §6, the per-client table behind them). With `comparison` (the comparison
+    persons and their validated export), also the matched comparison group of issue 12."""
     used = rows.loc[rows["status"] == "used"].reset_index(drop=True)
     roles = role_rows(rows)
     counts = client_counts(used, clients, settings)
@@ -568,4 +572,27 @@ def analyse(
         "settings": settings.as_dict(),
     }
     results |= _effects(rows, clients, settings, detention, _tested_groups(counts, settings))
+    if comparison is not None:
+        _add_matched(results, rows, clients, mapping, settings, comparison)
     return Results.model_validate(results), counts
+
+
+def _add_matched(
+    results: dict[str, Any],
+    rows: pd.DataFrame,
+    clients: pd.DataFrame,
+    mapping: ImkMapping,
+    settings: Settings,
+    comparison: tuple[pd.DataFrame, pd.DataFrame],
+) -> None:
+    """`matching` and `effect.matched`; the matched estimate becomes the primary one unless the settings say
+    otherwise, and the smallest detectable effect is then that of the matched design."""
+    persons, export = comparison
+    classified = classify(export, mapping, settings, source="vergelijkingsgroep (politie-export)")
+    results["matching"], matched = comparison_group(rows, clients, persons, classified, settings)
+    effect = results["effect"]
+    effect["matched"] = matched
+    if settings.matched_primary:
+        effect["primary"] = {"estimator": "matched"} | {k: matched.get(k) for k in ("irr", "ci_low", "ci_high", "p")}
+        if "mde" in effect:
+            effect["mde"]["irr"] = minimum_detectable(matched.get("se_log"), settings.alpha, settings.power)

@@ -1,20 +1,20 @@
-"""Risk-set matching of ICO clients to comparison persons at the moment of referral (issue 12, first part).
+"""Risk-set matching of ICO clients to comparison persons at the moment of referral (issue 12).
 
 Clients are referred after a spell of registrations the police saw, so a comparison person must have had a
 like spell at the same date. For each client, at its ICO start: the candidates are persons of the same sex,
-within an age band, with registrations in the 12 months before that date; they are matched on the history
-that drives referral (the counts in months -12..-7, -6..-4 and -3..-1, the share of E registrations and the
-severity score) by Mahalanobis distance, k nearest with replacement, within a caliper. A client without a
-candidate inside the caliper is reported unmatched, never dropped silently.
+within an age band, with registrations in the 12 months before that date (and, as a setting, clients whose own
+ICO starts long enough after it); they are matched on the history that drives referral (the counts in months
+-12..-7, -6..-4 and -3..-1, the share of E registrations and the severity score) by Mahalanobis distance, k
+nearest with replacement, within a caliper. A client without a candidate inside the caliper is reported
+unmatched, never dropped silently.
 
-Everything here is a function of data frames; no loop runs over registrations: each person's registrations
-are counted in a window by binary search on sorted dates. The loop over the persons of a risk set is still
-in Python; the scale of issue 12 (500,000 persons) needs it vectorised, which is the next step.
+No loop runs over registrations or persons: every registration is one key (person, day) in one sorted array,
+so a whole risk set's counts in a window are one vectorised binary search. The loop runs over clients.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -22,67 +22,153 @@ import pandas as pd
 # (name, first month before the date, last month before it): months -12..-7, -6..-4, -3..-1
 BLOCKS = (("maanden_12_7", 12, 7), ("maanden_6_4", 6, 4), ("maanden_3_1", 3, 1))
 FEATURES = (*(b[0] for b in BLOCKS), "e_aandeel", "zwaartescore")
+AGE = "leeftijd"  # balanced on, not matched on: the age band already holds it close
+NO_CANDIDATE = "geen kandidaat met registraties"
+NO_HISTORY = "cliënt zonder registraties in de 12 maanden vóór de start"
+OUTSIDE_CALIPER = "geen kandidaat binnen de caliper"
+_DAY_SPAN = np.int64(1 << 22)  # days since 1970 fit in 22 bits until the year 13 000
 
 
 @dataclass(frozen=True)
 class MatchSettings:
     k: int = 3
     age_band: int = 5  # years either side
-    caliper: float = 0.5  # in standard deviations of the Mahalanobis distance's own scale (sqrt of chi2)
+    caliper: float = 0.5  # times sqrt(p): the distances' typical size on the Mahalanobis scale
+    later_clients_months: int | None = 12  # clients whose ICO starts more than this after the date; None: never
 
 
 class History:
-    """Every person's registrations, sorted by date once, so a window count is two binary searches."""
+    """Every person's counting registrations as sorted keys (person, day), so the registrations of any set of
+    persons in any window are two vectorised binary searches, and their E registrations and weights are
+    differences of running sums."""
 
     def __init__(self, regs: pd.DataFrame) -> None:
-        regs = regs.sort_values(["client_id", "datum"], kind="stable")
-        self.ids = regs["client_id"].to_numpy()
-        self.days = regs["datum"].to_numpy("datetime64[D]")
-        self.is_e = regs["is_e"].to_numpy(bool)
-        self.weight = regs["gewicht"].to_numpy(float)
-        changes = np.r_[True, self.ids[1:] != self.ids[:-1], True] if len(self.ids) else np.array([True])
-        bounds = np.flatnonzero(changes)  # where each person's registrations begin, and the end
-        people = self.ids[bounds[:-1]]
-        self.start = dict(zip(people, bounds[:-1], strict=True))
-        self.stop = dict(zip(people, bounds[1:], strict=True))
-        self.cum_e = np.r_[0, np.cumsum(self.is_e)]
-        self.cum_w = np.r_[0.0, np.cumsum(self.weight)]
+        codes, self.persons = pd.factorize(regs["client_id"], sort=True)
+        days = regs["datum"].to_numpy("datetime64[D]").astype(np.int64)
+        key = codes.astype(np.int64) * _DAY_SPAN + days
+        order = np.argsort(key, kind="stable")
+        self.key = key[order]
+        self.cum_e = np.r_[0, np.cumsum(regs["is_e"].to_numpy(bool)[order])]
+        self.cum_w = np.r_[0.0, np.cumsum(regs["gewicht"].to_numpy(float)[order])]
 
-    def features(self, persons: np.ndarray, date: np.datetime64) -> pd.DataFrame:
+    def codes(self, persons: np.ndarray) -> np.ndarray:
+        """The index of each person in the history (-1: never registered)."""
+        return self.persons.get_indexer(pd.Index(persons))
+
+    def positions(self, codes: np.ndarray, day: np.int64) -> np.ndarray:
+        """For each person, the position of its first registration on or after `day`."""
+        return np.searchsorted(self.key, codes.astype(np.int64) * _DAY_SPAN + day, side="left")
+
+    def features_of_codes(self, codes: np.ndarray, date: pd.Timestamp) -> np.ndarray:
+        date = pd.Timestamp(date)
+        edge = {m: np.datetime64((date - pd.DateOffset(months=m)).date(), "D").astype(np.int64) for m in (12, 6, 3, 0)}
+        known = codes >= 0
+        safe = np.where(known, codes, 0)
+        cut = {m: self.positions(safe, day) for m, day in edge.items()}
+        out = np.zeros((len(codes), len(FEATURES)))
+        out[:, 0], out[:, 1], out[:, 2] = cut[6] - cut[12], cut[3] - cut[6], cut[0] - cut[3]
+        total = cut[0] - cut[12]
+        e = self.cum_e[cut[0]] - self.cum_e[cut[12]]
+        out[:, 3] = np.divide(e, total, out=np.zeros(len(codes)), where=total > 0)
+        out[:, 4] = self.cum_w[cut[0]] - self.cum_w[cut[12]]
+        out[~known] = 0.0
+        return out
+
+    def features(self, persons: np.ndarray, date: pd.Timestamp) -> pd.DataFrame:
         """The matching variables of `persons` at `date`: counts per block, E share and severity score over
         the 12 months before it (months are calendar months back from the date)."""
-        date = pd.Timestamp(date)
-        edges = {m: np.datetime64((date - pd.DateOffset(months=m)).date(), "D") for m in (12, 6, 3, 0)}
-        out = np.zeros((len(persons), len(FEATURES)))
-        for row, pid in enumerate(persons):
-            if pid not in self.start:
-                continue
-            lo, hi = self.start[pid], self.stop[pid]
-            days = self.days[lo:hi]
-            cut = {m: lo + int(np.searchsorted(days, edges[m], side="left")) for m in edges}
-            counts = [cut[6] - cut[12], cut[3] - cut[6], cut[0] - cut[3]]
-            total = cut[0] - cut[12]
-            e = self.cum_e[cut[0]] - self.cum_e[cut[12]]
-            out[row, :3] = counts
-            out[row, 3] = e / total if total else 0.0
-            out[row, 4] = self.cum_w[cut[0]] - self.cum_w[cut[12]]
-        return pd.DataFrame(out, columns=list(FEATURES), index=pd.Index(persons, name="client_id"))
+        values = self.features_of_codes(self.codes(np.asarray(persons)), date)
+        return pd.DataFrame(values, columns=list(FEATURES), index=pd.Index(persons, name="client_id"))
 
 
-def _mahalanobis(x: np.ndarray, pool: np.ndarray, inverse: np.ndarray) -> np.ndarray:
-    d = pool - x
-    return np.sqrt(np.einsum("ij,jk,ik->i", d, inverse, d))
+@dataclass
+class _Moments:
+    """Running weighted sums of the variables, so that the covariance and the balance before matching need no
+    risk set kept in memory."""
+
+    n: float = 0.0
+    total: np.ndarray = field(default_factory=lambda: np.zeros(len(FEATURES) + 1))
+    cross: np.ndarray = field(default_factory=lambda: np.zeros((len(FEATURES) + 1,) * 2))
+
+    def add(self, x: np.ndarray, weight: float = 1.0) -> None:
+        self.n += weight * len(x)
+        self.total += weight * x.sum(axis=0)
+        self.cross += weight * (x.T @ x)
+
+    def mean(self) -> np.ndarray:
+        return self.total / self.n
+
+    def cov(self) -> np.ndarray:
+        mean = self.mean()
+        return (self.cross - self.n * np.outer(mean, mean)) / max(self.n - 1, 1)
 
 
-def _metric(clients: list[pd.Series], risk_sets: list[pd.DataFrame]) -> np.ndarray:
-    """The inverse covariance of the matching variables over the clients and all their candidates, computed
-    once (as matching software does), so every client is matched on one scale. Where it is singular (few
-    persons, a variable without spread) the diagonal of the variances is used: a standardised distance."""
-    stacked = np.vstack([np.vstack([c.to_numpy() for c in clients]), *[r.to_numpy() for r in risk_sets if len(r)]])
-    if len(stacked) > len(FEATURES) and np.linalg.matrix_rank(np.cov(stacked, rowvar=False)) == len(FEATURES):
-        return np.linalg.inv(np.cov(stacked, rowvar=False))
-    variance = np.var(stacked, axis=0, ddof=1) if len(stacked) > 1 else np.ones(len(FEATURES))
+@dataclass(frozen=True)
+class Matching:
+    """The matches (client_id, control_id, distance, weight, the variables of both), the unmatched clients with
+    the reason, the balance of every variable and of age before and after matching, and the counts."""
+
+    matches: pd.DataFrame
+    unmatched: pd.DataFrame
+    balance: list[dict]
+    max_abs_smd: float | None
+    counts: dict[str, int]
+
+
+def _candidate_table(candidates: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Candidates sorted by sex and birth year, so that a risk set's sex and age band is one slice."""
+    own_start = candidates["eigen_start"] if "eigen_start" in candidates else pd.Series(pd.NaT, index=candidates.index)
+    frame = candidates.assign(_own=own_start).sort_values(["geslacht", "geboortejaar", "client_id"], kind="stable")
+    return {
+        "id": frame["client_id"].to_numpy(),
+        "sex": frame["geslacht"].to_numpy(),
+        "born": frame["geboortejaar"].to_numpy(np.int64),
+        # a later client's own ICO start (NaT: a comparison person, who may always serve)
+        "own_start": frame["_own"].to_numpy("datetime64[D]"),
+    }
+
+
+def _risk_set(table: dict[str, np.ndarray], history: History, client, settings: MatchSettings):
+    """(ids, variables with age) of the persons at risk at the client's start: same sex, birth year within the
+    band, registrations in the 12 months before, and, for a later client, its own start after the client's
+    `later_na` (absent: no later client serves)."""
+    sex = table["sex"]
+    lo_s, hi_s = np.searchsorted(sex, client.geslacht, "left"), np.searchsorted(sex, client.geslacht, "right")
+    born = table["born"][lo_s:hi_s]
+    lo = lo_s + np.searchsorted(born, client.geboortejaar - settings.age_band, "left")
+    hi = lo_s + np.searchsorted(born, client.geboortejaar + settings.age_band, "right")
+    ids = table["id"][lo:hi]
+    own_start = table["own_start"][lo:hi]
+    later_na = getattr(client, "later_na", pd.NaT)
+    allowed = np.isnat(own_start)
+    if settings.later_clients_months is not None and pd.notna(later_na):
+        allowed |= own_start > np.datetime64(pd.Timestamp(later_na).date(), "D")
+    keep = (ids != client.client_id) & allowed
+    ids = ids[keep]
+    x = history.features_of_codes(history.codes(ids), client.ico_start)
+    at_risk = x[:, :3].sum(axis=1) > 0  # registrations in the 12 months before
+    age = pd.Timestamp(client.ico_start).year - table["born"][lo:hi][keep][at_risk]
+    return ids[at_risk], np.column_stack([x[at_risk], age])
+
+
+def _inverse(moments: _Moments) -> np.ndarray:
+    """The inverse covariance of the matching variables over the clients and all their risk sets, one scale for
+    every client (as matching software does). Where it is singular (few persons, a variable without spread)
+    the diagonal of the variances is used: a standardised distance."""
+    p = len(FEATURES)
+    cov = moments.cov()[:p, :p] if moments.n > 1 else np.eye(p)
+    if moments.n > p and np.linalg.matrix_rank(cov) == p:
+        return np.linalg.inv(cov)
+    variance = np.diag(cov)
     return np.diag(1.0 / np.where(variance > 0, variance, 1.0))
+
+
+def _smd(treated_mean, control_mean, scale) -> float | None:
+    if scale is None or not np.isfinite(scale):
+        return None
+    if scale == 0:
+        return 0.0 if np.isclose(treated_mean, control_mean) else None
+    return float((treated_mean - control_mean) / scale)
 
 
 def match(
@@ -90,61 +176,132 @@ def match(
     candidates: pd.DataFrame,
     history: History,
     settings: MatchSettings,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(matches, unmatched). `clients`: client_id, geslacht, geboortejaar, ico_start, ico_eind; `candidates`:
-    client_id, geslacht, geboortejaar. A match row: client_id, control_id, distance, weight (1/k of the
-    client's matched controls), pseudo_start and pseudo_eind (the client's dates: the control's windows are
-    the client's windows), and the matching variables of both."""
+) -> Matching:
+    """`clients`: client_id, geslacht, geboortejaar, ico_start, ico_eind; `candidates`: client_id, geslacht,
+    geboortejaar and, for later clients, beschikbaar_tot (the last date they may serve). A match row: client_id,
+    control_id, distance, weight (1/k of the client's matched controls), pseudo_start and pseudo_eind (the
+    client's dates: the control's windows are the client's windows), and the variables of both."""
+    table = _candidate_table(candidates)
+    clients = clients.sort_values("client_id", kind="stable").reset_index(drop=True)
+    # pass 1: the clients' own variables, and the moments of every risk set (for the metric and the balance
+    # before matching: each client's risk set weighs as much as the client)
+    own = np.zeros((len(clients), len(FEATURES) + 1))
+    treated, pooled, before = _Moments(), _Moments(), _Moments()
+    sizes = np.zeros(len(clients), dtype=np.int64)
+    for i, c in enumerate(clients.itertuples(index=False)):
+        x = history.features_of_codes(history.codes(np.array([c.client_id])), c.ico_start)[0]
+        own[i] = [*x, pd.Timestamp(c.ico_start).year - c.geboortejaar]
+        _, pool = _risk_set(table, history, c, settings)
+        sizes[i] = len(pool)
+        pooled.add(pool)
+        if len(pool):
+            before.add(pool, 1.0 / len(pool))
+    treated.add(own)
+    pooled.add(own)
+    inverse = _inverse(pooled)
+    # pass 2: the k nearest inside the caliper
     rows, unmatched = [], []
-    risk_sets = []
-    for c in clients.itertuples(index=False):
-        pool = candidates.loc[
-            (candidates["geslacht"] == c.geslacht)
-            & ((candidates["geboortejaar"] - c.geboortejaar).abs() <= settings.age_band)
-            & (candidates["client_id"] != c.client_id)
-        ]
-        feats = history.features(pool["client_id"].to_numpy(), c.ico_start)
-        feats = feats.loc[feats[[b[0] for b in BLOCKS]].sum(axis=1) > 0]  # registrations in the 12 months
-        own = history.features(np.array([c.client_id]), c.ico_start).iloc[0]
-        risk_sets.append((c, own, feats))
-    inverse = _metric([own for _, own, _ in risk_sets], [feats for _, _, feats in risk_sets])
-    for c, own, feats in risk_sets:
-        if feats.empty:
-            unmatched.append({"client_id": c.client_id, "reden": "geen kandidaat met registraties"})
+    limit = settings.caliper * np.sqrt(len(FEATURES))
+    for i, c in enumerate(clients.itertuples(index=False)):
+        if own[i, :3].sum() == 0:  # the risk set asks for registrations in the 12 months: a client without has none
+            unmatched.append({"client_id": c.client_id, "reden": NO_HISTORY})
             continue
-        distance = _mahalanobis(own.to_numpy(), feats.to_numpy(), inverse)
-        # the caliper on the scale of the distances themselves: sqrt(p) is their typical size
-        inside = np.flatnonzero(distance <= settings.caliper * np.sqrt(len(FEATURES)))
+        if sizes[i] == 0:
+            unmatched.append({"client_id": c.client_id, "reden": NO_CANDIDATE})
+            continue
+        ids, pool = _risk_set(table, history, c, settings)
+        d = pool[:, : len(FEATURES)] - own[i, : len(FEATURES)]
+        distance = np.sqrt(np.einsum("ij,jk,ik->i", d, inverse, d))
+        inside = np.flatnonzero(distance <= limit)
         if inside.size == 0:
-            unmatched.append({"client_id": c.client_id, "reden": "geen kandidaat binnen de caliper"})
+            unmatched.append({"client_id": c.client_id, "reden": OUTSIDE_CALIPER})
             continue
-        order = inside[np.lexsort((feats.index.to_numpy()[inside], distance[inside]))][: settings.k]
-        for j in order:
+        chosen = inside[np.lexsort((ids[inside], distance[inside]))][: settings.k]
+        for j in chosen:
             rows.append(
                 {
                     "client_id": c.client_id,
-                    "control_id": feats.index[j],
+                    "control_id": ids[j],
                     "distance": float(distance[j]),
-                    "weight": 1.0 / len(order),
+                    "weight": 1.0 / len(chosen),
                     "pseudo_start": c.ico_start,
                     "pseudo_eind": c.ico_eind,
-                    **{f"client_{f}": float(own[f]) for f in FEATURES},
-                    **{f"control_{f}": float(feats.iloc[j][f]) for f in FEATURES},
+                    **{f"client_{f}": own[i, n] for n, f in enumerate((*FEATURES, AGE))},
+                    **{f"control_{f}": pool[j, n] for n, f in enumerate((*FEATURES, AGE))},
                 }
             )
-    matches = pd.DataFrame(rows)
-    return matches, pd.DataFrame(unmatched, columns=["client_id", "reden"])
+    matches = pd.DataFrame(rows, columns=_MATCH_COLUMNS)
+    balance = _balance(own, treated, before, matches)
+    values = [abs(b["smd_na"]) for b in balance if b["smd_na"] is not None]
+    counts = {
+        "clients": len(clients),
+        "gematcht": int(matches["client_id"].nunique()) if len(matches) else 0,
+        "controles": int(matches["control_id"].nunique()) if len(matches) else 0,
+        "koppelingen": len(matches),
+        "kandidaten_gemiddeld": round(float(sizes.mean())) if len(sizes) else 0,
+        "hergebruik_max": int(matches["control_id"].value_counts().max()) if len(matches) else 0,
+    }
+    return Matching(
+        matches,
+        pd.DataFrame(unmatched, columns=["client_id", "reden"]),
+        balance,
+        max(values) if values else None,
+        counts,
+    )
+
+
+_MATCH_COLUMNS = [
+    "client_id",
+    "control_id",
+    "distance",
+    "weight",
+    "pseudo_start",
+    "pseudo_eind",
+    *[f"client_{f}" for f in (*FEATURES, AGE)],
+    *[f"control_{f}" for f in (*FEATURES, AGE)],
+]
+
+
+def _balance(own: np.ndarray, treated: _Moments, before: _Moments, matches: pd.DataFrame) -> list[dict]:
+    """Standardised mean differences before matching (all clients against their risk sets, each set weighing
+    as one client) and after it (the matched clients against their controls, weighted 1/k). The scale is the
+    same before and after, sqrt((var_clients + var_candidates) / 2) before matching, so that a change in the
+    SMD is a change in the means (as cobalt and MatchIt report it)."""
+    out = []
+    if treated.n == 0 or before.n == 0:
+        return [{"kenmerk": f, "smd_voor": None, "smd_na": None} for f in (*FEATURES, AGE)]  # nothing to compare
+    var_t = np.var(own, axis=0, ddof=1) if len(own) > 1 else np.full(own.shape[1], np.nan)
+    mean_b = before.mean()
+    var_b = np.diag(before.cross / before.n - np.outer(mean_b, mean_b))
+    scale = np.sqrt((var_t + var_b) / 2)
+    matched = matches.groupby("client_id", sort=True).first() if len(matches) else None
+    for n, name in enumerate((*FEATURES, AGE)):
+        after, client_mean, control_mean = None, None, None
+        if matched is not None:
+            w = matches["weight"].to_numpy()
+            control_mean = float(np.sum(w * matches[f"control_{name}"].to_numpy()) / np.sum(w))
+            client_mean = float(matched[f"client_{name}"].mean())
+            after = _smd(client_mean, control_mean, scale[n])
+        out.append(
+            {
+                "kenmerk": name,
+                "smd_voor": _smd(treated.mean()[n], mean_b[n], scale[n]),
+                "smd_na": after,
+                "gemiddelde_clients": float(treated.mean()[n]),
+                "gemiddelde_kandidaten": float(mean_b[n]),
+                "gemiddelde_clients_gematcht": client_mean,
+                "gemiddelde_controles": control_mean,
+            }
+        )
+    return out
 
 
 def smd(treated: np.ndarray, control: np.ndarray, control_weights: np.ndarray | None = None) -> float | None:
-    """Standardised mean difference: (mean treated - weighted mean control) / sqrt((var_t + var_c) / 2), the
-    variances unweighted and before matching conventionally; here those of the two groups compared."""
+    """Standardised mean difference of two samples: (mean treated - weighted mean control) /
+    sqrt((var_t + var_c) / 2)."""
     w = np.ones(len(control)) if control_weights is None else np.asarray(control_weights, float)
     if len(treated) < 2 or len(control) < 2 or w.sum() == 0:
         return None
     mean_c = float(np.average(control, weights=w))
     var_c = float(np.average((control - mean_c) ** 2, weights=w))
-    pooled = np.sqrt((float(np.var(treated, ddof=1)) + var_c) / 2)
-    if pooled == 0:
-        return 0.0 if np.isclose(np.mean(treated), mean_c) else None
-    return (float(np.mean(treated)) - mean_c) / pooled
+    return _smd(float(np.mean(treated)), mean_c, np.sqrt((float(np.var(treated, ddof=1)) + var_c) / 2))

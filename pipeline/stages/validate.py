@@ -68,16 +68,27 @@ def validate_detention(raw: RawTable) -> pd.DataFrame:
     return periods.drop(columns=SOURCE_ROW)
 
 
-def validate(clients: RawTable, bvh: RawTable) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Both inputs typed, or a UserError listing every problem in both files."""
-    clients_frame, client_problems = check(clients, schemas.clients)
+def _typed_pair(first: RawTable, contract: ModuleType, bvh: RawTable, what: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A list and its police export typed together, or a UserError listing every problem in both files."""
+    first_frame, first_problems = check(first, contract)
     bvh_frame, bvh_problems = check(bvh, schemas.bvh)
-    problems = client_problems + bvh_problems
+    problems = first_problems + bvh_problems
     if problems:
         files = sorted({p.file for p in problems})
         raise UserError(
-            f"De invoer voldoet niet aan de gegevensafspraken: {len(problems)} probleem/problemen in "
-            f"{', '.join(files)}",
+            f"{what} voldoet niet aan de gegevensafspraken: {len(problems)} probleem/problemen in {', '.join(files)}",
             problems,
         )
-    return clients_frame, bvh_frame
+    return first_frame, bvh_frame
+
+
+def validate(clients: RawTable, bvh: RawTable) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Both inputs typed, or a UserError listing every problem in both files."""
+    return _typed_pair(clients, schemas.clients, bvh, "De invoer")
+
+
+def validate_comparison(persons: RawTable, bvh: RawTable) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The comparison persons and their police export (issue 12), typed as the main inputs are, or a UserError
+    listing every problem in both files."""
+    persons_frame, bvh_frame = _typed_pair(persons, schemas.persons, bvh, "De vergelijkingsgroep")
+    return persons_frame.drop(columns=SOURCE_ROW), bvh_frame

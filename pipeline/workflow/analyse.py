@@ -28,6 +28,7 @@ def step_analyse(
     settings: Settings,
     provenance: dict[str, Any],
     detention: pd.DataFrame | None = None,
+    comparison: tuple[pd.DataFrame, pd.DataFrame] | None = None,
 ) -> tuple[Results, pd.DataFrame]:
     """The results, with the provenance of the data, settings and mapping they came from."""
 
@@ -38,10 +39,17 @@ def step_analyse(
         )
 
     def work() -> tuple[Results, pd.DataFrame]:
-        return analyse(ClassifiedRows.validate(rows), AlignedClients.validate(clients), mapping, settings, detention)
+        return analyse(
+            ClassifiedRows.validate(rows), AlignedClients.validate(clients), mapping, settings, detention, comparison
+        )
 
     results, counts = rep.stage("analyse", work, summary)
     return results.model_copy(update={"provenance": Provenance.model_validate(provenance)}), counts
+
+
+def _comparison(processed: Path) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    persons, bvh = processed / paths.COMPARISON_PERSONS, processed / paths.COMPARISON_BVH
+    return (pd.read_parquet(persons), pd.read_parquet(bvh)) if persons.exists() and bvh.exists() else None
 
 
 def stage_analyse(config: Path, mapping: Path, processed: Path, rep: Reporter) -> None:
@@ -53,6 +61,7 @@ def stage_analyse(config: Path, mapping: Path, processed: Path, rep: Reporter) -
         load_settings(config),
         describe_run(json.loads((processed / paths.INPUTS).read_text(encoding="utf-8")), config, mapping),
         pd.read_parquet(processed / paths.DETENTION) if (processed / paths.DETENTION).exists() else None,
+        _comparison(processed),
     )
     write_parquet(processed / paths.CLIENT_COUNTS, counts.reset_index())
     write_results(processed / paths.RESULTS, results)

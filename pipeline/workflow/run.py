@@ -16,7 +16,7 @@ from pipeline.workflow.analyse import step_analyse
 from pipeline.workflow.classify import step_classify
 from pipeline.workflow.common import Reporter
 from pipeline.workflow.render import step_render
-from pipeline.workflow.validate import step_detention, step_validate
+from pipeline.workflow.validate import Comparison, comparison_of, step_comparison, step_detention, step_validate
 
 
 def run_all(
@@ -28,6 +28,7 @@ def run_all(
     narrative: Path | None,
     rep: Reporter,
     detention: Path | None = None,
+    comparison: Comparison = None,
 ) -> None:
     check_replaceable(out)  # a folder that is not ours stops the run before any work, and is never touched
     settings, mapping = load_settings(config), load_mapping(mapping_path)
@@ -37,15 +38,28 @@ def run_all(
 
     clients_frame, bvh_frame = step_validate(rep, bvh, clients, settings, sink)
     detention_frame = step_detention(rep, detention, sink)
+    comparison_frames = step_comparison(rep, comparison, settings, sink)
     rows, aligned_clients = step_align(rep, bvh_frame, clients_frame, settings)
     classified = step_classify(rep, rows, mapping, settings, str(bvh))
-    provenance = describe_run(describe_data(bvh, clients, detention), config, mapping_path)
-    results, _ = step_analyse(rep, classified, aligned_clients, mapping, settings, provenance, detention_frame)
+    provenance = describe_run(describe_data(bvh, clients, detention, comparison), config, mapping_path)
+    results, _ = step_analyse(
+        rep, classified, aligned_clients, mapping, settings, provenance, detention_frame, comparison_frames
+    )
     step_render(rep, results, out, narrative, classified)
 
 
 def command(args: argparse.Namespace, rep: Reporter) -> None:
-    run_all(args.bvh, args.clients, args.config, args.mapping, args.out, args.narrative, rep, args.detention)
+    run_all(
+        args.bvh,
+        args.clients,
+        args.config,
+        args.mapping,
+        args.out,
+        args.narrative,
+        rep,
+        args.detention,
+        comparison_of(args),
+    )
     rep.say(
         f"Rapport geschreven: {args.out / 'rendementsanalyse.html'}; niet publiceren: {args.out / INTERN}/ "
         "(results.json, verantwoording per rij, onderdrukkingen)"

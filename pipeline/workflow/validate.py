@@ -16,7 +16,7 @@ from pipeline.errors import Problem, UserError
 from pipeline.io.outputs import PROBLEMS, write_json, write_parquet, write_problems
 from pipeline.io.provenance import describe_data
 from pipeline.io.readers import RawTable, read_table
-from pipeline.stages.validate import validate, validate_detention
+from pipeline.stages.validate import validate, validate_comparison, validate_detention
 from pipeline.workflow.common import Reporter, count_text
 from schemas.frames import ValidatedBvh, ValidatedClients
 
@@ -64,6 +64,29 @@ def step_detention(rep: Reporter, detention: Path | None, problems_to: ProblemSi
     )
 
 
+Comparison = tuple[Path, Path] | None  # (comparison persons, their police export), or none
+
+
+def step_comparison(
+    rep: Reporter, comparison: Comparison, settings: Settings, problems_to: ProblemSink
+) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """The optional comparison group (issue 12): the persons and their export, read and validated as the main
+    inputs are (the export with the column names and sheet of the main export's settings)."""
+    if comparison is None:
+        return None
+
+    def work() -> tuple[pd.DataFrame, pd.DataFrame]:
+        persons = read_table(comparison[0], expected=schemas.persons.REQUIRED)
+        bvh = read_input(comparison[1], settings.bvh_input, schemas.bvh.REQUIRED)
+        persons_frame, bvh_frame = validate_comparison(persons, bvh)
+        return persons_frame, ValidatedBvh.validate(bvh_frame)
+
+    def summary(result: tuple[pd.DataFrame, pd.DataFrame]) -> str:
+        return f"{count_text(len(result[0]))} vergelijkingspersonen, {count_text(len(result[1]))} registratierijen"
+
+    return reporting_problems(problems_to, lambda: rep.stage("vergelijk", work, summary))
+
+
 def reporting_problems(problems_to: ProblemSink, work: Callable[[], T]) -> T:
     """Run `work`; when it stops on bad input, list every problem in validatie.csv as well."""
     try:
@@ -76,19 +99,38 @@ def reporting_problems(problems_to: ProblemSink, work: Callable[[], T]) -> T:
 
 
 def stage_validate(
-    bvh: Path, clients: Path, detention: Path | None, config: Path, processed: Path, rep: Reporter
+    bvh: Path,
+    clients: Path,
+    detention: Path | None,
+    config: Path,
+    processed: Path,
+    rep: Reporter,
+    comparison: Comparison = None,
 ) -> None:
     sink = problems_beside(processed)
-    clients_frame, bvh_frame = step_validate(rep, bvh, clients, load_settings(config), sink)
+    settings = load_settings(config)
+    clients_frame, bvh_frame = step_validate(rep, bvh, clients, settings, sink)
     detention_frame = step_detention(rep, detention, sink)
+    comparison_frames = step_comparison(rep, comparison, settings, sink)
     write_parquet(processed / paths.VALIDATED_CLIENTS, clients_frame)
     write_parquet(processed / paths.VALIDATED_BVH, bvh_frame)
     if detention_frame is None:
         (processed / paths.DETENTION).unlink(missing_ok=True)  # no stale periods from an earlier run
     else:
         write_parquet(processed / paths.DETENTION, detention_frame)
-    write_json(processed / paths.INPUTS, describe_data(bvh, clients, detention))
+    for name, frame in zip(
+        (paths.COMPARISON_PERSONS, paths.COMPARISON_BVH), comparison_frames or (None, None), strict=True
+    ):
+        if frame is None:
+            (processed / name).unlink(missing_ok=True)  # no stale comparison group from an earlier run
+        else:
+            write_parquet(processed / name, frame)
+    write_json(processed / paths.INPUTS, describe_data(bvh, clients, detention, comparison))
+
+
+def comparison_of(args: argparse.Namespace) -> Comparison:
+    return None if args.comparison_persons is None else (args.comparison_persons, args.comparison_bvh)
 
 
 def command(args: argparse.Namespace, rep: Reporter) -> None:
-    stage_validate(args.bvh, args.clients, args.detention, args.config, args.processed, rep)
+    stage_validate(args.bvh, args.clients, args.detention, args.config, args.processed, rep, comparison_of(args))

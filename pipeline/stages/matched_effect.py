@@ -1,0 +1,156 @@
+"""The matched estimate (issue 12): the clients' after/before rate ratio against that of their matched controls.
+
+Each matched control gets its client's dates, so its 'voor' and 'na' windows are the client's. The estimate is
+the difference-in-differences on the log scale from Poisson with a fixed effect per client or control use,
+a period effect and the interaction treated x after, each control weighted 1/k of its client's controls
+(matching with replacement). With two periods per unit, that Poisson's estimate of the interaction is exactly
+the conditional (binomial) likelihood of a unit's 'na' registrations given its total, with log(days after /
+days before) as offset, which is what is fitted here: two parameters, however many units. The interval is a
+sandwich clustered on the matched set (a client with its controls), with the small-sample factor G / (G - 1).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.special
+import scipy.stats
+
+from pipeline.config.settings import Settings
+from pipeline.stages.align import client_windows
+from pipeline.stages.matching import FEATURES
+from pipeline.stages.two_period import _two_period
+
+CONFIDENCE = 0.95
+ADJUSTED = FEATURES  # the trend may depend on the matching variables: matching plus regression adjustment
+
+
+def unit_frame(regs: pd.DataFrame, units: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """One row per unit (a client or one use of a control): its registrations and days in the client's 'voor'
+    and 'na' windows. `units`: client_id (whose registrations count), ico_start, ico_eind (the client's dates),
+    set (the client's id), treated, weight."""
+    windows = client_windows(units[["client_id", "ico_start", "ico_eind"]].reset_index(drop=True), settings)
+    frame = _two_period(regs, windows, "voor", "na", None, None)
+    n = len(windows)
+    before, after = frame.iloc[:n].reset_index(drop=True), frame.iloc[n:].reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "set": units["set"].to_numpy(),
+            "treated": units["treated"].to_numpy(int),
+            "weight": units["weight"].to_numpy(float),
+            "y0": before["y"].to_numpy(float),
+            "y1": after["y"].to_numpy(float),
+            "d0": before["dagen"].to_numpy(float),
+            "d1": after["dagen"].to_numpy(float),
+            **{f: units[f].to_numpy(float) for f in FEATURES if f in units},
+        }
+    )
+
+
+def _independent(columns: np.ndarray) -> np.ndarray:
+    """The columns that add to the rank, in order: a variable without spread, or one that is the sum of
+    others (the severity score where every weight is 1), says nothing more."""
+    kept: list[int] = []
+    for j in range(columns.shape[1]):
+        trial = columns[:, [*kept, j]]
+        if np.linalg.matrix_rank(trial) == len(kept) + 1:
+            kept.append(j)
+    return columns[:, kept]
+
+
+def did(units: pd.DataFrame, covariates: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The weighted difference-in-differences rate ratio, its clustered 95% interval and p-value. With
+    `covariates` (columns of `units`), the after/before trend may depend on them too (after x covariate), so
+    the clients are compared with controls of the same history where matching left a difference."""
+    out: dict[str, Any] = {"irr": None, "ci_low": None, "ci_high": None, "p": None, "se": None}
+    units = units.loc[(units["d0"] > 0) & (units["d1"] > 0)]
+    informative = units.loc[units["y0"] + units["y1"] > 0]  # a unit without registrations adds nothing
+    groups = informative.groupby("treated")[["y0", "y1"]].sum()
+    if len(groups) < 2 or (groups == 0).any().any() or informative["set"].nunique() < 2:
+        return out | {"reden": "te weinig registraties bij cliënten of controles om een verhouding te schatten"}
+    informative = informative.sort_values(["set", "treated", "y0", "y1", "d0", "d1", "weight"], kind="stable")
+    y1, n = informative["y1"].to_numpy(), (informative["y0"] + informative["y1"]).to_numpy()
+    w = informative["weight"].to_numpy()
+    offset = np.log(informative["d1"].to_numpy() / informative["d0"].to_numpy())
+    extra = informative[list(covariates)].to_numpy(float)
+    extra = extra - extra.mean(axis=0) if len(covariates) else extra.reshape(len(y1), 0)
+    extra = _independent(extra)
+    x = np.column_stack([np.ones(len(y1)), informative["treated"].to_numpy(float), extra])
+    beta = np.zeros(x.shape[1])
+    for _ in range(100):  # Newton on a concave likelihood of a few parameters
+        p = scipy.special.expit(offset + x @ beta)
+        score = x.T @ (w * (y1 - n * p))
+        hessian = (x * (w * n * p * (1 - p))[:, None]).T @ x
+        step = np.linalg.solve(hessian, score)
+        beta += step
+        if np.max(np.abs(step)) < 1e-12:
+            break
+    else:
+        out["waarschuwing"] = "de schatting convergeerde niet volledig"
+    p = scipy.special.expit(offset + x @ beta)
+    hessian = (x * (w * n * p * (1 - p))[:, None]).T @ x
+    contributions = x * (w * (y1 - n * p))[:, None]
+    codes, uniques = pd.factorize(informative["set"], sort=True)
+    g = len(uniques)
+    scores = np.column_stack([np.bincount(codes, weights=contributions[:, j], minlength=g) for j in range(x.shape[1])])
+    bread = np.linalg.inv(hessian)
+    cov = bread @ (scores.T @ scores) @ bread * g / (g - 1)
+    b, se = float(beta[1]), float(np.sqrt(cov[1, 1]))
+    if not np.isfinite(b) or not np.isfinite(se) or se == 0:
+        return out | {"reden": "de schatting convergeerde niet"}
+    z = scipy.stats.norm.ppf(0.5 + CONFIDENCE / 2)
+    return out | {
+        "irr": float(np.exp(b)),
+        "ci_low": float(np.exp(b - z * se)),
+        "ci_high": float(np.exp(b + z * se)),
+        "p": float(2 * scipy.stats.norm.sf(abs(b) / se)),
+        "se": se,
+    }
+
+
+def matched_units(matches: pd.DataFrame, clients: pd.DataFrame) -> pd.DataFrame:
+    """The units of the estimate: every matched client (weight 1) and every use of a control (weight 1/k),
+    each with the client's dates, the client's id as its matched set, and its own matching variables."""
+    first = matches.drop_duplicates("client_id").set_index("client_id")
+    matched = clients.loc[clients["client_id"].isin(first.index)]
+    own = pd.DataFrame(
+        {
+            "client_id": matched["client_id"].to_numpy(),
+            "ico_start": matched["ico_start"].to_numpy(),
+            "ico_eind": matched["ico_eind"].to_numpy(),
+            "set": matched["client_id"].to_numpy(),
+            "treated": 1,
+            "weight": 1.0,
+            **{f: first.loc[matched["client_id"], f"client_{f}"].to_numpy(float) for f in FEATURES},
+        }
+    )
+    controls = pd.DataFrame(
+        {
+            "client_id": matches["control_id"].to_numpy(),
+            "ico_start": matches["pseudo_start"].to_numpy(),
+            "ico_eind": matches["pseudo_eind"].to_numpy(),
+            "set": matches["client_id"].to_numpy(),
+            "treated": 0,
+            "weight": matches["weight"].to_numpy(float),
+            **{f: matches[f"control_{f}"].to_numpy(float) for f in FEATURES},
+        }
+    )
+    return pd.concat([own, controls], ignore_index=True)
+
+
+def matched_estimate(regs: pd.DataFrame, matches: pd.DataFrame, clients: pd.DataFrame, settings: Settings) -> dict:
+    """effect.matched: the rate ratio with its interval, and how many clients and distinct controls it rests on.
+    `regs`: the counting registrations (client_id, datum) of clients and comparison persons alike."""
+    units = matched_units(matches, clients)
+    frame = unit_frame(regs, units, settings)
+    treated = frame["treated"] == 1
+    return did(frame, ADJUSTED) | {
+        "n_clients": int(treated.sum()),
+        "n_controls": int(matches["control_id"].nunique()) if len(matches) else 0,
+        "registraties_clients_voor": int(frame.loc[treated, "y0"].sum()),
+        "registraties_clients_na": int(frame.loc[treated, "y1"].sum()),
+        "registraties_controles_voor": float((frame["weight"] * frame["y0"])[~treated].sum()),
+        "registraties_controles_na": float((frame["weight"] * frame["y1"])[~treated].sum()),
+    }
