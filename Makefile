@@ -23,12 +23,19 @@ OUT ?= reports
 NARRATIVE ?= narrative
 ## optional: detention periods (client_id, van, tot) for time at risk
 DETENTION ?=
+## optional, both or neither: a comparison group from police data (issue 12); with the synthetic default its
+## own synthetic comparison population, with your own BVH and CLIENTS none unless you name one
+COMPARISON_PERSONS ?= $(if $(filter file,$(origin BVH)),data/raw/synthetic/comparison_persons.csv,)
+COMPARISON_BVH ?= $(if $(filter file,$(origin BVH)),data/raw/synthetic/comparison_bvh.csv,)
 P := data/processed
 
 # A real export with the synthetic client list (or the reverse) gives a report of zeros: both or neither.
 ifneq ($(filter report all,$(MAKECMDGOALS)),)
 ifneq ($(origin BVH),$(origin CLIENTS))
 $(error BVH en CLIENTS horen bij elkaar: geef beide op, of geen van beide voor de synthetische gegevens)
+endif
+ifneq ($(if $(COMPARISON_PERSONS),1,),$(if $(COMPARISON_BVH),1,))
+$(error COMPARISON_PERSONS en COMPARISON_BVH horen bij elkaar: geef beide op, of geen van beide)
 endif
 endif
 
@@ -53,7 +60,7 @@ FORCE:
 # in $(P)/args-NAME.txt, rewritten only when it changes.
 remember = $(shell mkdir -p $(P) && f=$(P)/args-$(1).txt && printf '%s\n' '$(2)' | cmp -s - $$f || \
   printf '%s\n' '$(2)' > $$f; echo $(P)/args-$(1).txt)
-INPUT_ARGS := $(call remember,inputs,$(BVH) $(CLIENTS) $(DETENTION) $(CONFIG))
+INPUT_ARGS := $(call remember,inputs,$(BVH) $(CLIENTS) $(DETENTION) $(COMPARISON_PERSONS) $(COMPARISON_BVH) $(CONFIG))
 MAPPING_ARGS := $(call remember,mapping,$(MAPPING))
 # The analyst's chapters (pipeline/report/narrative.py CHAPTERS): which of them exist is remembered too, so a
 # chapter written reruns the render (it is newer) and a chapter removed does as well (the list changed).
@@ -81,6 +88,7 @@ help: ## show this help
 	@grep -hE '^[a-z-]+:.*## ' $(firstword $(MAKEFILE_LIST)) | sed -E 's/^([a-z-]+):.*## (.*)/  make \1\t\2/' | expand -t 22
 	@echo "Inputs (override as VAR=path): BVH=$(BVH) CLIENTS=$(CLIENTS) CONFIG=$(CONFIG) MAPPING=$(MAPPING)"
 	@echo "                               NARRATIVE=$(NARRATIVE) OUT=$(OUT)"
+	@echo "  optional: DETENTION=$(DETENTION) COMPARISON_PERSONS=$(COMPARISON_PERSONS) COMPARISON_BVH=$(COMPARISON_BVH)"
 
 all: report test ## build the report and run the tests
 
@@ -141,8 +149,10 @@ lock: ## refresh requirements.lock: the newest allowed versions for every platfo
 	  --python-version 3.11 --quiet --output-file $(LOCK)
 	rm -rf .venv-lock
 
-$(VALIDATED): $(BVH) $(CLIENTS) $(DETENTION) $(CONFIG) $(INPUT_ARGS) $(VALIDATE_CODE) $(P)/code-validate.list $(COMMON)
+$(VALIDATED): $(BVH) $(CLIENTS) $(DETENTION) $(COMPARISON_PERSONS) $(COMPARISON_BVH) $(CONFIG) $(INPUT_ARGS) \
+  $(VALIDATE_CODE) $(P)/code-validate.list $(COMMON)
 	$(PIPE) validate --bvh $(BVH) --clients $(CLIENTS) $(if $(DETENTION),--detention $(DETENTION)) \
+	  $(if $(COMPARISON_PERSONS),--comparison-persons $(COMPARISON_PERSONS) --comparison-bvh $(COMPARISON_BVH)) \
 	  --config $(CONFIG) --processed $(P)
 
 $(ALIGNED): $(VALIDATED) $(CONFIG) $(ALIGN_CODE) $(P)/code-align.list $(COMMON)

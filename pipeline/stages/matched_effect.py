@@ -98,8 +98,10 @@ def did(units: pd.DataFrame, covariates: tuple[str, ...] = ()) -> dict[str, Any]
     bread = np.linalg.inv(hessian)
     cov = bread @ (scores.T @ scores) @ bread * g / (g - 1)
     b, se = float(beta[1]), float(np.sqrt(cov[1, 1]))
-    if not np.isfinite(b) or not np.isfinite(se) or se == 0:
+    if not np.isfinite(b) or not np.isfinite(se):
         return out | {"reden": "de schatting convergeerde niet"}
+    if se == 0:  # every matched set fits exactly: the sandwich has nothing to measure the spread by
+        return out | {"reden": "de verschillen tussen de gekoppelde groepen zijn te klein om een interval te geven"}
     z = scipy.stats.norm.ppf(0.5 + CONFIDENCE / 2)
     return out | {
         "irr": float(np.exp(b)),

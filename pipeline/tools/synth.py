@@ -634,10 +634,19 @@ def _csv(frame: pd.DataFrame) -> bytes:
 def write_synthetic(
     folder: Path = paths.SYNTHETIC_DIR, seed: int | None = None, mapping_path: Path = paths.DEFAULT_MAPPING
 ) -> dict[str, str]:
-    """Write clients.csv, bvh.csv and the manifest that marks them as synthetic."""
+    """Write clients.csv, bvh.csv, the comparison population (pipeline/tools/synth_comparison.py) and the
+    manifest that marks them as synthetic."""
+    from pipeline.tools.synth_comparison import BACKGROUND, TRUE_RATE_RATIO, TWINS, comparison_population
+
     seed = DEFAULT_SEED if seed is None else seed
     clients, export = generate(seed, mapping_path)
-    files = {paths.DEFAULT_CLIENTS.name: _csv(clients), paths.DEFAULT_BVH.name: _csv(export)}
+    persons, comparison = comparison_population(clients, export, seed, *PERIOD)
+    files = {
+        paths.DEFAULT_CLIENTS.name: _csv(clients),
+        paths.DEFAULT_BVH.name: _csv(export),
+        paths.DEFAULT_COMPARISON_PERSONS.name: _csv(persons),
+        paths.DEFAULT_COMPARISON_BVH.name: _csv(comparison),
+    }
     folder = Path(folder)
     for name, data in files.items():
         with atomic_file(folder / name) as tmp:
@@ -648,6 +657,12 @@ def write_synthetic(
         "gepubliceerde cijfers van de Rendementsanalyse ICO, hoofdstuk 3.",
         "generator": GENERATOR,
         "seed": seed,
+        "vergelijkingsgroep": {
+            "ware_verhouding": TRUE_RATE_RATIO,
+            "uitleg": f"{TWINS} gelijkenden per cliënt (dezelfde registraties vóór het ICO-einde, na het einde "
+            f"1/{TRUE_RATE_RATIO} keer zoveel: het ware effect van het ICO is een verhouding van {TRUE_RATE_RATIO}) "
+            f"en {BACKGROUND} andere personen uit de regio",
+        },
         "files": {name: hashlib.sha256(data).hexdigest() for name, data in files.items()},
     }
     with atomic_file(folder / paths.SYNTHETIC_MANIFEST) as tmp:
