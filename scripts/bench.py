@@ -26,6 +26,7 @@ from pipeline.paths import DEFAULT_CONFIG, DEFAULT_MAPPING
 from pipeline.stages.align import align
 from pipeline.stages.classify import classify
 from pipeline.stages.validate import validate
+from pipeline.tools.population import Region, simulate_region
 from pipeline.tools.simulation import write_large_export
 
 STAGES = ("validate", "align", "classify", "analyse", "render")
@@ -76,7 +77,41 @@ def core_duckdb(bvh: Path, clients: Path, settings: Settings) -> tuple[float, in
     return time.perf_counter() - began, int(counts["n"].sum())
 
 
-def end_to_end(bvh: Path, clients: Path, out: Path) -> dict:
+def write_large_comparison(folder: Path, n_persons: int, seed: int = 11, chunk: int = 20_000) -> dict[str, Path]:
+    """A region with a comparison population of about `n_persons` persons (issue 12): the clients, their export
+    and the first chunk's population from one simulated region (referrals after a spell, true effect 0.8), the
+    rest in chunks of persons of the region without an ICO, written as they are simulated so that memory stays
+    small (500,000 persons and ten million registrations included)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    files = {name: folder / f"{name}.csv" for name in ("clients", "bvh", "comparison_persons", "comparison_bvh")}
+    # a ZVH's few hundred clients: referral rarer than in the default region
+    first = simulate_region(Region(irr=0.8, n_persons=chunk, mean_rate=0.55, hazard=0.0002), seed)
+    first["clients"].to_csv(files["clients"], index=False, lineterminator="\n")
+    first["bvh"].to_csv(files["bvh"], index=False, lineterminator="\n")
+    with (
+        open(files["comparison_persons"], "w", encoding="utf-8", newline="") as persons_out,
+        open(files["comparison_bvh"], "w", encoding="utf-8", newline="") as bvh_out,
+    ):
+        first["comparison_persons"].to_csv(persons_out, index=False, lineterminator="\n")
+        first["comparison_bvh"].to_csv(bvh_out, index=False, lineterminator="\n")
+        written, number, part = len(first["comparison_persons"]), len(first["comparison_bvh"]), 1
+        while written < n_persons:
+            region = simulate_region(Region(n_persons=chunk, mean_rate=0.55, hazard=0.0), seed + part)
+            prefix = f"B{part:03d}-"
+            persons, export = region["comparison_persons"], region["comparison_bvh"]
+            persons = persons.assign(client_id=prefix + persons["client_id"]).head(n_persons - written)
+            export = export.loc[export["client_id"].isin(persons["client_id"].str[len(prefix) :])]
+            export = export.assign(
+                client_id=prefix + export["client_id"],
+                registratienummer=[f"PL-B{k:09d}" for k in range(number, number + len(export))],
+            )
+            persons.to_csv(persons_out, index=False, header=False, lineterminator="\n")
+            export.to_csv(bvh_out, index=False, header=False, lineterminator="\n")
+            written, number, part = written + len(persons), number + len(export), part + 1
+    return files
+
+
+def end_to_end(bvh: Path, clients: Path, out: Path, extra: tuple[str, ...] = ()) -> dict:
     """The whole pipeline in a fresh process under /usr/bin/time: seconds per stage, wall time, peak memory."""
     command = [
         "/usr/bin/time",
@@ -91,15 +126,52 @@ def end_to_end(bvh: Path, clients: Path, out: Path) -> dict:
         str(clients),
         "--out",
         str(out),
+        *extra,
     ]
     began = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True)
     wall = time.perf_counter() - began
     if done.returncode != 0:
         raise RuntimeError(done.stderr[-3000:])
-    stages = {m.group(1): float(m.group(2)) for m in re.finditer(r"^(\w+)\s.*\(([\d.]+) s\)$", done.stderr, re.M)}
+    # the progress lines write seconds as the Dutch do: 1.234,56 s
+    stages = {
+        m.group(1): float(m.group(2).replace(".", "").replace(",", "."))
+        for m in re.finditer(r"^(\w+)\s.*\(([\d.,]+) s\)$", done.stderr, re.M)
+    }
     peak_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr).group(1))
     return {"stages": stages, "wall": wall, "peak_gib": peak_kb / 1024**2}
+
+
+def comparison_lines(sizes: list[int]) -> list[str]:
+    """The whole pipeline with a comparison group of each size: its own validation line ('vergelijk') and the
+    analyse stage, which now matches and estimates."""
+    lines = [
+        "With a comparison group (issue 12): clients of one simulated region, comparison persons from it and from "
+        "regions without ICO; `vergelijk` reads and validates the comparison files, `analyse` also matches "
+        "(risk sets at each client's start) and estimates.",
+        "",
+        "| comparison persons | their registrations | clients | validate | vergelijk | analyse | render "
+        "| end to end | peak memory |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for size in sizes:
+        folder = Path(tempfile.mkdtemp(prefix=f"bench-comparison-{size}-"))
+        try:
+            files = write_large_comparison(folder, size)
+            extra = ("--comparison-persons", str(files["comparison_persons"]))
+            extra += ("--comparison-bvh", str(files["comparison_bvh"]))
+            run = end_to_end(files["bvh"], files["clients"], folder / "out", extra)
+            s = run["stages"]
+            lines.append(
+                f"| {_count_lines(files['comparison_persons']) - 1:,} | {_count_lines(files['comparison_bvh']) - 1:,} "
+                f"| {_count_lines(files['clients']) - 1:,} | "
+                + " | ".join(f"{s.get(k, float('nan')):.1f} s" for k in ("validate", "vergelijk", "analyse", "render"))
+                + f" | {run['wall']:.1f} s | {run['peak_gib']:.2f} GiB |"
+            )
+            print(lines[-1], file=sys.stderr)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+    return lines
 
 
 def _count_lines(path: Path) -> int:
@@ -121,6 +193,9 @@ def machine() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000, 10_000_000])
+    parser.add_argument(
+        "--comparison", type=int, nargs="*", default=[500_000], help="persons of the comparison benchmark (issue 12)"
+    )
     args = parser.parse_args()
     settings, mapping = load_settings(DEFAULT_CONFIG), load_mapping(DEFAULT_MAPPING)
     lines = [
@@ -148,6 +223,7 @@ def main() -> None:
             print(lines[-1], file=sys.stderr)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
+    lines += ["", *comparison_lines(args.comparison)]
     text = (
         "# Benchmark\n\n"
         f"Machine: {machine()}.\n\n"

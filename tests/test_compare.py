@@ -118,7 +118,13 @@ def test_the_comparison_holds_every_run_and_the_pooled_estimate(three_runs):
     assert {"irr", "ci_low", "ci_high", "i2"} <= set(pooled) and 0 <= pooled["i2"] <= 1
     assert pooled["n_runs"] == 3  # the run with another mapping is not pooled
     other = next(r for r in c["runs"] if r["organisatie"] == "ZVH met eigen indeling")
-    assert other["gemarkeerd"] and [d["kenmerk"] for d in c["methode_verschillen"]] == ["IMK-indeling"]
+    # the default run has a comparison group, the examples not: all are compared on the estimator the settings
+    # name (which every run has), and that difference is listed without marking
+    assert other["gemarkeerd"] and [d["kenmerk"] for d in c["methode_verschillen"]] == [
+        "IMK-indeling",
+        "vergelijkingsgroep",
+    ]
+    assert {r["estimator"] for r in c["runs"]} == {"comparison"}
     html = (out / "vergelijking.html").read_text(encoding="utf-8")
     assert "IMK-indeling" in html and "niet samengenomen" in html and other["label"] + " *" in html
     # the default run failed its pre-trend check: neither it nor a pool that holds it reads as an effect

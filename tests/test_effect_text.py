@@ -17,8 +17,21 @@ from schemas.results import Results
 
 @pytest.fixture(scope="module")
 def base(default_run) -> dict:
+    """The default run as it would be without its comparison group: the panel estimate is the primary one."""
     _, results = default_run
-    return json.loads(json.dumps(results))
+    data = json.loads(json.dumps(results))
+    data.pop("matching")
+    data["effect"].pop("matched")
+    named = data["settings"]["primair"]
+    data["effect"]["primary"] = {"estimator": named} | {
+        k: data["effect"][named][k] for k in ("irr", "ci_low", "ci_high", "p")
+    }
+    return data
+
+
+@pytest.fixture(scope="module")
+def matched(default_run) -> dict:
+    return json.loads(json.dumps(default_run[1]))
 
 
 def _with(base: dict, primary: dict | None = None, pretrend: dict | None = None) -> Results:
@@ -100,3 +113,24 @@ def test_the_report_says_that_clients_never_registered_do_not_enter_the_fixed_ef
     data["effect"]["comparison"]["n_clients_zonder_registraties"] = 12
     some = Results.model_validate(data)
     assert "dat zijn er 12" in " ".join(effect_text(some, Protection(some))["estimates"])
+
+
+def test_the_matched_primary_is_checked_by_balance_not_by_the_pre_trend(matched):
+    r = Results.model_validate(
+        matched
+        | {"effect": matched["effect"] | {"pretrend": matched["effect"]["pretrend"] | {"p": 0.001, "passed": False}}}
+    )
+    first = primary_sentences(r)[0]
+    assert "vergelijkbare personen in dezelfde maanden" in first and "niet als effect" not in first
+    # the pre-trend verdict now withdraws only the estimates that compare clients with their own months
+    assert "De vergelijking met gekoppelde personen neemt dat niet aan" in " ".join(
+        effect_text(r, Protection(r))["primary"]
+    )
+
+
+def test_a_matched_comparison_of_groups_that_are_not_alike_is_withdrawn(matched):
+    data = json.loads(json.dumps(matched))
+    data["matching"]["max_abs_smd"] = 0.25
+    r = Results.model_validate(data)
+    text = " ".join(primary_sentences(r))
+    assert "niet genoeg op elkaar" in text and "niet als effect van het ICO" in text and "0,25" in text

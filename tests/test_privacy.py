@@ -139,10 +139,11 @@ def _pseudonymise(key: Path, src: Path, dst: Path) -> int:
 def test_pseudonymised_inputs_give_the_same_results_and_hold_no_original_id(tmp_path, default_run):
     key = tmp_path / "sleutel.key"
     key.write_text(KEY + "\n", encoding="utf-8")
-    for name in ("clients.csv", "bvh.csv"):
+    files = ("clients.csv", "bvh.csv", "comparison_persons.csv", "comparison_bvh.csv")
+    for name in files:
         assert _pseudonymise(key, SYNTHETIC / name, tmp_path / name) == 0
     originals = set(pd.read_csv(SYNTHETIC / "clients.csv", dtype=str)["client_id"])
-    for name in ("clients.csv", "bvh.csv"):
+    for name in files:
         text = (tmp_path / name).read_text(encoding="utf-8")
         assert not any(c in text for c in originals)
         assert KEY not in text
@@ -156,6 +157,10 @@ def test_pseudonymised_inputs_give_the_same_results_and_hold_no_original_id(tmp_
                 str(tmp_path / "clients.csv"),
                 "--bvh",
                 str(tmp_path / "bvh.csv"),
+                "--comparison-persons",
+                str(tmp_path / "comparison_persons.csv"),
+                "--comparison-bvh",
+                str(tmp_path / "comparison_bvh.csv"),
                 "--out",
                 str(out),
             ]
@@ -164,9 +169,13 @@ def test_pseudonymised_inputs_give_the_same_results_and_hold_no_original_id(tmp_
     )
     pseudo = json.loads((out / "intern" / "results.json").read_text(encoding="utf-8"))
     original = default_run[1]
-    ignore = {"provenance", "data_quality"}
+    ignore = {"provenance", "data_quality", "matching"}
     assert {k: v for k, v in pseudo.items() if k not in ignore} == {
         k: v for k, v in original.items() if k not in ignore
+    }
+    # the matching too, but for the pseudonyms of the clients it could not match
+    assert {k: v for k, v in pseudo["matching"].items() if k != "ongematchte_clients"} == {
+        k: v for k, v in original["matching"].items() if k != "ongematchte_clients"
     }
     assert {k: v for k, v in pseudo["data_quality"].items() if k != "excluded_clients"} == {
         k: v for k, v in original["data_quality"].items() if k != "excluded_clients"

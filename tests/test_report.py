@@ -133,12 +133,14 @@ def test_key_figures_first_in_plain_dutch(report):
     )
     assert sentence in text
     assert "1.682" in sentence and "847" in sentence and "−49,6%" in sentence
-    # the key figures lead with the primary estimate and its pre-trend verdict, the description comes after
+    # the key figures lead with the primary estimate and its own check, the description comes after: with the
+    # synthetic comparison group that is the matched comparison, checked by how alike the groups are
     primary = r["effect"]["primary"]
+    assert primary["estimator"] == "matched"
     key = text[text.index("Kerncijfers") : text.index(sentence)]
     assert "hoofdschatting" in key.lower()
     assert nl_decimal(primary["irr"], 2) in key and nl_decimal(primary["ci_low"], 2) in key
-    assert "eerdere trend" in key
+    assert "vergelijkbare personen in dezelfde maanden" in key and "grootste verschil" in key
     assert text.index("Kerncijfers") < text.index("Samenvatting") < text.index("Wat deze cijfers wel en niet zeggen")
     assert "1,30 → 2,11 registraties per cliënt per maand" in text  # rates: the windows differ in length
 
@@ -151,7 +153,7 @@ def test_caveats_method_and_rules_are_stated(report):
         "regressie naar het gemiddelde",
         "Wilcoxon",
         "niet getoetst i.v.m. te kleine aantallen",
-        "geen vergelijkingsgroep van personen die niet in een ICO zijn besproken",
+        "De vergelijkingsgroep lijkt op de cliënten in wat de politie registreerde",
         "COVID-19",
         "Detentie",
         "Holm",
@@ -310,14 +312,15 @@ def test_data_from_the_export_cannot_inject_html(default_run):
     assert "<b onmouseover" not in html
 
 
-def test_effect_chapter_shows_the_four_estimates(report):
+def test_effect_chapter_shows_the_estimates(report):
     _, r, page = report
     text = words(page)
     assert "Wat de gegevens over het effect zeggen" in text
     assert "Het meest te vertrouwen" not in text and "Met vergelijkingsgroep" not in text
     rows = {row[0]: row for row in page.tables["effect"][1:]}
     labels = (
-        ("Vaste effecten (hoofdschatting)", "comparison"),
+        ("Vergelijkingsgroep (hoofdschatting)", "matched"),
+        ("Vaste effecten", "comparison"),
         ("Imputatie", "imputation"),
         ("Vóór-na", "naive"),
         ("Symmetrisch", "symmetric"),

@@ -182,10 +182,17 @@ def summary(r: Results, p: Protection, outline: Outline) -> list[str]:
             f"piek daalt het aantal vaak vanzelf weer (regressie naar het gemiddelde); een vergelijking van vóór "
             f"met na overschat daarom het effect."
         )
-    out.append(
-        "Er is geen vergelijkingsgroep van personen die niet in een ICO zijn besproken; "
-        f"{outline.ref('wel-en-niet')} noemt wat dat betekent."
-    )
+    if r.matching is None:
+        out.append(
+            "Er is geen vergelijkingsgroep van personen die niet in een ICO zijn besproken; "
+            f"{outline.ref('wel-en-niet')} noemt wat dat betekent."
+        )
+    else:
+        out.append(
+            f"De cliënten zijn ook vergeleken met personen uit de politiegegevens die niet in een ICO zijn besproken "
+            f"en op de dag van de start op hen leken ({outline.ref('effect-vergelijkingsgroep')}); wat zo'n "
+            f"vergelijking niet uitsluit, staat daar en in {outline.ref('wel-en-niet')}."
+        )
     return out
 
 
@@ -320,7 +327,10 @@ def conclusions(r: Results, p: Protection) -> list[Part]:
     ]
     advice = [
         "Een vergelijkingsgroep van vergelijkbare personen die niet in een ICO zijn besproken, uit de "
-        "politiegegevens van dezelfde regio, zou laten zien hoeveel van de verandering ook zonder ICO was gekomen.",
+        "politiegegevens van dezelfde regio, zou laten zien hoeveel van de verandering ook zonder ICO was gekomen."
+        if r.matching is None
+        else "De vergelijkingsgroep uit de politiegegevens kent alleen wat de politie registreert; gegevens van "
+        "zorgpartners over wie in aanmerking kwam, zouden de vergelijking sterker maken.",
         "Registraties waarin de cliënt slachtoffer of getuige is, zeggen iets anders dan registraties als "
         "verdachte; het rapport toont ze apart, en een keuze voor alleen bepaalde rollen kan in de instellingen.",
     ]

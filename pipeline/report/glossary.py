@@ -67,6 +67,19 @@ def glossary(r: Results) -> list[tuple[str, str]]:
         "Zwaarte, zwaartescore": "Elke registratie buiten de E-meldingen is licht, middel of zwaar, volgens de "
         "indeling die bij dit rapport hoort. De zwaartescore van een cliënt telt de gewichten van zijn "
         "registraties op (" + ", ".join(f"{k} {v:g}" for k, v in r.severity_score.gewichten.items()) + ").",
+        **(
+            {
+                "Vergelijkingsgroep, koppelen": "Personen uit de politiegegevens die niet in een ICO zijn besproken "
+                "en op de dag dat het ICO van een cliënt begon op die cliënt leken: hetzelfde geslacht, ongeveer "
+                "dezelfde leeftijd en een gelijk verloop van hun registraties in het jaar ervoor. Wat er daarna met "
+                "hen gebeurde, laat zien wat er met de cliënt zonder ICO had kunnen gebeuren.",
+                "Gestandaardiseerd verschil": "Het verschil tussen twee gemiddelden gedeeld door de spreiding "
+                "(standaardafwijking). Zo zijn verschillen in aantallen, aandelen en leeftijd met elkaar te "
+                "vergelijken; onder 0,1 heet een verschil klein.",
+            }
+            if r.matching is not None
+            else {}
+        ),
         "Zorg- en Veiligheidshuis (ZVH)": "Een samenwerkingsverband van gemeenten, zorg, politie, justitie en "
         "andere partners voor mensen bij wie zorg en veiligheid samenkomen.",
         "'<" + str(s.min_publicatie) + "' en 'x'": f"Een groep van minder dan {nl_int(s.min_publicatie)} "

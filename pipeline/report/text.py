@@ -486,6 +486,12 @@ def limits(r: Results, p: Protection) -> list[str]:
         "effecten en met imputatie vergelijken cliënten met hun eigen eerdere maanden en met cliënten die later "
         "aan de beurt kwamen; dat corrigeert voor wat in dezelfde maanden voor iedereen veranderde, maar niet voor "
         "alles waarin cliënten op het moment van aanmelding verschillen van wie niet werd aangemeld."
+        if r.matching is None
+        else "De vergelijkingsgroep lijkt op de cliënten in wat de politie registreerde, niet per se in wat zij "
+        "niet registreert (zorg, familie, wonen, verslaving): juist om zulke redenen kan iemand zijn aangemeld. "
+        "Ook de vergelijking met gekoppelde personen kan daarom een verschil tussen de groepen voor een effect "
+        "houden. Cliënten zonder registraties in het jaar vóór het ICO, en cliënten op wie niemand genoeg leek, "
+        "tellen in die vergelijking niet mee."
     ]
     if rises_towards_ico(r):
         out.append(

@@ -36,22 +36,49 @@ OTHER = {
     "gewichten zwaarte": "de zwaartescores zijn niet vergelijkbaar",
     "geheimhouding": "andere groepen kunnen verborgen zijn",
     "versie": "de berekening kan verschillen; de resultaten zijn meestal wel vergelijkbaar",
+    "vergelijkingsgroep": "een run met een gekoppelde vergelijkingsgroep heeft die als hoofdschatting; vergeleken "
+    "wordt de schatting die alle runs hebben",
 }
 
 
-def method_of(r: Results) -> dict[str, str]:
+def compared_estimator(results: Sequence[Results]) -> str:
+    """The estimator the runs are compared on: their primary one when they share it; otherwise, when some runs
+    had a comparison group (issue 12) and others not, the estimator the reference's settings name, which every
+    run reports; failing that the reference's primary, and the runs that differ are marked."""
+    primaries = {r.effect.primary.estimator for r in results}
+    reference = results[0]
+    if len(primaries) == 1:
+        return primaries.pop()
+    named = reference.settings.primair
+    if named and all(getattr(r.effect, named, None) is not None for r in results):
+        return named
+    return reference.effect.primary.estimator
+
+
+def _estimate(r: Results, estimator: str):
+    found = getattr(r.effect, estimator, None)
+    return found if found is not None else r.effect.primary
+
+
+def _estimator_used(r: Results, estimator: str) -> str:
+    return estimator if getattr(r.effect, estimator, None) is not None else r.effect.primary.estimator
+
+
+def method_of(r: Results, estimator: str | None = None) -> dict[str, str]:
     s = r.settings
     return {
         "IMK-indeling": r.provenance.mapping.sha256[:12],
         "perioden rond het ICO": f"{s.vensters.lang_maanden}/{s.vensters.kort_maanden} maanden",
         "rollen die meetellen": s.rollen if isinstance(s.rollen, str) else ", ".join(s.rollen),
-        "hoofdschatting": r.effect.primary.estimator,  # the estimator used, whatever the setting said
+        # the estimator compared: the one used, whatever the setting said
+        "hoofdschatting": _estimator_used(r, estimator or r.effect.primary.estimator),
         "aanloop": f"{s.anticipatie_maanden} maanden",
         "tijd at risk": "ja" if r.tijd_at_risk is not None else "nee",
         "leeftijdsgroepen": ", ".join(s.leeftijdsgroepen),
         "gewichten zwaarte": ", ".join(f"{k} {v:g}" for k, v in r.severity_score.gewichten.items()),
         "geheimhouding": f"minimaal {s.min_publicatie} cliënten",
         "versie": r.provenance.project.version,
+        "vergelijkingsgroep": "ja" if r.matching is not None else "nee",
     }
 
 
@@ -74,9 +101,9 @@ def se_log(e: Ratio) -> float | None:
     return se_from_interval(e.irr, e.ci_low, e.ci_high)
 
 
-def _run(r: Results, label: str, file: str, marked: bool) -> Run:
+def _run(r: Results, label: str, file: str, marked: bool, estimator: str) -> Run:
     p = Protection(r)
-    primary = r.effect.primary
+    primary = _estimate(r, estimator)
     per = r.perioden_per_maand or {}
     e_total = sum(c.totaal for c in r.e_categories.values())
     sev_total = sum(c.totaal for c in r.severity.values())
@@ -95,7 +122,7 @@ def _run(r: Results, label: str, file: str, marked: bool) -> Run:
         voor=r.overall.voor,
         na=r.overall.na,
         per_client_per_maand={k: per[k].per_client_per_maand if k in per else None for k in ("voor", "tijdens", "na")},
-        estimator=primary.estimator,
+        estimator=_estimator_used(r, estimator),
         irr=primary.irr,
         ci_low=primary.ci_low,
         ci_high=primary.ci_high,
@@ -194,10 +221,11 @@ def planning(runs: Sequence[Run], alpha: float, power: float) -> list[Planning]:
 def compare(results: Sequence[tuple[str, Results]]) -> Comparison:
     """The comparison of runs given as (file name, results); the first run is the reference for the method."""
     labels = _unique([label_of(r) for _, r in results])
-    methods = {label: method_of(r) for label, (_, r) in zip(labels, results, strict=True)}
+    estimator = compared_estimator([r for _, r in results])
+    methods = {label: method_of(r, estimator) for label, (_, r) in zip(labels, results, strict=True)}
     reference = methods[labels[0]]
     runs = [
-        _run(r, label, file, marked=any(methods[label][k] != reference[k] for k in MARKING))
+        _run(r, label, file, any(methods[label][k] != reference[k] for k in MARKING), estimator)
         for label, (file, r) in zip(labels, results, strict=True)
     ]
     alpha = results[0][1].settings.alpha

@@ -8,6 +8,7 @@ lists is a client), a person missing from the list of comparison persons, or use
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -78,7 +79,7 @@ def control_months(regs: pd.DataFrame, matches: pd.DataFrame, clients: pd.DataFr
     their controls (weighted 1/k): the two lines of the figure."""
     units = matched_units(matches, clients)
     pairs = regs[["client_id", "datum"]].merge(units.reset_index(), on="client_id", how="inner")
-    total = units.groupby("treated")["weight"].sum()
+    total = units.groupby("treated")["weight"].agg(math.fsum)  # exact sums: no order of rows shows
     rows = []
     for referentie, months in (
         ("start", range(-settings.months_long, 0)),
@@ -91,7 +92,7 @@ def control_months(regs: pd.DataFrame, matches: pd.DataFrame, clients: pd.DataFr
             else:
                 lo, hi = pairs["ico_eind"] + pd.DateOffset(months=k - 1), pairs["ico_eind"] + pd.DateOffset(months=k)
                 inside = (pairs["datum"] > lo) & (pairs["datum"] <= hi)
-            weights = pairs.loc[inside].groupby("treated")["weight"].sum()
+            weights = pairs.loc[inside].groupby("treated")["weight"].agg(math.fsum)
             rate = {t: float(weights.get(t, 0.0) / total[t]) if total.get(t, 0) else None for t in (0, 1)}
             rows.append({"maand": k, "referentie": referentie, "clients": rate[1], "controles": rate[0]})
     return rows

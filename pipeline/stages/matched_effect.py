@@ -11,6 +11,7 @@ sandwich clustered on the matched set (a client with its controls), with the sma
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -21,6 +22,7 @@ import scipy.stats
 from pipeline.config.settings import Settings
 from pipeline.stages.align import client_windows
 from pipeline.stages.matching import FEATURES
+from pipeline.stages.panel import content_order
 from pipeline.stages.two_period import _two_period
 
 CONFIDENCE = 0.95
@@ -70,7 +72,11 @@ def did(units: pd.DataFrame, covariates: tuple[str, ...] = ()) -> dict[str, Any]
     groups = informative.groupby("treated")[["y0", "y1"]].sum()
     if len(groups) < 2 or (groups == 0).any().any() or informative["set"].nunique() < 2:
         return out | {"reden": "te weinig registraties bij cliënten of controles om een verhouding te schatten"}
-    informative = informative.sort_values(["set", "treated", "y0", "y1", "d0", "d1", "weight"], kind="stable")
+    # matched sets numbered by their content, rows in content order: the sums, and so the estimate, are the same
+    # to the last bit whatever the pseudonyms or the order of the rows
+    content = ["treated", "y0", "y1", "d0", "d1", "weight", *covariates]
+    cluster = content_order(informative.rename(columns={"set": "client_id"}), content)
+    informative = informative.assign(_cluster=cluster.to_numpy()).sort_values(["_cluster", *content], kind="stable")
     y1, n = informative["y1"].to_numpy(), (informative["y0"] + informative["y1"]).to_numpy()
     w = informative["weight"].to_numpy()
     offset = np.log(informative["d1"].to_numpy() / informative["d0"].to_numpy())
@@ -92,8 +98,9 @@ def did(units: pd.DataFrame, covariates: tuple[str, ...] = ()) -> dict[str, Any]
     p = scipy.special.expit(offset + x @ beta)
     hessian = (x * (w * n * p * (1 - p))[:, None]).T @ x
     contributions = x * (w * (y1 - n * p))[:, None]
-    codes, uniques = pd.factorize(informative["set"], sort=True)
-    g = len(uniques)
+    codes = informative["_cluster"].to_numpy()
+    g = int(informative["_cluster"].nunique())
+    codes = pd.factorize(codes, sort=True)[0]
     scores = np.column_stack([np.bincount(codes, weights=contributions[:, j], minlength=g) for j in range(x.shape[1])])
     bread = np.linalg.inv(hessian)
     cov = bread @ (scores.T @ scores) @ bread * g / (g - 1)
@@ -153,6 +160,6 @@ def matched_estimate(regs: pd.DataFrame, matches: pd.DataFrame, clients: pd.Data
         "n_controls": int(matches["control_id"].nunique()) if len(matches) else 0,
         "registraties_clients_voor": int(frame.loc[treated, "y0"].sum()),
         "registraties_clients_na": int(frame.loc[treated, "y1"].sum()),
-        "registraties_controles_voor": float((frame["weight"] * frame["y0"])[~treated].sum()),
-        "registraties_controles_na": float((frame["weight"] * frame["y1"])[~treated].sum()),
+        "registraties_controles_voor": math.fsum((frame["weight"] * frame["y0"])[~treated]),
+        "registraties_controles_na": math.fsum((frame["weight"] * frame["y1"])[~treated]),
     }

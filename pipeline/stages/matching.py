@@ -14,6 +14,7 @@ so a whole risk set's counts in a window are one vectorised binary search. The l
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -48,8 +49,13 @@ class History:
         key = codes.astype(np.int64) * _DAY_SPAN + days
         order = np.argsort(key, kind="stable")
         self.key = key[order]
-        self.cum_e = np.r_[0, np.cumsum(regs["is_e"].to_numpy(bool)[order])]
-        self.cum_w = np.r_[0.0, np.cumsum(regs["gewicht"].to_numpy(float)[order])]
+        self.cum_e = np.r_[0, np.cumsum(regs["is_e"].to_numpy(bool)[order], dtype=np.int64)]
+        # the severity score as integer counts per weight, times the weight: a running sum of the weights
+        # themselves would make a person's score depend on the persons sorted before it (pseudonyms), in its
+        # last bit
+        weights = regs["gewicht"].to_numpy(float)[order]
+        self.levels = np.unique(weights)
+        self.cum_levels = [np.r_[0, np.cumsum(weights == level, dtype=np.int64)] for level in self.levels]
 
     def codes(self, persons: np.ndarray) -> np.ndarray:
         """The index of each person in the history (-1: never registered)."""
@@ -70,7 +76,10 @@ class History:
         total = cut[0] - cut[12]
         e = self.cum_e[cut[0]] - self.cum_e[cut[12]]
         out[:, 3] = np.divide(e, total, out=np.zeros(len(codes)), where=total > 0)
-        out[:, 4] = self.cum_w[cut[0]] - self.cum_w[cut[12]]
+        out[:, 4] = sum(
+            (level * (cum[cut[0]] - cum[cut[12]]) for level, cum in zip(self.levels, self.cum_levels, strict=True)),
+            start=np.zeros(len(codes)),
+        )
         out[~known] = 0.0
         return out
 
@@ -83,24 +92,37 @@ class History:
 
 @dataclass
 class _Moments:
-    """Running weighted sums of the variables, so that the covariance and the balance before matching need no
-    risk set kept in memory."""
+    """Weighted sums of the variables, kept per risk set and added up exactly (math.fsum) at the end, so that
+    the covariance and the balance before matching need no risk set kept in memory, and do not depend on the
+    order of the clients or of the persons (pseudonyms) in their last bit."""
 
-    n: float = 0.0
-    total: np.ndarray = field(default_factory=lambda: np.zeros(len(FEATURES) + 1))
-    cross: np.ndarray = field(default_factory=lambda: np.zeros((len(FEATURES) + 1,) * 2))
+    parts: list[tuple[float, np.ndarray, np.ndarray]] = field(default_factory=list)
 
     def add(self, x: np.ndarray, weight: float = 1.0) -> None:
-        self.n += weight * len(x)
-        self.total += weight * x.sum(axis=0)
-        self.cross += weight * (x.T @ x)
+        if not len(x):
+            return
+        x = x[np.lexsort(x.T[::-1])]  # rows in content order: the same sums whatever order they came in
+        self.parts.append((weight * len(x), weight * x.sum(axis=0), weight * (x.T @ x)))
+
+    @property
+    def n(self) -> float:
+        return math.fsum(p[0] for p in self.parts)
+
+    def _total(self, which: int, shape: tuple[int, ...]) -> np.ndarray:
+        out = np.zeros(shape)
+        for index in np.ndindex(shape):
+            out[index] = math.fsum(p[which][index] for p in self.parts)
+        return out
 
     def mean(self) -> np.ndarray:
-        return self.total / self.n
+        return self._total(1, (len(FEATURES) + 1,)) / self.n
+
+    def cross(self) -> np.ndarray:
+        return self._total(2, (len(FEATURES) + 1,) * 2)
 
     def cov(self) -> np.ndarray:
-        mean = self.mean()
-        return (self.cross - self.n * np.outer(mean, mean)) / max(self.n - 1, 1)
+        n, mean = self.n, self.mean()
+        return (self.cross() - n * np.outer(mean, mean)) / max(n - 1, 1)
 
 
 @dataclass(frozen=True)
@@ -115,8 +137,9 @@ class Matching:
     counts: dict[str, int]
 
 
-def _candidate_table(candidates: pd.DataFrame) -> dict[str, np.ndarray]:
-    """Candidates sorted by sex and birth year, so that a risk set's sex and age band is one slice."""
+def _candidate_table(candidates: pd.DataFrame, history: History) -> dict[str, np.ndarray]:
+    """Candidates sorted by sex and birth year, so that a risk set's sex and age band is one slice; each with its
+    index in the history, looked up once."""
     own_start = candidates["eigen_start"] if "eigen_start" in candidates else pd.Series(pd.NaT, index=candidates.index)
     frame = candidates.assign(_own=own_start).sort_values(["geslacht", "geboortejaar", "client_id"], kind="stable")
     return {
@@ -125,6 +148,7 @@ def _candidate_table(candidates: pd.DataFrame) -> dict[str, np.ndarray]:
         "born": frame["geboortejaar"].to_numpy(np.int64),
         # a later client's own ICO start (NaT: a comparison person, who may always serve)
         "own_start": frame["_own"].to_numpy("datetime64[D]"),
+        "code": history.codes(frame["client_id"].to_numpy()),
     }
 
 
@@ -143,9 +167,9 @@ def _risk_set(table: dict[str, np.ndarray], history: History, client, settings: 
     allowed = np.isnat(own_start)
     if settings.later_clients_months is not None and pd.notna(later_na):
         allowed |= own_start > np.datetime64(pd.Timestamp(later_na).date(), "D")
-    keep = (ids != client.client_id) & allowed
+    keep = (ids != client.client_id) & allowed & (table["code"][lo:hi] >= 0)  # never registered: never at risk
     ids = ids[keep]
-    x = history.features_of_codes(history.codes(ids), client.ico_start)
+    x = history.features_of_codes(table["code"][lo:hi][keep], client.ico_start)
     at_risk = x[:, :3].sum(axis=1) > 0  # registrations in the 12 months before
     age = pd.Timestamp(client.ico_start).year - table["born"][lo:hi][keep][at_risk]
     return ids[at_risk], np.column_stack([x[at_risk], age])
@@ -181,7 +205,7 @@ def match(
     geboortejaar and, for later clients, beschikbaar_tot (the last date they may serve). A match row: client_id,
     control_id, distance, weight (1/k of the client's matched controls), pseudo_start and pseudo_eind (the
     client's dates: the control's windows are the client's windows), and the variables of both."""
-    table = _candidate_table(candidates)
+    table = _candidate_table(candidates, history)
     clients = clients.sort_values("client_id", kind="stable").reset_index(drop=True)
     # pass 1: the clients' own variables, and the moments of every risk set (for the metric and the balance
     # before matching: each client's risk set weighs as much as the client)
@@ -216,7 +240,11 @@ def match(
         if inside.size == 0:
             unmatched.append({"client_id": c.client_id, "reden": OUTSIDE_CALIPER})
             continue
-        chosen = inside[np.lexsort((ids[inside], distance[inside]))][: settings.k]
+        # the k nearest and every candidate tied with the k-th (weights 1/m): which persons are chosen does not
+        # depend on their pseudonyms
+        ranked = inside[np.lexsort((ids[inside], distance[inside]))]
+        kth = distance[ranked[min(settings.k, len(ranked)) - 1]]
+        chosen = ranked[distance[ranked] <= kth]
         for j in chosen:
             rows.append(
                 {
@@ -270,17 +298,17 @@ def _balance(own: np.ndarray, treated: _Moments, before: _Moments, matches: pd.D
     out = []
     if treated.n == 0 or before.n == 0:
         return [{"kenmerk": f, "smd_voor": None, "smd_na": None} for f in (*FEATURES, AGE)]  # nothing to compare
-    var_t = np.var(own, axis=0, ddof=1) if len(own) > 1 else np.full(own.shape[1], np.nan)
+    var_t = np.diag(treated.cov()) if treated.n > 1 else np.full(own.shape[1], np.nan)
     mean_b = before.mean()
-    var_b = np.diag(before.cross / before.n - np.outer(mean_b, mean_b))
+    var_b = np.diag(before.cross() / before.n - np.outer(mean_b, mean_b))
     scale = np.sqrt((var_t + var_b) / 2)
     matched = matches.groupby("client_id", sort=True).first() if len(matches) else None
     for n, name in enumerate((*FEATURES, AGE)):
         after, client_mean, control_mean = None, None, None
         if matched is not None:
             w = matches["weight"].to_numpy()
-            control_mean = float(np.sum(w * matches[f"control_{name}"].to_numpy()) / np.sum(w))
-            client_mean = float(matched[f"client_{name}"].mean())
+            control_mean = math.fsum(w * matches[f"control_{name}"].to_numpy()) / math.fsum(w)
+            client_mean = math.fsum(matched[f"client_{name}"]) / len(matched)
             after = _smd(client_mean, control_mean, scale[n])
         out.append(
             {
