@@ -123,7 +123,7 @@ def test_the_matched_primary_is_checked_by_balance_not_by_the_pre_trend(matched)
     first = primary_sentences(r)[0]
     assert "vergelijkbare personen in dezelfde maanden" in first and "niet als effect" not in first
     # the pre-trend verdict now withdraws only the estimates that compare clients with their own months
-    assert "De vergelijking met gekoppelde personen neemt dat niet aan" in " ".join(
+    assert "De vergelijking met gekoppelde personen neemt iets anders aan" in " ".join(
         effect_text(r, Protection(r))["primary"]
     )
 

@@ -19,7 +19,7 @@ from pipeline.cli import main
 from pipeline.config.settings import load_settings
 from pipeline.errors import UserError
 from pipeline.stages.comparison_group import comparison_rows
-from pipeline.stages.matched_effect import did
+from pipeline.stages.matched_effect import did, unit_frame
 from pipeline.stages.matching import History, MatchSettings, match
 from pipeline.tools.population import Region, analyse_files, write_region
 from tests.conftest import CONFIG, MAPPING, SYNTHETIC
@@ -136,7 +136,7 @@ def _one_client_and_two_later_clients():
     return regs, client, candidates
 
 
-def test_a_later_client_serves_only_after_the_na_window_and_its_run_up():
+def test_a_later_client_serves_only_when_its_own_start_lies_after_the_clients_limit():
     regs, client, candidates = _one_client_and_two_later_clients()
     found = match(client, candidates, History(regs), MatchSettings(k=3, caliper=10)).matches
     assert found["control_id"].tolist() == ["late"]  # 'early' starts on the last day it would still be seen
@@ -300,3 +300,24 @@ def test_other_pseudonyms_and_row_order_give_the_same_matched_results_to_the_bit
         results["matching"].pop("ongematchte_clients")
     assert shuffled["matching"] == original["matching"]
     assert shuffled["effect"]["matched"] == original["effect"]["matched"]
+
+
+def test_a_later_client_as_control_is_followed_until_the_day_before_its_own_ico(settings):
+    # the client's ICO: January 2021; 'na' = 1 February to 31 July 2021. The control's own ICO starts on
+    # 1 April: its 'na' ends on 31 March (59 days), and its registration of 1 April does not count.
+    units = pd.DataFrame(
+        {
+            "client_id": ["later"],
+            "ico_start": [pd.Timestamp("2021-01-01")],
+            "ico_eind": [pd.Timestamp("2021-01-31")],
+            "set": ["c"],
+            "treated": [0],
+            "weight": [1.0],
+            "censor": [pd.Timestamp("2021-04-01")],
+        }
+    )
+    regs = pd.DataFrame(
+        {"client_id": ["later"] * 3, "datum": pd.to_datetime(["2020-12-01", "2021-03-31", "2021-04-01"])}
+    )
+    frame = unit_frame(regs, units, settings)
+    assert frame[["y0", "y1", "d0", "d1"]].iloc[0].tolist() == [1, 1, 184, 59]

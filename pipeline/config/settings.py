@@ -64,7 +64,7 @@ class Settings:
     match_k: int = 3
     match_age_band: int = 5
     match_caliper: float = 0.5
-    match_later_clients_months: int | None = 12  # None: a later client never serves as a control
+    match_later_clients_months: int | None = 0  # None: a later client never serves as a control
     matched_primary: bool = True  # with a comparison group, the matched estimate is the primary one
     match_max_smd: float = 0.1  # the report warns when a matching variable differs more after matching
 

@@ -103,6 +103,23 @@ def _effect_paragraph(r: Results) -> str:
         verdict = "Het hele interval ligt onder 1: deze gegevens wijzen op minder registraties door het ICO."
     else:
         verdict = "Het hele interval ligt boven 1: deze gegevens wijzen op meer registraties na het ICO."
+    if e.estimator == "matched":
+        if e.ci_high < 1:
+            verdict = (
+                "Het hele interval ligt onder 1: de cliënten hadden na het ICO minder registraties dan personen die "
+                "er op de dag van de start op leken. Dat is het effect van het ICO voor zover de twee groepen ook "
+                "lijken in wat de politie niet registreert."
+            )
+        elif e.ci_low > 1:
+            verdict = (
+                "Het hele interval ligt boven 1: de cliënten hadden na het ICO meer registraties dan personen die "
+                "er op de dag van de start op leken."
+            )
+        return (
+            f"Niet alles wat na het ICO veranderde, komt door het ICO. De hoofdschatting ({label}) vergelijkt de "
+            f"cliënten met personen uit de politiegegevens die niet in een ICO zijn besproken en vóór de start "
+            f"hetzelfde verloop hadden: na het ICO {change_words(e.irr)}, een verhouding van {ratio(e)}. {verdict}"
+        )
     return (
         f"Niet alles wat na het ICO veranderde, komt door het ICO. De hoofdschatting van het effect ({label}) "
         f"vergelijkt met wat zonder ICO te verwachten was: na het ICO {change_words(e.irr)}, een verhouding van "
@@ -189,8 +206,8 @@ def summary(r: Results, p: Protection, outline: Outline) -> list[str]:
         )
     else:
         out.append(
-            f"De cliënten zijn ook vergeleken met personen uit de politiegegevens die niet in een ICO zijn besproken "
-            f"en op de dag van de start op hen leken ({outline.ref('effect-vergelijkingsgroep')}); wat zo'n "
+            f"De vergelijkingspersonen zijn personen uit de politiegegevens die niet in een ICO zijn besproken en op "
+            f"de dag van de start op de cliënten leken ({outline.ref('effect-vergelijkingsgroep')}); wat zo'n "
             f"vergelijking niet uitsluit, staat daar en in {outline.ref('wel-en-niet')}."
         )
     return out

@@ -89,8 +89,9 @@ def pretrend_sentence(r: Results, figure: str = "in de figuur hieronder") -> str
         + (
             "De schattingen die de cliënten met hun eigen eerdere maanden vergelijken, kunnen daarom niet gelezen "
             "worden als het effect van het ICO: zij nemen aan dat het aantal zonder ICO niet al aan het veranderen "
-            "was, en die aanname houdt hier geen stand. De vergelijking met gekoppelde personen neemt dat niet "
-            "aan: zij vergelijkt met personen die in dezelfde maanden hetzelfde verloop hadden."
+            "was, en die aanname houdt hier geen stand. De vergelijking met gekoppelde personen neemt iets anders "
+            "aan: dat de cliënten zich zonder ICO hadden ontwikkeld als personen die in dezelfde maanden hetzelfde "
+            "verloop van registraties hadden en niet werden besproken. Deze toets kan die aanname niet controleren."
             if r.effect.matched is not None and r.effect.matched.irr is not None
             else "Geen van de schattingen in dit rapport kan daarom gelezen worden als het effect van het ICO: zij "
             "nemen aan dat het aantal zonder ICO niet al aan het veranderen was, en die aanname houdt hier geen "
@@ -143,7 +144,8 @@ def _matched_primary(r: Results, e: Primary) -> list[str]:
         head + " " + interval_verdict(e),
         f"De vergelijkingspersonen leken op de dag van de start op de cliënten in geslacht, leeftijd en het "
         f"verloop van hun registraties in het jaar ervoor (grootste verschil {nl_decimal(m.max_abs_smd, 2)} "
-        f"standaardafwijking). Wat de politie niet registreert, kan nog verschillen.",
+        f"standaardafwijking). Dat het verschil door het ICO komt, neemt aan dat zij ook lijken in wat de politie "
+        f"niet registreert (zorg, familie, wonen); dat is met deze gegevens niet te controleren.",
     ]
 
 
@@ -190,9 +192,16 @@ def _estimate_sentences(r: Results, p: Protection) -> list[str]:
     naive, symmetric, fe, imp = e.naive, e.symmetric, e.comparison, e.imputation
     if pretrend_failed(r):
         out.append(
-            "Vooraf: het aantal registraties veranderde al vóór het ICO (zie de toets op een eerdere trend in de "
-            "volgende paragraaf). Geen van de getallen hieronder is daarom het effect van het ICO; het zijn "
-            "verhoudingen tegenover een vergelijking die in deze gegevens niet betrouwbaar is."
+            "Vooraf: het aantal registraties veranderde al vóór het ICO (zie de toets op een eerdere trend, verderop "
+            "in dit hoofdstuk). "
+            + (
+                "Geen van de schattingen die de cliënten met hun eigen eerdere maanden vergelijken (vaste effecten, "
+                "imputatie, vóór-na, symmetrisch) is daarom het effect van het ICO; de vergelijking met gekoppelde "
+                "personen rust op een andere aanname (zie de volgende paragraaf)."
+                if e.matched is not None and e.matched.irr is not None
+                else "Geen van de getallen hieronder is daarom het effect van het ICO; het zijn verhoudingen "
+                "tegenover een vergelijking die in deze gegevens niet betrouwbaar is."
+            )
         )
     if naive.irr is not None:
         out.append(

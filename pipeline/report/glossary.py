@@ -42,9 +42,15 @@ def glossary(r: Results) -> list[tuple[str, str]]:
         "het aantal na het ICO gedeeld door het aantal dat zonder ICO te verwachten was. 1 betekent geen "
         "verandering; 0,80 betekent 20% minder, 1,20 betekent 20% meer.",
         "Toets op een eerdere trend": "Een controle of het aantal registraties al ruim vóór het ICO aan het "
-        "veranderen was. De schattingen van het effect nemen aan dat het aantal zonder ICO gelijk zou zijn "
-        "gebleven; veranderde het al eerder, dan houdt die aanname geen stand en is geen van de schattingen als "
-        "effect van het ICO te lezen.",
+        "veranderen was. De schattingen die cliënten met hun eigen eerdere maanden vergelijken, nemen aan dat het "
+        "aantal zonder ICO gelijk zou zijn gebleven; veranderde het al eerder, dan houdt die aanname geen stand en "
+        "is geen van die schattingen als effect van het ICO te lezen."
+        + (
+            " De vergelijking met gekoppelde personen neemt dat niet aan; zij neemt aan dat de cliënten zich zonder "
+            "ICO hadden ontwikkeld als personen met hetzelfde verloop."
+            if r.matching is not None
+            else ""
+        ),
         "Hoofdschatting": "De schatting van het effect die vóór het zien van de gegevens is gekozen als de beste "
         "voor dit soort gegevens. De andere schattingen staan ernaast als controle; wie na afloop de mooiste "
         "uitkomst kiest, overschat het effect.",

@@ -34,6 +34,13 @@ REASON_WORDS = {
 }
 
 
+def few_unmatched(r: Results, p: Protection) -> bool:
+    """Fewer clients unmatched than the publication minimum (but some): then the matched clients' number and
+    their registrations are not shown, or the unmatched few could be told by subtraction."""
+    m = r.matching
+    return m is not None and 0 < sum(m.ongematcht.values()) < p.k
+
+
 def _count(n: int, p: Protection) -> str:
     return f"minder dan {p.k}" if 0 < n < p.k else nl_int(n)
 
@@ -70,8 +77,9 @@ def _how(r: Results, m: Matching) -> str:
     later = ""
     if s.latere_clienten_na_maanden is not None:
         later = (
-            f" Ook een cliënt wiens eigen ICO pas meer dan {nl_int(s.latere_clienten_na_maanden)} maanden later "
-            f"begon (en na de periode 'na' van de vergeleken cliënt) kon vergelijkingspersoon zijn"
+            f" Een uitzondering op 'wie op de cliëntenlijst staat, telt als cliënt': een cliënt wiens eigen ICO pas "
+            f"meer dan {nl_int(s.latere_clienten_na_maanden)} maanden later begon (en na de periode 'na' van de "
+            f"vergeleken cliënt) kon tot die tijd vergelijkingspersoon zijn"
             + (
                 f"; dat gebeurde {nl_int(m.latere_clienten_als_controle)} keer."
                 if m.latere_clienten_als_controle
@@ -82,10 +90,13 @@ def _how(r: Results, m: Matching) -> str:
         f"Voor elke cliënt is gezocht op de dag dat zijn ICO begon: personen van hetzelfde geslacht, hooguit "
         f"{nl_int(s.leeftijdsband)} jaar ouder of jonger, met ook registraties in de 12 maanden daarvóór. Daaruit "
         f"zijn de {nl_int(s.k)} personen gekozen met het meest gelijke verloop van die registraties: het aantal in "
-        f"maand 12 tot 7, 6 tot 4 en 3 tot 1 vóór die dag, het aandeel E-meldingen en de zwaartescore. Wie niet "
-        f"genoeg op de cliënt leek, telt niet mee. Eén persoon kan bij meer cliënten horen (hier hooguit bij "
-        f"{nl_int(m.hergebruik_max)}); elke cliënt telt even zwaar als zijn vergelijkingspersonen samen. Een "
-        f"vergelijkingspersoon krijgt de data van zijn cliënt: zijn 'vóór' en 'na' zijn dezelfde maanden.{later}"
+        f"maand 12 tot 7, 6 tot 4 en 3 tot 1 vóór die dag, het aandeel E-meldingen en de zwaartescore; liggen er "
+        f"meer personen even dicht bij, dan tellen zij allemaal mee (hier gemiddeld "
+        f"{nl_decimal(m.koppelingen / max(m.gematcht, 1), 1)} per cliënt). Wie te veel van de cliënt verschilde "
+        f"(verder dan {nl_decimal(s.caliper, 1)} standaardafwijking, gemeten over alle kenmerken samen), telt "
+        f"niet mee. Eén persoon kan bij meer cliënten horen (hier hooguit bij {nl_int(m.hergebruik_max)}); elke "
+        f"cliënt telt even zwaar als zijn vergelijkingspersonen samen. Een vergelijkingspersoon krijgt de datum "
+        f"van start en einde van zijn cliënt: zijn 'vóór' en 'na' zijn dezelfde maanden.{later}"
     )
 
 
@@ -132,18 +143,25 @@ def _alike(r: Results, m: Matching, figure: str) -> str:
     return text + f" Dat valt binnen de gangbare grens van {nl_decimal(limit, 2)}."
 
 
-def _shows(r: Results) -> list[str]:
+def _shows(r: Results, p: Protection) -> list[str]:
     e = r.effect.matched
     if e is None or e.irr is None:
         reason = f" ({e.reden})" if e is not None and e.reden else ""
         return [f"Een uitkomst van de vergelijking is met deze gegevens niet te berekenen{reason}."]
     lead = "Uitkomst" if not balance_failed(r) else "Uitkomst, met die waarschuwing"
+    lng = r.settings.vensters.lang_maanden
     counts = (
-        f"De gekoppelde cliënten hadden {nl_int(e.registraties_clients_voor)} registraties in de periode vóór en "
-        f"{nl_int(e.registraties_clients_na)} in de periode na het ICO; hun vergelijkingsgroepen, elke groep "
-        f"samen als één persoon geteld, {nl_decimal(e.registraties_controles_voor, 1)} en "
-        f"{nl_decimal(e.registraties_controles_na, 1)} in dezelfde maanden. De schatting houdt ook rekening "
-        f"met de kleine verschillen in het verloop vóór de start die na het koppelen overbleven."
+        ""
+        if few_unmatched(r, p)
+        else f"De gekoppelde cliënten hadden {nl_int(e.registraties_clients_voor)} registraties in de {lng} "
+        f"maanden vóór en {nl_int(e.registraties_clients_na)} in de {lng} maanden na het ICO; hun "
+        f"vergelijkingsgroepen, elke groep samen als één persoon geteld, afgerond "
+        f"{nl_int(round(e.registraties_controles_voor))} en {nl_int(round(e.registraties_controles_na))} in "
+        f"dezelfde maanden. "
+    ) + (
+        f"De periode vóór telt hier helemaal mee, ook de aanloop van {r.settings.anticipatie_maanden} maanden: de "
+        f"vergelijkingspersonen hadden dezelfde aanloop, want daarop is gekoppeld. De schatting houdt ook "
+        f"rekening met de verschillen in het verloop vóór de start die na het koppelen overbleven."
     )
     return [
         f"{lead}: de cliënten hadden na het ICO {change_words(e.irr)} dan hun vergelijkingsgroep in dezelfde "
@@ -180,7 +198,7 @@ def matching_text(r: Results, p: Protection, figure: str) -> dict[str, list[str]
     return {
         "who": [_who(m, p), _how(r, m), _matched(m, p)],
         "alike": [_alike(r, m, figure)],
-        "shows": _shows(r),
+        "shows": _shows(r, p),
         "cannot": [_cannot(r)],
     }
 
@@ -219,12 +237,12 @@ def balance_table(r: Results, p: Protection) -> Table | None:
         ["text", "dec2", "dec2", "dec2", "dec2", "dec2"],
         rows,
         notes=[
-            "Verschil: het gestandaardiseerde verschil, (gemiddelde cliënten − gemiddelde van de anderen) gedeeld "
+            "Verschil (sd): het gestandaardiseerde verschil, (gemiddelde cliënten − gemiddelde van de anderen) gedeeld "
             "door de standaardafwijking van beide groepen samen vóór het koppelen; vóór en na op dezelfde schaal. "
             f"Onder {nl_decimal(_max_smd(r), 2)} (in absolute waarde) heet een verschil klein. 'Vóór koppelen' "
-            "vergelijkt alle vergeleken cliënten met alle personen die op hun startdag in aanmerking kwamen, elke "
-            "cliënt met zijn eigen groep even zwaar; 'na koppelen' de gekoppelde cliënten met hun "
-            "vergelijkingsgroep (elke persoon 1/k).",
+            "vergelijkt alle vergeleken cliënten (ook wie niet gekoppeld is) met alle personen die op hun startdag "
+            "in aanmerking kwamen, elke cliënt met zijn eigen groep even zwaar; 'na koppelen' de gekoppelde "
+            "cliënten met hun vergelijkingsgroep, waarin elke groep samen telt als één persoon.",
         ],
     )
 
@@ -321,8 +339,8 @@ def months_chart(r: Results, p: Protection) -> Chart | None:
         "vergelijkingsgroep_maanden",
         "Registraties per persoon per maand van de gekoppelde cliënten en van hun vergelijkingsgroep, in de maanden "
         "vóór de start en na het einde van het ICO van de cliënt (de maanden van het ICO zelf zijn weggelaten, "
-        "omdat ICO's verschillend lang duren). Vóór de start horen de lijnen dicht bij elkaar te liggen: daarop "
-        "is gekoppeld. Na het einde laat het verschil zien wat het ICO zou kunnen hebben gedaan.",
+        "omdat ICO's verschillend lang duren). Vóór de start liggen de lijnen dicht bij elkaar omdat daarop is "
+        "gekoppeld; dat is dus geen toets. Na het einde laat het verschil zien wat het ICO zou kunnen hebben gedaan.",
         f"Lijndiagram. {words}.",
         *_save(fig),
     )

@@ -64,7 +64,11 @@ MATCHED_PART = ("effect-vergelijkingsgroep", "Vergeleken met vergelijkbare perso
 
 
 def report_outline(
-    chapters: dict[str, Chapter], method: list[Part], conclusions: list[Part], matched: bool = False
+    chapters: dict[str, Chapter],
+    method: list[Part],
+    conclusions: list[Part],
+    matched: bool = False,
+    matched_primary: bool = False,
 ) -> Outline:
     """The chapters in reading order; the analyst's Inleiding and interviews only when written, the generated
     conclusions' parts only when the analyst's own text does not replace them."""
@@ -95,7 +99,12 @@ def report_outline(
             "Statistische verantwoording",
             (
                 ("bijlage-toetsen", "Toetsen per groep"),
-                ("bijlage-gevoeligheid", "Gevoeligheid van de hoofdschatting voor de aanloop"),
+                (
+                    "bijlage-gevoeligheid",
+                    "Gevoeligheid van de "
+                    + ("schatting met vaste effecten" if matched_primary else "hoofdschatting")
+                    + " voor de aanloop",
+                ),
                 ("bijlage-maanden", "Verhouding per maand rond het ICO"),
                 ("bijlage-planning", "De volgende editie plannen"),
                 ("bijlage-instellingen", "Gebruikte instellingen"),
@@ -316,7 +325,13 @@ def render_html(results: Results, tables, charts, chapters, protection: Protecti
     protection = protection or Protection(results)
     synthetic = results.provenance.synthetic
     method_parts, conclusion_parts = method(results), conclusions(results, protection)
-    outline = report_outline(chapters, method_parts, conclusion_parts, results.matching is not None)
+    outline = report_outline(
+        chapters,
+        method_parts,
+        conclusion_parts,
+        results.matching is not None,
+        results.effect.primary.estimator == "matched",
+    )
     return (
         environment()
         .get_template("report.html")

@@ -9,7 +9,7 @@ from typing import Any
 
 from pipeline.report.disclosure import Hidden, Protection, safe_bins
 from pipeline.report.formatting import months, nl_int, nl_pct, pct_change, share
-from pipeline.report.matching_report import balance_table, months_table
+from pipeline.report.matching_report import balance_table, few_unmatched, months_table
 from pipeline.report.table import Table
 from pipeline.stages.planning import PLANNED_RATIOS, clients_needed, se_from_interval
 from schemas.results import Results
@@ -588,6 +588,7 @@ def effect_table(
         if e is None:  # the matched estimate exists only with time at risk as given
             continue
         change = None if e.irr is None else (e.irr - 1) * 100
+        shown_n = Hidden("x") if name == "matched" and few_unmatched(r, p) else e.n_clients
         rows.append(
             [
                 label + (" (hoofdschatting)" if name == primary else ""),
@@ -596,7 +597,7 @@ def effect_table(
                 e.ci_low,
                 e.ci_high,
                 change,
-                e.n_clients,
+                shown_n,
             ]
         )
     return Table(
@@ -638,7 +639,9 @@ def _ratio_table(table_id: str, title: str, first: tuple[str, str], rows: list[l
 def sensitivity_table(r: Results, p: Protection) -> Table:
     return _ratio_table(
         "gevoeligheid",
-        "De hoofdschatting bij een andere aanloop",
+        "De hoofdschatting bij een andere aanloop"
+        if r.effect.primary.estimator != "matched"
+        else "De schatting met vaste effecten bij een andere aanloop",
         ("Aanloop (maanden)", "int"),
         [[s.anticipatie_maanden, s.irr, s.ci_low, s.ci_high] for s in (r.effect.sensitivity or [])],
         f"Ingesteld: een aanloop van {months(r.settings.anticipatie_maanden)}. De maanden van de "
@@ -697,6 +700,7 @@ def planning_table(r: Results, p: Protection) -> Table:
     e = r.effect.primary
     se = se_from_interval(e.irr, e.ci_low, e.ci_high)
     n = getattr(r.effect, e.estimator).n_clients
+    shown_n = "bijna alle" if e.estimator == "matched" and few_unmatched(r, p) else nl_int(n)
     power = r.settings.power or 0.8
     rows = [[irr, clients_needed(se, n, irr, r.settings.alpha, power)] for irr in PLANNED_RATIOS] if se else []
     return Table(
@@ -707,7 +711,7 @@ def planning_table(r: Results, p: Protection) -> Table:
         ["dec2", "int"],
         rows,
         notes=[
-            f"Uit de standaardfout van de hoofdschatting van deze editie ({nl_int(n)} cliënten), aangenomen dat die "
+            f"Uit de standaardfout van de hoofdschatting van deze editie ({shown_n} cliënten), aangenomen dat die "
             "afneemt met de wortel van het aantal cliënten en dat de volgende editie op dezelfde manier wordt "
             "gemaakt. 0,80 is 20% minder registraties."
         ],

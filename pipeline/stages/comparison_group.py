@@ -43,21 +43,17 @@ def comparison_rows(
 def _clients_to_match(clients: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     """The compared clients with a birth year (the ICO year minus the age: the list gives an age) and the date
     after which a later client's own start must lie to serve as its control: the client's start plus the gap
-    of the settings, and after the 'na' window plus the anticipation period (the later client's own spell
-    before its referral must not fall in the windows it is compared in)."""
+    of the settings (default 0: anybody not yet referred on that day is at risk, the design of a sequential
+    trial; a later client's follow-up as a control ends the day before its own ICO starts)."""
     compared = clients.loc[clients["vergeleken"]].copy()
     compared["geboortejaar"] = compared["ico_start"].dt.year - compared["leeftijd"]
-    gap = settings.match_later_clients_months or 0
-    compared["later_na"] = np.maximum(
-        compared["ico_start"] + pd.DateOffset(months=gap),
-        compared["lang_na"] + pd.DateOffset(months=settings.anticipation_months),
-    )
+    compared["later_na"] = compared["ico_start"] + pd.DateOffset(months=settings.match_later_clients_months or 0)
     return compared
 
 
 def _candidates(persons: pd.DataFrame, clients: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     """The comparison persons who are no client and, as the settings allow, every client with a known start
-    (served only by clients whose `later_na` lies before it)."""
+    (serving only clients whose `later_na` lies before its own start, and only until then)."""
     others = persons.loc[~persons["client_id"].isin(clients["client_id"]), ["client_id", "geslacht", "geboortejaar"]]
     others = others.assign(eigen_start=pd.NaT)
     if settings.match_later_clients_months is None:
@@ -74,12 +70,14 @@ def _candidates(persons: pd.DataFrame, clients: pd.DataFrame, settings: Settings
     return pd.concat([others, later], ignore_index=True)
 
 
-def control_months(regs: pd.DataFrame, matches: pd.DataFrame, clients: pd.DataFrame, settings: Settings) -> list:
+def control_months(
+    regs: pd.DataFrame, matches: pd.DataFrame, clients: pd.DataFrame, settings: Settings, censor: pd.Series
+) -> list:
     """Registrations per person per month before the start and after the end, of the matched clients and of
-    their controls (weighted 1/k): the two lines of the figure."""
-    units = matched_units(matches, clients)
+    their controls (weighted 1/k; a later client only in the months before its own ICO): the two lines."""
+    units = matched_units(matches, clients, censor)
     pairs = regs[["client_id", "datum"]].merge(units.reset_index(), on="client_id", how="inner")
-    total = units.groupby("treated")["weight"].agg(math.fsum)  # exact sums: no order of rows shows
+    last = units["censor"].fillna(pd.Timestamp.max.normalize())
     rows = []
     for referentie, months in (
         ("start", range(-settings.months_long, 0)),
@@ -92,6 +90,14 @@ def control_months(regs: pd.DataFrame, matches: pd.DataFrame, clients: pd.DataFr
             else:
                 lo, hi = pairs["ico_eind"] + pd.DateOffset(months=k - 1), pairs["ico_eind"] + pd.DateOffset(months=k)
                 inside = (pairs["datum"] > lo) & (pairs["datum"] <= hi)
+            inside &= pairs["datum"] < pairs["censor"].fillna(pd.Timestamp.max.normalize())
+            unit_hi = (
+                (units["ico_start"] + pd.DateOffset(months=k + 1))
+                if referentie == "start"
+                else (units["ico_eind"] + pd.DateOffset(months=k))
+            )
+            at_risk = units.loc[unit_hi.to_numpy() <= last.to_numpy()]  # not censored before the month ends
+            total = at_risk.groupby("treated")["weight"].agg(math.fsum)  # exact sums: no order of rows shows
             weights = pairs.loc[inside].groupby("treated")["weight"].agg(math.fsum)
             rate = {t: float(weights.get(t, 0.0) / total[t]) if total.get(t, 0) else None for t in (0, 1)}
             rows.append({"maand": k, "referentie": referentie, "clients": rate[1], "controles": rate[0]})
@@ -124,7 +130,8 @@ def comparison_group(
         ),
     )
     regs = history_rows[["client_id", "datum"]]
-    estimate = matched_estimate(regs, result.matches, to_match, settings)
+    censor = candidates.dropna(subset=["eigen_start"]).set_index("client_id")["eigen_start"]
+    estimate = matched_estimate(regs, result.matches, to_match, settings, censor)
     reasons = result.unmatched["reden"].value_counts().sort_index()
     matching = {
         "balance": result.balance,
@@ -138,6 +145,6 @@ def comparison_group(
         "ongematcht": {str(k): int(v) for k, v in reasons.items()},
         "ongematchte_clients": sorted(result.unmatched["client_id"].tolist()),
         **result.counts,
-        "maanden": control_months(regs, result.matches, to_match, settings) if len(result.matches) else [],
+        "maanden": control_months(regs, result.matches, to_match, settings, censor) if len(result.matches) else [],
     }
     return matching, {k: v for k, v in estimate.items() if k != "se"} | {"se_log": estimate.get("se")}

@@ -21,9 +21,10 @@ import scipy.stats
 
 from pipeline.config.settings import Settings
 from pipeline.stages.align import client_windows
+from pipeline.stages.exposure import days_at_risk
 from pipeline.stages.matching import FEATURES
 from pipeline.stages.panel import content_order
-from pipeline.stages.two_period import _two_period
+from pipeline.stages.two_period import _interval_counts
 
 CONFIDENCE = 0.95
 ADJUSTED = FEATURES  # the trend may depend on the matching variables: matching plus regression adjustment
@@ -32,20 +33,33 @@ ADJUSTED = FEATURES  # the trend may depend on the matching variables: matching 
 def unit_frame(regs: pd.DataFrame, units: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     """One row per unit (a client or one use of a control): its registrations and days in the client's 'voor'
     and 'na' windows. `units`: client_id (whose registrations count), ico_start, ico_eind (the client's dates),
-    set (the client's id), treated, weight."""
+    set (the client's id), treated, weight, censor (a later client's own ICO start: its 'na' ends the day
+    before; NaT: not censored)."""
     windows = client_windows(units[["client_id", "ico_start", "ico_eind"]].reset_index(drop=True), settings)
-    frame = _two_period(regs, windows, "voor", "na", None, None)
+    day = pd.Timedelta(days=1)
+    censor = units["censor"].reset_index(drop=True) if "censor" in units else pd.Series(pd.NaT, index=windows.index)
+    after_hi = windows["lang_na"].where(censor.isna() | (censor - day >= windows["lang_na"]), censor - day)
+    intervals = pd.concat(
+        [
+            pd.DataFrame(
+                {"client_id": windows["client_id"], "lo": windows["lang_voor"], "hi": windows["ico_start"] - day}
+            ),
+            pd.DataFrame({"client_id": windows["client_id"], "lo": windows["ico_eind"] + day, "hi": after_hi}),
+        ],
+        ignore_index=True,
+    )
+    counts = _interval_counts(regs, intervals).to_numpy(float)
+    days = days_at_risk(intervals, None, None).to_numpy(float)
     n = len(windows)
-    before, after = frame.iloc[:n].reset_index(drop=True), frame.iloc[n:].reset_index(drop=True)
     return pd.DataFrame(
         {
             "set": units["set"].to_numpy(),
             "treated": units["treated"].to_numpy(int),
             "weight": units["weight"].to_numpy(float),
-            "y0": before["y"].to_numpy(float),
-            "y1": after["y"].to_numpy(float),
-            "d0": before["dagen"].to_numpy(float),
-            "d1": after["dagen"].to_numpy(float),
+            "y0": counts[:n],
+            "y1": counts[n:],
+            "d0": days[:n],
+            "d1": days[n:],
             **{f: units[f].to_numpy(float) for f in FEATURES if f in units},
         }
     )
@@ -119,7 +133,17 @@ def did(units: pd.DataFrame, covariates: tuple[str, ...] = ()) -> dict[str, Any]
     }
 
 
-def matched_units(matches: pd.DataFrame, clients: pd.DataFrame) -> pd.DataFrame:
+def _censor_dates(ids: pd.Series, censor: pd.Series | None) -> np.ndarray:
+    """Each control's own ICO start (a later client), NaT for a comparison person."""
+    out = np.full(len(ids), np.datetime64("NaT"), dtype="datetime64[us]")
+    if censor is None or censor.empty:
+        return out
+    where = pd.Index(censor.index).get_indexer(ids.to_numpy())
+    out[where >= 0] = censor.to_numpy("datetime64[us]")[where[where >= 0]]
+    return out
+
+
+def matched_units(matches: pd.DataFrame, clients: pd.DataFrame, censor: pd.Series | None = None) -> pd.DataFrame:
     """The units of the estimate: every matched client (weight 1) and every use of a control (weight 1/k),
     each with the client's dates, the client's id as its matched set, and its own matching variables."""
     first = matches.drop_duplicates("client_id").set_index("client_id")
@@ -132,6 +156,7 @@ def matched_units(matches: pd.DataFrame, clients: pd.DataFrame) -> pd.DataFrame:
             "set": matched["client_id"].to_numpy(),
             "treated": 1,
             "weight": 1.0,
+            "censor": pd.NaT,
             **{f: first.loc[matched["client_id"], f"client_{f}"].to_numpy(float) for f in FEATURES},
         }
     )
@@ -143,16 +168,23 @@ def matched_units(matches: pd.DataFrame, clients: pd.DataFrame) -> pd.DataFrame:
             "set": matches["client_id"].to_numpy(),
             "treated": 0,
             "weight": matches["weight"].to_numpy(float),
+            "censor": _censor_dates(matches["control_id"], censor),
             **{f: matches[f"control_{f}"].to_numpy(float) for f in FEATURES},
         }
     )
     return pd.concat([own, controls], ignore_index=True)
 
 
-def matched_estimate(regs: pd.DataFrame, matches: pd.DataFrame, clients: pd.DataFrame, settings: Settings) -> dict:
+def matched_estimate(
+    regs: pd.DataFrame,
+    matches: pd.DataFrame,
+    clients: pd.DataFrame,
+    settings: Settings,
+    censor: pd.Series | None = None,
+) -> dict:
     """effect.matched: the rate ratio with its interval, and how many clients and distinct controls it rests on.
     `regs`: the counting registrations (client_id, datum) of clients and comparison persons alike."""
-    units = matched_units(matches, clients)
+    units = matched_units(matches, clients, censor)
     frame = unit_frame(regs, units, settings)
     treated = frame["treated"] == 1
     return did(frame, ADJUSTED) | {

@@ -35,7 +35,7 @@ class MatchSettings:
     k: int = 3
     age_band: int = 5  # years either side
     caliper: float = 0.5  # times sqrt(p): the distances' typical size on the Mahalanobis scale
-    later_clients_months: int | None = 12  # clients whose ICO starts more than this after the date; None: never
+    later_clients_months: int | None = 0  # clients whose ICO starts more than this after the date; None: never
 
 
 class History:

@@ -5,15 +5,16 @@ The default clients are calibrated to the published numbers (SPEC §7), not draw
 'true' effect cannot be known from them alone. It is made known by construction of the comparison persons:
 
 - look-alikes: for every client with an ICO start, TWINS persons of the same sex and a birth year within two
-  years, known to the police from 12 months before the client's start to 12 months after its end. Before the
-  client's ICO start a look-alike has the client's own registrations (the same dates and
-  codes, its own registration numbers): the history matching looks at is the client's. From the start on,
-  each of the client's registrations is copied Poisson(lambda) times, dated within ten days of it on the same
-  side of the client's end: lambda = 1 during the ICO and 1 / TRUE_RATE_RATIO after it. So after the ICO a
-  look-alike has, in expectation, the registrations the client would have had without the ICO if the ICO
-  multiplied them by TRUE_RATE_RATIO: the true effect of the ICO in the synthetic default is TRUE_RATE_RATIO.
-  (Drawn from the client's own registrations because the calibrated clients follow no model that another
-  person could share; a look-alike of one client says nothing about another.);
+  years, known to the police from 12 months before the client's start to 6 months after its end. Before the
+  client's ICO start a look-alike has the client's own registrations (the same dates and codes, its own
+  registration numbers): the history matching looks at is the client's. From the start on, each of the
+  client's registrations of the six months before the start ('voor') is copied Poisson(lambda) times to the
+  same place relative to the end ('na': lambda = the clients' ratio 'na' / 'voor' together, divided by
+  TRUE_RATE_RATIO) and repeated over the ICO (lambda: the clients' ratio per day during / before). So the
+  look-alikes do not know how each client fared, only how the clients fared together: without the ICO the
+  clients together would have had 1 / TRUE_RATE_RATIO times their registrations after it, and the true effect
+  of the ICO in the synthetic default is TRUE_RATE_RATIO, while each client's own chance variation after the
+  ICO stays in the estimate's interval as it would with real comparison persons;
 - background: BACKGROUND persons of the region with fluctuating rates and no ICO (pipeline/tools/population.py),
   the many the police know who look nothing like a client;
 - the clients themselves, as the police export of everybody would hold them (a person in both lists is a
@@ -31,7 +32,8 @@ from pipeline.tools.population import Region, simulate_region
 
 TRUE_RATE_RATIO = 0.8
 TWINS = 6
-SPAN_MONTHS = 12  # a look-alike's registrations from 12 months before the client's start to 12 after its end
+WINDOW_MONTHS = 6  # the 'voor' and 'na' windows of the default settings
+SPAN_MONTHS = 12  # a look-alike copies the client's registrations of the 12 months before its start
 BACKGROUND = 1500
 JITTER_DAYS = 10
 
@@ -49,7 +51,24 @@ def _ids(rng: np.random.Generator, n: int, taken: set[str]) -> list[str]:
     return out
 
 
-def _look_alikes(rng: np.random.Generator, clients: pd.DataFrame, export: pd.DataFrame, taken: set[str]):
+def _ratios(rows: pd.DataFrame, van: pd.Timestamp, tot: pd.Timestamp) -> tuple[float, float]:
+    """Over the clients whose 'voor' and 'na' windows lie in the period: registrations per day during the ICO
+    against those in the 'voor' window, and the 'na' window's against the 'voor' window's divided by the true
+    ratio: the rates of the look-alikes, who had no ICO."""
+    start, end = rows["ico_start"], rows["ico_eind"]
+    half = pd.DateOffset(months=WINDOW_MONTHS)
+    complete = (start - half >= van) & (end + half <= tot) & end.notna()
+    rows, start, end = rows.loc[complete], start[complete], end[complete]
+    before = int(((rows["datum"] >= start - half) & (rows["datum"] < start)).sum())
+    during = int(((rows["datum"] >= start) & (rows["datum"] <= end)).sum())
+    after = int(((rows["datum"] > end) & (rows["datum"] <= end + half)).sum())
+    clients = rows.drop_duplicates("client_id")
+    days_during = int(((clients["ico_eind"] - clients["ico_start"]).dt.days + 1).sum())
+    days_before = int(((clients["ico_start"] - (clients["ico_start"] - half)).dt.days).sum())
+    return (during / days_during) / (before / days_before), after / before / TRUE_RATE_RATIO
+
+
+def _look_alikes(rng, clients: pd.DataFrame, export: pd.DataFrame, taken: set[str], van, tot):
     known = clients.loc[clients["ico_start"].notna()].reset_index(drop=True)
     twin_of = np.repeat(np.arange(len(known)), TWINS)
     ids = np.array(_ids(rng, len(twin_of), taken))
@@ -64,25 +83,27 @@ def _look_alikes(rng: np.random.Generator, clients: pd.DataFrame, export: pd.Dat
     rows = export.drop_duplicates(["client_id", "registratienummer"]).merge(
         known[["client_id", "ico_start", "ico_eind"]].reset_index(names="client"), on="client_id"
     )
-    # every twin of a client against every registration of that client
+    # every twin of a client against every registration of that client in the year before its start: that year
+    # is the twin's history (copied exactly); its last WINDOW_MONTHS ('voor') are moved, thinned, to the same
+    # place relative to the end ('na', Poisson(after) copies) and repeated over the ICO (Poisson(during))
     pairs = rows.merge(pd.DataFrame({"client": twin_of, "twin": ids}), on="client")
     start, end = pairs["ico_start"], pairs["ico_eind"].fillna(pairs["ico_start"])
-    known_span = (pairs["datum"] >= start - pd.DateOffset(months=SPAN_MONTHS)) & (
-        pairs["datum"] <= end + pd.DateOffset(months=SPAN_MONTHS)
-    )
-    pairs = pairs.loc[known_span].reset_index(drop=True)
-    start, end = pairs["ico_start"], pairs["ico_eind"].fillna(pairs["ico_start"])
-    after = pairs["datum"] > end
-    copies = np.where(pairs["datum"] < start, 1, rng.poisson(np.where(after, 1 / TRUE_RATE_RATIO, 1.0)))
-    pairs = pairs.loc[np.repeat(pairs.index.to_numpy(), copies)].reset_index(drop=True)
-    start, end = pairs["ico_start"], pairs["ico_eind"].fillna(pairs["ico_start"])
-    moved = pairs["datum"] + pd.to_timedelta(rng.integers(-JITTER_DAYS, JITTER_DAYS + 1, len(pairs)), unit="D")
-    day = pd.Timedelta(days=1)
-    before = pairs["datum"] < start
-    during = ~before & (pairs["datum"] <= end)
-    moved = moved.where(~before, pairs["datum"])  # the history exactly the client's
-    moved = moved.where(~during, moved.clip(lower=start, upper=end))
-    moved = moved.where(before | during, np.maximum(moved, end + day))
+    history = pairs.loc[(pairs["datum"] >= start - pd.DateOffset(months=SPAN_MONTHS)) & (pairs["datum"] < start)]
+    history = history.reset_index(drop=True)
+    start, end = history["ico_start"], history["ico_eind"].fillna(history["ico_start"])
+    voor = history["datum"] >= start - pd.DateOffset(months=WINDOW_MONTHS)
+    during_rate, after_rate = _ratios(rows, van, tot)
+    offset = start - history["datum"]  # how long before the start: the same after the end
+    half = pd.Timedelta(days=182)
+    placed = [(end + offset, end + pd.DateOffset(months=WINDOW_MONTHS), after_rate)]
+    placed += [(start + offset - pd.Timedelta(days=1) + k * half, end, during_rate) for k in range(4)]
+    later = [history]
+    for moved, last, rate in placed:
+        copies = np.where(voor.to_numpy() & (moved <= last).to_numpy(), rng.poisson(rate, size=len(history)), 0)
+        take = np.repeat(np.arange(len(history)), copies)
+        later.append(history.iloc[take].assign(datum=moved.to_numpy()[take]))
+    pairs = pd.concat(later, ignore_index=True)
+    moved = pairs["datum"]
     return persons, pairs.assign(client_id=pairs["twin"], datum=moved)[list(export.columns)]
 
 
@@ -92,7 +113,7 @@ def comparison_population(
     """(comparison persons: client_id, geslacht, geboortejaar; their police export, the clients' rows included)."""
     rng = np.random.default_rng([seed, 12])
     taken = set(clients["client_id"])
-    twins, twin_rows = _look_alikes(rng, clients, export, taken)
+    twins, twin_rows = _look_alikes(rng, clients, export, taken, van, tot)
     region = simulate_region(Region(n_persons=BACKGROUND, hazard=0.0), seed, str(van.date()), str(tot.date()))
     background = region["comparison_persons"]
     names = dict(zip(background["client_id"], _ids(rng, len(background), taken), strict=True))
