@@ -174,3 +174,14 @@ def test_at_most_twenty_lines_of_problems_are_shown():
     lines = text.splitlines()
     assert len(lines) == 1 + 20 + 1 and lines[-1] == "  ... en nog 9.538"
     assert "rij 2, kolom 'kolom0': waarde 'x': ongeldig" in text
+
+
+def test_a_header_with_a_column_twice_stops_with_its_name(tmp_path):
+    # found by the random corruptions: two headers glued together gave 'geslacht' twice and an internal error
+    path = tmp_path / "clients.csv"
+    path.write_text(
+        "client_id,geslacht,leeftijd,ico_start,iclient_id,geslacht,ico_eind\nK001,man,34,2020-08-31,x,man,2020-11-15\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(UserError, match="de kolom 'geslacht' meer dan eens"):
+        read_table(path)

@@ -415,8 +415,19 @@ def read_cells_at(
         raise UserError(f"{path}: niet te lezen ({exc.strerror or exc})") from None
     frame = frame.fillna("").astype("str")
     frame = _drop_unnamed_empty_columns(path, frame, first_row)
+    _reject_repeated_columns(path, frame)
     _check_cell_size(path, frame, first_row)
     return frame, first_row
+
+
+def _reject_repeated_columns(path: Path, frame: pd.DataFrame) -> None:
+    """Two columns with one name (after case and spaces, or a mapping of the settings): nobody can tell which
+    holds the value, so the run stops rather than guess (found by the property test of random corruptions)."""
+    names = pd.Series([str(c) for c in frame.columns])
+    repeated = names[names.duplicated()].unique().tolist()
+    if repeated:
+        which = f"de kolom {repeated[0]!r}" if len(repeated) == 1 else "de kolommen " + ", ".join(map(repr, repeated))
+        raise UserError(f"{path}: de kopregel heeft {which} meer dan eens; laat van elke naam één kolom over")
 
 
 def read_table(

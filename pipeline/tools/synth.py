@@ -659,9 +659,10 @@ def write_synthetic(
         "seed": seed,
         "vergelijkingsgroep": {
             "ware_verhouding": TRUE_RATE_RATIO,
-            "uitleg": f"{TWINS} gelijkenden per cliënt (dezelfde registraties vóór het ICO-einde, na het einde "
-            f"1/{TRUE_RATE_RATIO} keer zoveel: het ware effect van het ICO is een verhouding van {TRUE_RATE_RATIO}) "
-            f"en {BACKGROUND} andere personen uit de regio",
+            "uitleg": f"{TWINS} gelijkenden per cliënt (dezelfde registraties in het jaar vóór de start; daarna "
+            f"de registraties van de 6 maanden vóór de start, zoveel keer als bij de cliënten samen na tegenover "
+            f"vóór, gedeeld door {TRUE_RATE_RATIO}: het ware effect van het ICO is een verhouding van "
+            f"{TRUE_RATE_RATIO}) en {BACKGROUND} andere personen uit de regio",
         },
         "files": {name: hashlib.sha256(data).hexdigest() for name, data in files.items()},
     }
