@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -45,17 +46,20 @@ def test_did_is_the_ratio_of_the_after_before_ratios_with_equal_days():
 
 
 def test_did_weights_each_control_one_over_k():
-    # client a has two controls (weight 1/2 each): 4 -> 2 and 0 -> 2 weigh as one control 2 -> 2
+    # client a has two controls (weight 1/2 each): 4 -> 2 and 0 -> 4 weigh as one control 2 -> 3; with b's
+    # control 6 -> 6 the controls go 8 -> 9 weighted, 10 -> 12 if every control counted as a whole person
     units = _units(
         [
             ("a", 1, 1.0, 10, 5, 180, 180),
             ("b", 1, 1.0, 6, 2, 180, 180),
             ("a", 0, 0.5, 4, 2, 180, 180),
-            ("a", 0, 0.5, 0, 2, 180, 180),
+            ("a", 0, 0.5, 0, 4, 180, 180),
             ("b", 0, 1.0, 6, 6, 180, 180),
         ]
     )
-    assert did(units)["irr"] == pytest.approx((7 / 16) / ((0.5 * 2 + 0.5 * 2 + 6) / (0.5 * 4 + 0.5 * 0 + 6)))
+    irr = did(units)["irr"]
+    assert irr == pytest.approx((7 / 16) / (9 / 8))
+    assert irr != pytest.approx((7 / 16) / (12 / 10))
 
 
 def test_did_equals_poisson_with_unit_and_period_effects():
@@ -188,21 +192,14 @@ def region(tmp_path_factory):
     return write_region(tmp_path_factory.mktemp("region"), Region(irr=0.7), seed=1)
 
 
+def _run(region: dict, out: Path, *comparison: str) -> int:
+    """`run` on the region's client list and export with the comparison arguments given."""
+    main_files = ["--bvh", str(region["bvh"]), "--clients", str(region["clients"])]
+    return main(["--quiet", "run", *main_files, *comparison, "--out", str(out), "--config", str(CONFIG)])
+
+
 def test_one_comparison_file_without_the_other_stops(region, tmp_path, capsys):
-    code = main(
-        [
-            "--quiet",
-            "run",
-            "--bvh",
-            str(region["bvh"]),
-            "--clients",
-            str(region["clients"]),
-            "--comparison-persons",
-            str(region["comparison_persons"]),
-            "--out",
-            str(tmp_path / "out"),
-        ]
-    )
+    code = _run(region, tmp_path / "out", "--comparison-persons", str(region["comparison_persons"]))
     assert code == 2 and "--comparison-bvh" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
 
@@ -212,25 +209,8 @@ def test_a_bad_comparison_file_names_file_row_and_column(region, tmp_path, capsy
     persons.loc[3, "geboortejaar"] = "19x0"
     bad = tmp_path / "personen.csv"
     persons.to_csv(bad, index=False)
-    code = main(
-        [
-            "--quiet",
-            "run",
-            "--bvh",
-            str(region["bvh"]),
-            "--clients",
-            str(region["clients"]),
-            "--comparison-persons",
-            str(bad),
-            "--comparison-bvh",
-            str(region["comparison_bvh"]),
-            "--out",
-            str(tmp_path / "out"),
-            "--config",
-            str(CONFIG),
-            "--mapping",
-            str(MAPPING),
-        ]
+    code = _run(
+        region, tmp_path / "out", "--comparison-persons", str(bad), "--comparison-bvh", str(region["comparison_bvh"])
     )
     err = capsys.readouterr().err
     assert code == 2
