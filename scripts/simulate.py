@@ -53,6 +53,9 @@ REGIONS = {
     "regio, geen effect": Region(irr=1.0),
     "regio, effect 0,7": Region(irr=0.7),
     "regio, sterke selectie op de laatste maanden, geen effect": Region(irr=1.0, hazard=0.0005, hazard_slope=0.6),
+    # the README's known weakness: referral doubles with every registration in the three months before
+    "regio, steile selectie (x2 per registratie), geen effect": Region(irr=1.0, hazard_slope=0.7),
+    "regio, steile selectie (x2 per registratie), effect 0,7": Region(irr=0.7, hazard_slope=0.7),
 }
 REGION_ESTIMATORS = {**ESTIMATORS, "matched": "vergelijkingsgroep (gekoppeld)"}
 MATCHED_START, MATCHED_END = "<!-- simulation-matched:start -->", "<!-- simulation-matched:end -->"

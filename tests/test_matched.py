@@ -187,6 +187,19 @@ def test_bad_matching_settings_name_the_key(tmp_path, key, value, words):
         load_settings(path)
 
 
+@pytest.mark.parametrize(("value", "expected"), [("0", 0), ("12", 12), ("false", None)])
+def test_later_clients_setting_reads_zero_as_zero_months_and_false_as_never(tmp_path, value, expected):
+    # 0 == False in Python: a membership test `in (None, False)` read 0 as 'never', and no later client served
+    text = re.sub(
+        r"(?m)^  latere_clienten_na_maanden: .*$",
+        f"  latere_clienten_na_maanden: {value}",
+        CONFIG.read_text(encoding="utf-8"),
+    )
+    path = tmp_path / "analysis.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert load_settings(path).match_later_clients_months == expected
+
+
 @pytest.fixture(scope="module")
 def region(tmp_path_factory):
     return write_region(tmp_path_factory.mktemp("region"), Region(irr=0.7), seed=1)
@@ -220,6 +233,14 @@ def test_a_bad_comparison_file_names_file_row_and_column(region, tmp_path, capsy
 
 def _analysed(files: dict, with_comparison: bool = True) -> dict:
     return analyse_files(files, CONFIG, MAPPING, with_comparison)
+
+
+def test_later_clients_serve_as_controls_with_the_default_settings(region):
+    """In a region, persons with a spell like a client's are often referred a few months later; without them the
+    controls would be the persons known never to be referred, chosen on their future (an upward bias)."""
+    matching = _analysed(region)["matching"]
+    assert load_settings(CONFIG).match_later_clients_months == 0
+    assert matching["latere_clienten_als_controle"] > 0
 
 
 def test_without_the_comparison_files_nothing_changes(region):

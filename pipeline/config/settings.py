@@ -446,7 +446,7 @@ def _read_matching(path: Path, data: dict, _: Fields) -> Fields:
         value = section["latere_clienten_na_maanden"]
         fields["match_later_clients_months"] = (
             None
-            if value in (None, False)
+            if value is None or value is False  # not `in (None, False)`: 0 == False in Python
             else _int(path, value, "vergelijkingsgroep.latere_clienten_na_maanden", 0, MAX_MONTHS)
         )
     if "max_smd" in section:
