@@ -238,6 +238,7 @@ class MatchingSettings(_Model):
     k: int
     leeftijdsband: int
     caliper: float
+    caliper_versmallen: bool = True
     latere_clienten_na_maanden: int | None
     hoofdschatting: bool
     max_smd: float
@@ -450,6 +451,11 @@ class Matching(_Model):
 
     balance: list[BalanceRow]
     max_abs_smd: float | None
+    caliper: float = Field(description="the caliper used: the settings' one, narrowed until balanced if asked")
+    caliper_versmallingen: int = Field(0, description="times the caliper was narrowed (each to 0.8 of it)")
+    ongematcht_door_versmallen: int = Field(
+        0, description="clients with a candidate inside the settings' caliper but none inside the narrowed one"
+    )
     personen: int = Field(description="comparison persons in the list")
     personen_ook_client: int = Field(description="persons in both lists: counted as clients")
     latere_clienten_als_controle: int = Field(description="control uses by clients whose own ICO came later")

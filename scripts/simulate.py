@@ -186,7 +186,8 @@ def regions(replications: int, seed: int, workers: int) -> str:
         f"(pipeline/tools/population.py, `Region`): 4,000 persons with a stable rate times a monthly AR(1) "
         f"fluctuation; from the thirteenth month on, a person is referred with a probability rising with his "
         f"registrations in the three months before; after the ICO's end the rate is multiplied by the truth. "
-        f"'max abs SMD': the largest standardised difference of a matching variable after matching.\n\n"
+        f"'max abs SMD': `matching.max_abs_smd` per region, the largest standardised difference after matching "
+        f"of a matching variable or age.\n\n"
         f"{region_table(results)}\n"
     )
     Path("benchmarks/simulation_matched.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")

@@ -134,3 +134,24 @@ def test_a_matched_comparison_of_groups_that_are_not_alike_is_withdrawn(matched)
     r = Results.model_validate(data)
     text = " ".join(primary_sentences(r))
     assert "niet genoeg op elkaar" in text and "niet als effect van het ICO" in text and "0,25" in text
+
+
+def test_a_narrowed_caliper_and_the_later_clients_are_said_as_they_were(matched):
+    from pipeline.report.matching_report import matching_text
+
+    data = json.loads(json.dumps(matched))
+    data["matching"] |= {
+        "caliper": 0.32,
+        "caliper_versmallingen": 2,
+        "ongematcht_door_versmallen": 7,
+        "latere_clienten_als_controle": 12,
+    }
+    r = Results.model_validate(data)
+    how = matching_text(r, Protection(r), "figuur 9")["who"][1]
+    assert "2 keer smaller gemaakt, van 0,50 naar 0,32" in how and "nooit een uitkomst" in how
+    assert "Daardoor kregen 7 cliënten geen vergelijkingsgroep" in how
+    assert "verder dan 0,32 standaardafwijking" in how
+    assert "tot de dag vóór die eigen start (dat gebeurde 12 keer)" in how
+    data["matching"] |= {"caliper": 0.5, "caliper_versmallingen": 0, "ongematcht_door_versmallen": 0}
+    r = Results.model_validate(data)
+    assert "smaller gemaakt" not in matching_text(r, Protection(r), "figuur 9")["who"][1]

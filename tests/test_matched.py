@@ -177,6 +177,7 @@ def test_every_row_of_the_comparison_export_has_one_fate(settings):
         ("k", "0", "vergelijkingsgroep.k"),
         ("caliper", "-1", "vergelijkingsgroep.caliper"),
         ("hoofdschatting", "1", "true"),
+        ("caliper_versmallen", "ja", "vergelijkingsgroep.caliper_versmallen"),
     ],
 )
 def test_bad_matching_settings_name_the_key(tmp_path, key, value, words):

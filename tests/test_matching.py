@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline.stages.matching import History, MatchSettings, match, smd
+from pipeline.stages.matching import FEATURES, History, MatchSettings, match, smd
 
 
 def _regs(rows):
@@ -100,3 +100,45 @@ def test_a_candidate_outside_the_caliper_is_no_match():
 def test_no_registrations_at_all_gives_empty_histories():
     f = History(_regs([])).features(np.array(["p"]), pd.Timestamp("2021-07-15"))
     assert f.loc["p"].tolist() == [0.0] * 5
+
+
+def _two_clients():
+    """c1 as in _population; c2 with two registrations in months -6..-4 and two in -3..-1; 'near' has c1's
+    history, 'twin2' c2's, a day later; 'far' one old heavy registration."""
+    clients, persons, regs = _population()
+    clients = pd.concat([clients, clients.assign(client_id="c2")], ignore_index=True)
+    persons = persons.loc[persons["client_id"].isin(["near", "far", "mid"])]
+    persons = pd.concat([persons, persons.iloc[[0]].assign(client_id="twin2", geboortejaar=1980)], ignore_index=True)
+    c2 = [("c2", d, False, 1.0) for d in ("2021-02-01", "2021-03-01", "2021-05-01", "2021-06-01")]
+    twin2 = [("twin2", d, False, 1.0) for d in ("2021-02-02", "2021-03-02", "2021-05-02", "2021-06-02")]
+    return clients, persons, pd.concat([regs, _regs(c2 + twin2)], ignore_index=True)
+
+
+def test_the_caliper_narrows_until_the_groups_are_balanced():
+    # with k = 2 each client also gets a second, unlike person: unbalanced. Narrowed, each keeps only
+    # its own twin (distance 0), and every variable matched on is equal: SMD 0, and no client is lost. Age
+    # ('near' is two years older than c1) is not the caliper's to mend: the band holds it
+    clients, persons, regs = _two_clients()
+    kept = match(clients, persons, History(regs), MatchSettings(k=2, caliper=4.0))
+    assert kept.narrowings == 0 and kept.caliper == 4.0 and len(kept.matches) == 4
+    assert max(abs(b["smd_na"]) for b in kept.balance if b["kenmerk"] in FEATURES) > 0.1
+    narrowed = match(clients, persons, History(regs), MatchSettings(k=2, caliper=4.0, max_smd=0.1))
+    pairs = sorted(zip(narrowed.matches["client_id"], narrowed.matches["control_id"], strict=True))
+    assert pairs == [("c1", "near"), ("c2", "twin2")]
+    assert [b["smd_na"] for b in narrowed.balance if b["kenmerk"] in FEATURES] == [0.0] * len(FEATURES)
+    assert narrowed.unmatched.empty
+    assert narrowed.narrowings >= 1 and narrowed.caliper == pytest.approx(4.0 * 0.8**narrowed.narrowings)
+    assert narrowed.unmatched_by_narrowing == 0
+
+
+def test_a_client_lost_by_narrowing_is_reported_with_its_reason():
+    # without its twin, c2's nearest is c1's twin: unbalanced; narrowed, c2 has nobody left and says so
+    clients, persons, regs = _two_clients()
+    persons = persons.loc[~persons["client_id"].isin(["twin2", "mid"])]
+    wide = match(clients, persons, History(regs), MatchSettings(k=1, caliper=4.0))
+    assert sorted(wide.matches["client_id"]) == ["c1", "c2"] and wide.unmatched.empty
+    narrowed = match(clients, persons, History(regs), MatchSettings(k=1, caliper=4.0, max_smd=0.1))
+    assert narrowed.matches["client_id"].tolist() == ["c1"]
+    assert [b["smd_na"] for b in narrowed.balance if b["kenmerk"] in FEATURES] == [0.0] * len(FEATURES)
+    assert narrowed.unmatched.to_dict("records") == [{"client_id": "c2", "reden": "geen kandidaat binnen de caliper"}]
+    assert narrowed.unmatched_by_narrowing == 1

@@ -67,6 +67,7 @@ class Settings:
     match_later_clients_months: int | None = 0  # None: a later client never serves as a control
     matched_primary: bool = True  # with a comparison group, the matched estimate is the primary one
     match_max_smd: float = 0.1  # the report warns when a matching variable differs more after matching
+    match_narrow: bool = True  # narrow the caliper until no matching variable differs more than match_max_smd
 
     @property
     def windows(self) -> tuple[str, ...]:
@@ -113,6 +114,7 @@ class Settings:
                 "k": self.match_k,
                 "leeftijdsband": self.match_age_band,
                 "caliper": self.match_caliper,
+                "caliper_versmallen": self.match_narrow,
                 "latere_clienten_na_maanden": self.match_later_clients_months,
                 "hoofdschatting": self.matched_primary,
                 "max_smd": self.match_max_smd,
@@ -422,7 +424,15 @@ def _input_spec(path: Path, invoer: dict, key: str, canonical: tuple[str, ...]) 
     )
 
 
-MATCH_KEYS = {"k", "leeftijdsband", "caliper", "latere_clienten_na_maanden", "hoofdschatting", "max_smd"}
+MATCH_KEYS = {
+    "k",
+    "leeftijdsband",
+    "caliper",
+    "caliper_versmallen",
+    "latere_clienten_na_maanden",
+    "hoofdschatting",
+    "max_smd",
+}
 
 
 def _read_matching(path: Path, data: dict, _: Fields) -> Fields:
@@ -451,9 +461,10 @@ def _read_matching(path: Path, data: dict, _: Fields) -> Fields:
         )
     if "max_smd" in section:
         fields["match_max_smd"] = _fraction(path, section["max_smd"], "vergelijkingsgroep.max_smd")
-    if "hoofdschatting" in section:
-        value = section["hoofdschatting"]
-        if not isinstance(value, bool):
-            raise UserError(f"{path}: 'vergelijkingsgroep.hoofdschatting' moet true of false zijn, niet {value!r}")
-        fields["matched_primary"] = value
+    for key, name in (("hoofdschatting", "matched_primary"), ("caliper_versmallen", "match_narrow")):
+        if key in section:
+            value = section[key]
+            if not isinstance(value, bool):
+                raise UserError(f"{path}: 'vergelijkingsgroep.{key}' moet true of false zijn, niet {value!r}")
+            fields[name] = value
     return fields

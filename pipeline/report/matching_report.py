@@ -72,19 +72,38 @@ def _who(m: Matching, p: Protection) -> str:
     )
 
 
-def _how(r: Results, m: Matching) -> str:
+def _later(r: Results, m: Matching) -> str:
+    months = r.settings.vergelijkingsgroep.latere_clienten_na_maanden
+    if months is None:
+        return " Wie later zelf in een ICO besproken werd, is nooit vergelijkingspersoon."
+    after = "later begon" if months == 0 else f"pas meer dan {nl_int(months)} maanden later begon"
+    used = (
+        f"dat gebeurde {nl_int(m.latere_clienten_als_controle)} keer"
+        if m.latere_clienten_als_controle
+        else "dat gebeurde niet"
+    )
+    return (
+        f" Een uitzondering op 'wie op de cliëntenlijst staat, telt als cliënt': een cliënt wiens eigen ICO "
+        f"{after}, kon vergelijkingspersoon zijn tot de dag vóór die eigen start ({used}). Zonder hen zouden de "
+        f"vergelijkingspersonen juist de mensen zijn van wie al bekend is dat zij later niet zijn aangemeld."
+    )
+
+
+def _how(r: Results, m: Matching, p: Protection) -> str:
     s = r.settings.vergelijkingsgroep
-    later = ""
-    if s.latere_clienten_na_maanden is not None:
-        later = (
-            f" Een uitzondering op 'wie op de cliëntenlijst staat, telt als cliënt': een cliënt wiens eigen ICO pas "
-            f"meer dan {nl_int(s.latere_clienten_na_maanden)} maanden later begon (en na de periode 'na' van de "
-            f"vergeleken cliënt) kon tot die tijd vergelijkingspersoon zijn"
-            + (
-                f"; dat gebeurde {nl_int(m.latere_clienten_als_controle)} keer."
-                if m.latere_clienten_als_controle
-                else "; dat gebeurde niet."
-            )
+    narrowed = ""
+    if m.caliper_versmallingen:
+        lost = (
+            f" Daardoor kregen {_count(m.ongematcht_door_versmallen, p)} cliënten geen vergelijkingsgroep die er "
+            f"met de ruimere grens wel een hadden."
+            if m.ongematcht_door_versmallen
+            else " Daardoor viel geen cliënt af."
+        )
+        narrowed = (
+            f" Die grens is {nl_int(m.caliper_versmallingen)} keer smaller gemaakt, van "
+            f"{nl_decimal(s.caliper, 2)} naar {nl_decimal(m.caliper, 2)}, tot geen kenmerk na het koppelen meer "
+            f"dan {nl_decimal(s.max_smd, 2)} standaardafwijking verschilde; alleen de kenmerken vóór de start "
+            f"beslisten daarover, nooit een uitkomst.{lost}"
         )
     return (
         f"Voor elke cliënt is gezocht op de dag dat zijn ICO begon: personen van hetzelfde geslacht, hooguit "
@@ -94,10 +113,10 @@ def _how(r: Results, m: Matching) -> str:
         f"meer personen even dicht bij, dan tellen zij allemaal mee (hier gemiddeld "
         f"{nl_decimal(m.koppelingen / max(m.gematcht, 1), 1)} per cliënt). Wie te veel van de cliënt verschilde "
         f"(gemiddeld per kenmerk verder dan "
-        f"{nl_decimal(s.caliper, 1)} standaardafwijking, gemeten over de kenmerken samen), telt "
-        f"niet mee. Eén persoon kan bij meer cliënten horen (hier hooguit bij {nl_int(m.hergebruik_max)}); elke "
-        f"cliënt telt even zwaar als zijn vergelijkingspersonen samen. Een vergelijkingspersoon krijgt de datum "
-        f"van start en einde van zijn cliënt: zijn 'vóór' en 'na' zijn dezelfde maanden.{later}"
+        f"{nl_decimal(m.caliper, 2)} standaardafwijking, gemeten over de kenmerken samen), telt "
+        f"niet mee.{narrowed} Eén persoon kan bij meer cliënten horen (hier hooguit bij {nl_int(m.hergebruik_max)}); "
+        f"elke cliënt telt even zwaar als zijn vergelijkingspersonen samen. Een vergelijkingspersoon krijgt de datum "
+        f"van start en einde van zijn cliënt: zijn 'vóór' en 'na' zijn dezelfde maanden.{_later(r, m)}"
     )
 
 
@@ -197,7 +216,7 @@ def matching_text(r: Results, p: Protection, figure: str) -> dict[str, list[str]
             "cannot": [],
         }
     return {
-        "who": [_who(m, p), _how(r, m), _matched(m, p)],
+        "who": [_who(m, p), _how(r, m, p), _matched(m, p)],
         "alike": [_alike(r, m, figure)],
         "shows": _shows(r, p),
         "cannot": [_cannot(r)],

@@ -127,6 +127,7 @@ def comparison_group(
             age_band=settings.match_age_band,
             caliper=settings.match_caliper,
             later_clients_months=settings.match_later_clients_months,
+            max_smd=settings.match_max_smd if settings.match_narrow else None,
         ),
     )
     regs = history_rows[["client_id", "datum"]]
@@ -136,6 +137,9 @@ def comparison_group(
     matching = {
         "balance": result.balance,
         "max_abs_smd": result.max_abs_smd,
+        "caliper": result.caliper,
+        "caliper_versmallingen": result.narrowings,
+        "ongematcht_door_versmallen": result.unmatched_by_narrowing,
         "personen": len(persons),
         "personen_ook_client": int(persons["client_id"].isin(clients["client_id"]).sum()),
         "latere_clienten_als_controle": int(

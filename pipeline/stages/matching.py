@@ -27,6 +27,8 @@ AGE = "leeftijd"  # balanced on, not matched on: the age band already holds it c
 NO_CANDIDATE = "geen kandidaat met registraties"
 NO_HISTORY = "cliënt zonder registraties in de 12 maanden vóór de start"
 OUTSIDE_CALIPER = "geen kandidaat binnen de caliper"
+NARROWING = 0.8  # each step keeps 80% of the caliper: fine enough to lose few clients more than needed
+MAX_NARROWINGS = 10  # 0.8^10 = 0.11: a tenth of the caliper; beyond it the groups are reported unbalanced
 _DAY_SPAN = np.int64(1 << 22)  # days since 1970 fit in 22 bits until the year 13 000
 
 
@@ -36,6 +38,10 @@ class MatchSettings:
     age_band: int = 5  # years either side
     caliper: float = 0.5  # times sqrt(p): the distances' typical size on the Mahalanobis scale
     later_clients_months: int | None = 0  # clients whose ICO starts more than this after the date; None: never
+    # narrow the caliper (times NARROWING, at most MAX_NARROWINGS times) while some |SMD| after matching exceeds
+    # this; None: keep the caliper. Outcome-blind: the balance of the matching variables decides, never an
+    # outcome, as matching is meant to be tuned (Ho, Imai, King and Stuart 2007)
+    max_smd: float | None = None
 
 
 class History:
@@ -135,6 +141,9 @@ class Matching:
     balance: list[dict]
     max_abs_smd: float | None
     counts: dict[str, int]
+    caliper: float = 0.5  # the caliper used, after any narrowing
+    narrowings: int = 0
+    unmatched_by_narrowing: int = 0  # clients with a candidate inside the settings' caliper, not inside this one
 
 
 def _candidate_table(candidates: pd.DataFrame, history: History) -> dict[str, np.ndarray]:
@@ -223,9 +232,9 @@ def match(
     treated.add(own)
     pooled.add(own)
     inverse = _inverse(pooled)
-    # pass 2: the k nearest inside the caliper
-    rows, unmatched = [], []
+    # pass 2: every candidate inside the caliper, ranked (kept, so that narrowing needs no risk set again)
     limit = settings.caliper * np.sqrt(len(FEATURES))
+    near, unmatched = {}, []
     for i, c in enumerate(clients.itertuples(index=False)):
         if own[i, :3].sum() == 0:  # the risk set asks for registrations in the 12 months: a client without has none
             unmatched.append({"client_id": c.client_id, "reden": NO_HISTORY})
@@ -240,27 +249,24 @@ def match(
         if inside.size == 0:
             unmatched.append({"client_id": c.client_id, "reden": OUTSIDE_CALIPER})
             continue
-        # the k nearest and every candidate tied with the k-th (weights 1/m): which persons are chosen does not
-        # depend on their pseudonyms
+        # ranked by distance, ties by id only to fix the order: every candidate tied with the k-th is taken
         ranked = inside[np.lexsort((ids[inside], distance[inside]))]
-        kth = distance[ranked[min(settings.k, len(ranked)) - 1]]
-        chosen = ranked[distance[ranked] <= kth]
-        for j in chosen:
-            rows.append(
-                {
-                    "client_id": c.client_id,
-                    "control_id": ids[j],
-                    "distance": float(distance[j]),
-                    "weight": 1.0 / len(chosen),
-                    "pseudo_start": c.ico_start,
-                    "pseudo_eind": c.ico_eind,
-                    **{f"client_{f}": own[i, n] for n, f in enumerate((*FEATURES, AGE))},
-                    **{f"control_{f}": pool[j, n] for n, f in enumerate((*FEATURES, AGE))},
-                }
-            )
-    matches = pd.DataFrame(rows, columns=_MATCH_COLUMNS)
-    balance = _balance(own, treated, before, matches)
-    values = [abs(b["smd_na"]) for b in balance if b["smd_na"] is not None]
+        near[i] = (ids[ranked], distance[ranked], pool[ranked])
+    # pass 3: the k nearest inside the caliper, narrowed while the balance after matching is not good enough
+    caliper, narrowings = settings.caliper, 0
+    while True:
+        matches, outside = _nearest(clients, own, near, caliper * np.sqrt(len(FEATURES)), settings.k)
+        balance = _balance(own, treated, before, matches)
+        values = [abs(b["smd_na"]) for b in balance if b["smd_na"] is not None]
+        worst = max(values) if values else None
+        # only the distance's own variables decide: the caliper cannot move age (the band holds it), so an
+        # age apart would narrow it in vain, losing clients; it is still in max_abs_smd and the report's warning
+        matched_on = [abs(b["smd_na"]) for b in balance if b["smd_na"] is not None and b["kenmerk"] in FEATURES]
+        good = settings.max_smd is None or not matched_on or max(matched_on) <= settings.max_smd
+        if good or narrowings == MAX_NARROWINGS or len(matches) == 0:
+            break
+        caliper, narrowings = caliper * NARROWING, narrowings + 1
+    unmatched += [{"client_id": clients.at[i, "client_id"], "reden": OUTSIDE_CALIPER} for i in outside]
     counts = {
         "clients": len(clients),
         "gematcht": int(matches["client_id"].nunique()) if len(matches) else 0,
@@ -273,9 +279,42 @@ def match(
         matches,
         pd.DataFrame(unmatched, columns=["client_id", "reden"]),
         balance,
-        max(values) if values else None,
+        worst,
         counts,
+        caliper=caliper,
+        narrowings=narrowings,
+        unmatched_by_narrowing=len(outside),
     )
+
+
+def _nearest(
+    clients: pd.DataFrame, own: np.ndarray, near: dict, limit: float, k: int
+) -> tuple[pd.DataFrame, list[int]]:
+    """(the match rows: each client's k nearest inside `limit` and every candidate tied with the k-th, weights
+    1/m, so that which persons are chosen does not depend on their pseudonyms; the clients left without)."""
+    rows, outside = [], []
+    for i, (ids, distance, pool) in near.items():
+        n = int(np.searchsorted(distance, limit, side="right"))  # ranked by distance: the first n are inside
+        if n == 0:
+            outside.append(i)
+            continue
+        kth = distance[min(k, n) - 1]
+        chosen = np.flatnonzero(distance[:n] <= kth)
+        c = clients.iloc[i]
+        for j in chosen:
+            rows.append(
+                {
+                    "client_id": c["client_id"],
+                    "control_id": ids[j],
+                    "distance": float(distance[j]),
+                    "weight": 1.0 / len(chosen),
+                    "pseudo_start": c["ico_start"],
+                    "pseudo_eind": c["ico_eind"],
+                    **{f"client_{f}": own[i, n] for n, f in enumerate((*FEATURES, AGE))},
+                    **{f"control_{f}": pool[j, n] for n, f in enumerate((*FEATURES, AGE))},
+                }
+            )
+    return pd.DataFrame(rows, columns=_MATCH_COLUMNS), outside
 
 
 _MATCH_COLUMNS = [
