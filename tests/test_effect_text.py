@@ -140,6 +140,7 @@ def test_a_narrowed_caliper_and_the_later_clients_are_said_as_they_were(matched)
     from pipeline.report.matching_report import matching_text
 
     data = json.loads(json.dumps(matched))
+    data["settings"]["vergelijkingsgroep"]["caliper"] = 0.5  # where narrowing began
     data["matching"] |= {
         "caliper": 0.32,
         "caliper_versmallingen": 2,

@@ -63,7 +63,7 @@ class Settings:
     # the matched comparison group (issue 12), used only when its two files are given
     match_k: int = 3
     match_age_band: int = 5
-    match_caliper: float = 0.5
+    match_caliper: float = 1.0  # the widest tried: narrowing finds the widest that balances
     match_later_clients_months: int | None = 0  # None: a later client never serves as a control
     matched_primary: bool = True  # with a comparison group, the matched estimate is the primary one
     match_max_smd: float = 0.1  # the report warns when a matching variable differs more after matching

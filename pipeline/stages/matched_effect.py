@@ -6,7 +6,8 @@ a period effect and the interaction treated x after, each control weighted 1/k o
 (matching with replacement). With two periods per unit, that Poisson's estimate of the interaction is exactly
 the conditional (binomial) likelihood of a unit's 'na' registrations given its total, with log(days after /
 days before) as offset, which is what is fitted here: two parameters, however many units. The interval is a
-sandwich clustered on the matched set (a client with its controls), with the small-sample factor G / (G - 1).
+sandwich clustered two ways, on the matched set (a client with its controls) and on the person (a control
+serves several clients when matching is with replacement), each part with its small-sample factor G / (G - 1).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from pipeline.stages.panel import content_order
 from pipeline.stages.two_period import _interval_counts
 
 CONFIDENCE = 0.95
+TWO_WAY = True  # False: cluster on the matched set alone (for comparison in simulations)
 ADJUSTED = FEATURES  # the trend may depend on the matching variables: matching plus regression adjustment
 
 
@@ -54,6 +56,7 @@ def unit_frame(regs: pd.DataFrame, units: pd.DataFrame, settings: Settings) -> p
     return pd.DataFrame(
         {
             "set": units["set"].to_numpy(),
+            "person": units["client_id"].to_numpy(),
             "treated": units["treated"].to_numpy(int),
             "weight": units["weight"].to_numpy(float),
             "y0": counts[:n],
@@ -63,6 +66,18 @@ def unit_frame(regs: pd.DataFrame, units: pd.DataFrame, settings: Settings) -> p
             **{f: units[f].to_numpy(float) for f in FEATURES if f in units},
         }
     )
+
+
+def _clustered(bread: np.ndarray, contributions: np.ndarray, clusters: np.ndarray) -> np.ndarray:
+    """The sandwich clustered on `clusters`, with the small-sample factor G / (G - 1). Cluster sums go in the
+    order of their values, so the result does not depend on what the clusters are called."""
+    codes = pd.factorize(clusters)[0]
+    g = int(codes.max()) + 1
+    scores = np.column_stack(
+        [np.bincount(codes, weights=contributions[:, j], minlength=g) for j in range(contributions.shape[1])]
+    )
+    scores = scores[np.lexsort(scores.T[::-1])]
+    return bread @ (scores.T @ scores) @ bread * g / (g - 1)
 
 
 def _independent(columns: np.ndarray) -> np.ndarray:
@@ -112,12 +127,16 @@ def did(units: pd.DataFrame, covariates: tuple[str, ...] = ()) -> dict[str, Any]
     p = scipy.special.expit(offset + x @ beta)
     hessian = (x * (w * n * p * (1 - p))[:, None]).T @ x
     contributions = x * (w * (y1 - n * p))[:, None]
-    codes = informative["_cluster"].to_numpy()
-    g = int(informative["_cluster"].nunique())
-    codes = pd.factorize(codes, sort=True)[0]
-    scores = np.column_stack([np.bincount(codes, weights=contributions[:, j], minlength=g) for j in range(x.shape[1])])
     bread = np.linalg.inv(hessian)
-    cov = bread @ (scores.T @ scores) @ bread * g / (g - 1)
+    cov = _clustered(bread, contributions, informative["_cluster"].to_numpy())
+    if TWO_WAY and "person" in informative:
+        # a control used for several clients, or a later client who is a control before its own ICO, ties matched
+        # sets together: cluster on the person too (Cameron, Gelbach and Miller 2011), minus the unit level both
+        # count
+        by_person = _clustered(bread, contributions, informative["person"].to_numpy())
+        by_unit = _clustered(bread, contributions, np.arange(len(y1)))
+        two_way = cov + by_person - by_unit
+        cov = two_way if two_way[1, 1] > 0 else np.maximum(cov, by_person)
     b, se = float(beta[1]), float(np.sqrt(cov[1, 1]))
     if not np.isfinite(b) or not np.isfinite(se):
         return out | {"reden": "de schatting convergeerde niet"}
