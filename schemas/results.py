@@ -331,6 +331,11 @@ class MatchedEstimate(_Model):
     n_controls: int = Field(description="distinct comparison persons among their controls")
     reden: str | None = None
     waarschuwing: str | None = None
+    aangepast: bool | None = Field(
+        None,
+        description="the trend was also adjusted for the matching variables (false: too few registrations to "
+        "estimate that adjustment, fitted without it; see waarschuwing)",
+    )
     se_log: float | None = Field(None, description="standard error of the log rate ratio")
     registraties_clients_voor: int
     registraties_clients_na: int

@@ -156,3 +156,17 @@ def test_a_narrowed_caliper_and_the_later_clients_are_said_as_they_were(matched)
     data["matching"] |= {"caliper": 0.5, "caliper_versmallingen": 0, "ongematcht_door_versmallen": 0}
     r = Results.model_validate(data)
     assert "smaller gemaakt" not in matching_text(r, Protection(r), "figuur 9")["who"][1]
+
+
+def test_an_estimate_without_the_adjustment_says_it_rests_on_matching_alone(matched):
+    from pipeline.report.matching_report import matching_text
+
+    r = Results.model_validate(matched)
+    assert r.effect.matched.aangepast is True
+    shown = " ".join(matching_text(r, Protection(r), "figuur 9")["shows"])
+    assert "houdt ook rekening met de verschillen" in shown and "koppelen alleen" not in shown
+    data = json.loads(json.dumps(matched))
+    data["effect"]["matched"] |= {"aangepast": False, "waarschuwing": "te weinig registraties"}
+    r = Results.model_validate(data)
+    shown = " ".join(matching_text(r, Protection(r), "figuur 9")["shows"])
+    assert "berust op het koppelen alleen" in shown and "houdt ook rekening" not in shown

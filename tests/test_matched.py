@@ -151,6 +151,32 @@ def test_did_widens_when_a_reused_control_carries_the_same_registrations_everywh
     assert did(units)["se"] > 1.2 * did(units.drop(columns="person"))["se"]
 
 
+def test_did_falls_back_to_matching_alone_when_the_adjustment_has_no_maximum():
+    # the covariate separates perfectly: where it is 1 every registration falls after, where 0 before, so its
+    # coefficient runs to infinity (as in sparse regions of 2,000 persons, where this crashed with a singular
+    # matrix); the estimate falls back to the unadjusted one and says so
+    rng = np.random.default_rng(4)
+    rows = []
+    for s in range(12):
+        c = s % 2
+        for treated in (1, 0):
+            count = int(rng.integers(1, 6))
+            rows.append((f"s{s}", treated, 1.0, count * (1 - c), count * c, 180, 180, c))
+    units = pd.DataFrame(rows, columns=["set", "treated", "weight", "y0", "y1", "d0", "d1", "maanden_3_1"])
+    adjusted, plain = did(units, ("maanden_3_1",)), did(units)
+    assert plain["irr"] is not None and plain["se"] > 0
+    assert adjusted["irr"] == pytest.approx(plain["irr"]) and adjusted["se"] == pytest.approx(plain["se"])
+    assert adjusted["aangepast"] is False and "niet te schatten" in adjusted["waarschuwing"]
+    assert plain["aangepast"] is False and "waarschuwing" not in plain
+
+
+def test_did_reports_the_adjustment_when_it_was_made():
+    rng = np.random.default_rng(11)
+    rows = [(f"s{i // 2}", i % 2, 1.0, *rng.poisson(4, 2), 180, 180, rng.integers(0, 4)) for i in range(40)]
+    units = pd.DataFrame(rows, columns=["set", "treated", "weight", "y0", "y1", "d0", "d1", "maanden_3_1"])
+    assert did(units, ("maanden_3_1",))["aangepast"] is True
+
+
 def test_did_without_registrations_on_one_side_says_why():
     units = _units([("a", 1, 1.0, 0, 0, 180, 180), ("a", 0, 1.0, 3, 2, 180, 180)])
     estimate = did(units)

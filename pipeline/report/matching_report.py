@@ -180,8 +180,14 @@ def _shows(r: Results, p: Protection) -> list[str]:
         f"dezelfde maanden. "
     ) + (
         f"De periode vóór telt hier helemaal mee, ook de aanloop van {r.settings.anticipatie_maanden} maanden: de "
-        f"vergelijkingspersonen hadden dezelfde aanloop, want daarop is gekoppeld. De schatting houdt ook "
-        f"rekening met de verschillen in het verloop vóór de start die na het koppelen overbleven."
+        f"vergelijkingspersonen hadden dezelfde aanloop, want daarop is gekoppeld. "
+        + (
+            "De schatting houdt ook rekening met de verschillen in het verloop vóór de start die na het koppelen "
+            "overbleven."
+            if e.aangepast is not False
+            else "De schatting houdt geen rekening met de verschillen in het verloop vóór de start die na het "
+            "koppelen overbleven: daarvoor waren er te weinig registraties. Zij berust op het koppelen alleen."
+        )
     )
     return [
         f"{lead}: de cliënten hadden na het ICO {change_words(e.irr)} dan hun vergelijkingsgroep in dezelfde "

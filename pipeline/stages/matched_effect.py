@@ -80,6 +80,26 @@ def _clustered(bread: np.ndarray, contributions: np.ndarray, clusters: np.ndarra
     return bread @ (scores.T @ scores) @ bread * g / (g - 1)
 
 
+def _newton(x: np.ndarray, y1: np.ndarray, n: np.ndarray, w: np.ndarray, offset: np.ndarray) -> np.ndarray | None:
+    """The conditional (binomial) likelihood's maximum by Newton; None when it has none (a coefficient runs
+    off to infinity), so the caller can say so instead of reporting a number that is not one."""
+    beta = np.zeros(x.shape[1])
+    for _ in range(100):  # Newton on a concave likelihood of a few parameters: converges in a handful of steps
+        p = scipy.special.expit(offset + x @ beta)
+        score = x.T @ (w * (y1 - n * p))
+        hessian = (x * (w * n * p * (1 - p))[:, None]).T @ x
+        try:
+            step = np.linalg.solve(hessian, score)
+        except np.linalg.LinAlgError:
+            return None
+        beta = beta + step
+        if not np.all(np.isfinite(beta)):
+            return None
+        if np.max(np.abs(step)) < 1e-12:
+            return beta
+    return beta if np.max(np.abs(step)) < 1e-8 else None  # rounding may keep the last step above 1e-12
+
+
 def _independent(columns: np.ndarray) -> np.ndarray:
     """The columns that add to the rank, in order: a variable without spread, or one that is the sum of
     others (the severity score where every weight is 1), says nothing more."""
@@ -113,17 +133,19 @@ def did(units: pd.DataFrame, covariates: tuple[str, ...] = ()) -> dict[str, Any]
     extra = extra - extra.mean(axis=0) if len(covariates) else extra.reshape(len(y1), 0)
     extra = _independent(extra)
     x = np.column_stack([np.ones(len(y1)), informative["treated"].to_numpy(float), extra])
-    beta = np.zeros(x.shape[1])
-    for _ in range(100):  # Newton on a concave likelihood of a few parameters
-        p = scipy.special.expit(offset + x @ beta)
-        score = x.T @ (w * (y1 - n * p))
-        hessian = (x * (w * n * p * (1 - p))[:, None]).T @ x
-        step = np.linalg.solve(hessian, score)
-        beta += step
-        if np.max(np.abs(step)) < 1e-12:
-            break
-    else:
-        out["waarschuwing"] = "de schatting convergeerde niet volledig"
+    beta = _newton(x, y1, n, w, offset)
+    if beta is None and x.shape[1] > 2:
+        # few registrations: some mix of the matching variables predicts the trend perfectly, and its coefficient
+        # runs off to infinity (quasi-separation); matching alone still balances them, so fit without
+        x = x[:, :2]
+        beta = _newton(x, y1, n, w, offset)
+        out["waarschuwing"] = (
+            "de aanpassing voor wat na het koppelen nog verschilde, was met zo weinig registraties niet te "
+            "schatten; de verhouding is zonder die aanpassing berekend"
+        )
+    if beta is None:
+        return out | {"reden": "de schatting convergeerde niet"}
+    out["aangepast"] = x.shape[1] > 2
     p = scipy.special.expit(offset + x @ beta)
     hessian = (x * (w * n * p * (1 - p))[:, None]).T @ x
     contributions = x * (w * (y1 - n * p))[:, None]
@@ -137,11 +159,12 @@ def did(units: pd.DataFrame, covariates: tuple[str, ...] = ()) -> dict[str, Any]
         by_unit = _clustered(bread, contributions, np.arange(len(y1)))
         two_way = cov + by_person - by_unit
         cov = two_way if two_way[1, 1] > 0 else np.maximum(cov, by_person)
-    b, se = float(beta[1]), float(np.sqrt(cov[1, 1]))
-    if not np.isfinite(b) or not np.isfinite(se):
+    b, variance = float(beta[1]), float(cov[1, 1])
+    if not np.isfinite(b) or not np.isfinite(variance):
         return out | {"reden": "de schatting convergeerde niet"}
-    if se == 0:  # every matched set fits exactly: the sandwich has nothing to measure the spread by
+    if variance <= 0:  # every matched set fits exactly (up to rounding): nothing to measure the spread by
         return out | {"reden": "de verschillen tussen de gekoppelde groepen zijn te klein om een interval te geven"}
+    se = float(np.sqrt(variance))
     z = scipy.stats.norm.ppf(0.5 + CONFIDENCE / 2)
     return out | {
         "irr": float(np.exp(b)),
