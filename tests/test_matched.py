@@ -322,6 +322,30 @@ def _analysed(files: dict, with_comparison: bool = True) -> dict:
     return analyse_files(files, CONFIG, MAPPING, with_comparison)
 
 
+def test_a_comparison_export_that_matches_nobody_gives_a_reason_not_an_error(region, tmp_path):
+    # a comparison export of a few rows: no client finds a control (this stopped with an internal error)
+    from pipeline.report.disclosure import Protection
+    from pipeline.report.matching_report import matching_text
+    from schemas.results import Results
+
+    sparse = tmp_path / "comparison_bvh.csv"
+    rows = pd.read_csv(region["comparison_bvh"], dtype=str)
+    last_start = pd.to_datetime(pd.read_csv(region["clients"], dtype=str)["ico_start"]).max()
+    rows.loc[pd.to_datetime(rows["datum"]) > last_start].head(20).to_csv(sparse, index=False)  # no history at all
+    config = tmp_path / "analysis.yaml"  # and no later client as control either
+    text = CONFIG.read_text(encoding="utf-8")
+    config.write_text(text.replace("latere_clienten_na_maanden: 0", "latere_clienten_na_maanden: false"), "utf-8")
+    assert config.read_text(encoding="utf-8") != text
+    results = analyse_files(region | {"comparison_bvh": sparse}, config, MAPPING)
+    assert results["matching"]["gematcht"] == 0
+    assert sum(results["matching"]["ongematcht"].values()) == results["matching"]["clients"]
+    matched = results["effect"]["matched"]
+    assert matched["irr"] is None and matched["reden"] == "geen enkele cliënt kreeg een vergelijkingsgroep"
+    r = Results.model_validate(results)
+    text = matching_text(r, Protection(r), "figuur 9")
+    assert "kregen een vergelijkingsgroep: te weinig om de vergelijking te tonen" in text["alike"][0]
+
+
 def test_later_clients_serve_as_controls_with_the_default_settings(region):
     """In a region, persons with a spell like a client's are often referred a few months later; without them the
     controls would be the persons known never to be referred, chosen on their future (an upward bias)."""

@@ -226,6 +226,15 @@ def matched_estimate(
 ) -> dict:
     """effect.matched: the rate ratio with its interval, and how many clients and distinct controls it rests on.
     `regs`: the counting registrations (client_id, datum) of clients and comparison persons alike."""
+    if matches.empty:
+        return {
+            **dict.fromkeys(("irr", "ci_low", "ci_high", "p", "se")),
+            "reden": "geen enkele cliënt kreeg een vergelijkingsgroep",
+            "n_clients": 0,
+            "n_controls": 0,
+            **dict.fromkeys(("registraties_clients_voor", "registraties_clients_na"), 0),
+            **dict.fromkeys(("registraties_controles_voor", "registraties_controles_na"), 0.0),
+        }
     units = matched_units(matches, clients, censor)
     frame = unit_frame(regs, units, settings)
     treated = frame["treated"] == 1
