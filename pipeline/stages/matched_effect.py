@@ -28,7 +28,6 @@ from pipeline.stages.panel import content_order
 from pipeline.stages.two_period import _interval_counts
 
 CONFIDENCE = 0.95
-TWO_WAY = True  # False: cluster on the matched set alone (for comparison in simulations)
 ADJUSTED = FEATURES  # the trend may depend on the matching variables: matching plus regression adjustment
 
 
@@ -151,7 +150,7 @@ def did(units: pd.DataFrame, covariates: tuple[str, ...] = ()) -> dict[str, Any]
     contributions = x * (w * (y1 - n * p))[:, None]
     bread = np.linalg.inv(hessian)
     cov = _clustered(bread, contributions, informative["_cluster"].to_numpy())
-    if TWO_WAY and "person" in informative:
+    if "person" in informative:
         # a control used for several clients, or a later client who is a control before its own ICO, ties matched
         # sets together: cluster on the person too (Cameron, Gelbach and Miller 2011), minus the unit level both
         # count

@@ -36,7 +36,7 @@ _DAY_SPAN = np.int64(1 << 22)  # days since 1970 fit in 22 bits until the year 1
 class MatchSettings:
     k: int = 3
     age_band: int = 5  # years either side
-    caliper: float = 0.5  # times sqrt(p): the distances' typical size on the Mahalanobis scale
+    caliper: float = 1.0  # times sqrt(p): the distances' typical size on the Mahalanobis scale
     later_clients_months: int | None = 0  # clients whose ICO starts more than this after the date; None: never
     # narrow the caliper (times NARROWING, at most MAX_NARROWINGS times) while some |SMD| after matching exceeds
     # this; None: keep the caliper. Outcome-blind: the balance of the matching variables decides, never an
@@ -141,9 +141,9 @@ class Matching:
     balance: list[dict]
     max_abs_smd: float | None
     counts: dict[str, int]
-    caliper: float = 0.5  # the caliper used, after any narrowing
-    narrowings: int = 0
-    unmatched_by_narrowing: int = 0  # clients with a candidate inside the settings' caliper, not inside this one
+    caliper: float  # the caliper used, after any narrowing
+    narrowings: int
+    unmatched_by_narrowing: int  # clients with a candidate inside the settings' caliper, not inside this one
 
 
 def _candidate_table(candidates: pd.DataFrame, history: History) -> dict[str, np.ndarray]:
