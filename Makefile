@@ -81,7 +81,7 @@ CLASSIFIED := $(P)/classified.parquet
 RESULTS := $(P)/results.json
 REPORT := $(OUT)/rendementsanalyse.html
 
-.PHONY: help all report vergelijk test test-fast lint schema synth simulate bench key lock clean distclean
+.PHONY: help all report vergelijk test test-fast lint schema golden synth simulate bench key lock clean distclean
 
 help: ## show this help
 	@echo "Rendementsanalyse ICO. Targets:"
@@ -109,6 +109,9 @@ lint: $(STAMP) ## ruff only
 
 schema: $(STAMP) ## write schemas/results.schema.json from the typed results model (schemas/results.py)
 	$(PY) -m pipeline.tools.results_schema
+
+golden: $(STAMP) ## after a deliberate change of a result: rewrite tests/golden/ from the synthetic default (say why in the commit)
+	$(PY) -m tests.goldenfiles
 
 synth: $(STAMP) ## regenerate the synthetic default in data/raw/synthetic/
 	$(PIPE) synth

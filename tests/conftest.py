@@ -93,7 +93,7 @@ def default_run(default_process) -> tuple[Path, dict]:
 
 
 # Fixtures that run the whole pipeline: a test that uses one is slow wherever it is (make test-fast skips it).
-WHOLE_PIPELINE_FIXTURES = {"default_run", "default_process", "small_groups_run", "built_copy", "report"}
+WHOLE_PIPELINE_FIXTURES = {"default_run", "default_process", "small_groups_run", "built_copy", "report", "golden_out"}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

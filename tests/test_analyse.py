@@ -242,3 +242,30 @@ def test_change_against_duration_is_a_rank_correlation(settings, mapping):
     assert d["n"] == 4 and d["spearman_rho"] == pytest.approx(-1.0)
     assert sum(g["n"] for g in d["groepen"].values()) == 4
     assert sum(g["voor"] for g in d["groepen"].values()) == 40 and results["overall"]["na"] == 8 + 6 + 4 + 2
+
+
+def test_the_wilcoxon_guard_is_all_pairs_equal_and_nothing_less():
+    from pipeline.stages.stats import ALL_PAIRS_EQUAL, paired_test, wilcoxon
+
+    equal = wilcoxon(np.array([0, 3, 5]), np.array([0, 3, 5]))
+    assert equal == {"n": 3, "n_ongelijk": 0, "statistic": None, "p": None, "reden": ALL_PAIRS_EQUAL}
+    # one unequal pair is a test, if a weak one: scipy's exact distribution of one rank gives p = 1
+    one = wilcoxon(np.array([0, 3, 5]), np.array([0, 3, 4]))
+    assert one["n_ongelijk"] == 1 and one["p"] == 1.0 and one["statistic"] == 0.0 and "reden" not in one
+    assert paired_test(np.array([2, 2]), np.array([2, 2]))["rank_biserial"] is None
+    assert paired_test(np.array([2, 2]), np.array([2, 1]))["rank_biserial"] == 1.0
+
+
+def test_a_subgroup_whose_pairs_are_all_equal_stays_out_of_the_holm_family(settings, mapping):
+    # ten women with the same count before and after, twelve men with fewer after
+    specs = [(f"v{i}", "V", 30, counts(2, 2)) for i in range(10)]
+    specs += [(f"m{i}", "M", 30, counts(i + 4, i % 3)) for i in range(12)]
+    results, _ = build(specs, settings, mapping)
+    women, men = results["by_sex"]["vrouw"], results["by_sex"]["man"]
+    assert women["getoetst"] is False and women["p"] is None and women["p_holm"] is None
+    assert "alle paren gelijk" in women["reden"]
+    tested = [g for groups in ("by_sex", "by_age", "by_ico_type") for g in results[groups].values() if g["p"]]
+    # Holm over the tested groups with a p-value only: the smallest p is multiplied by their number
+    smallest = min(g["p"] for g in tested)
+    assert min(g["p_holm"] for g in tested) == pytest.approx(min(1.0, smallest * len(tested)))
+    assert men["p_holm"] is not None

@@ -197,3 +197,45 @@ def test_safe_bins_never_show_a_small_group_and_lose_nobody(freq, k):
     assert sum(n for _, n in bins) == total
     if total >= k:
         assert all(n == 0 or n >= k for _, n in bins)
+
+
+# --- the boundaries of the primary rules, each pinned from both sides -----------------------------------------
+
+
+def _role_holders(n_clients: int, with_role: int) -> Registry:
+    """'Clients with at least one registration as suspect': all clients minus them are the clients without."""
+    reg = Registry()
+    reg.add(("n",), n_clients, "clients", "totaal", clients=n_clients)
+    key = reg.add(("rolc", "verdachte"), with_role, "clients", "by_role", clients=with_role)
+    reg.complement[key] = n_clients - with_role
+    return reg
+
+
+def test_a_role_held_by_all_but_four_clients_is_hidden():
+    hidden = suppress_all(_role_holders(20, 16), 5, 0.5, 0.8)
+    assert set(hidden) == {("rolc", "verdachte")}
+    assert hidden[("rolc", "verdachte")].rule == "rest" and hidden[("rolc", "verdachte")].mark(5) == "x"
+
+
+def test_a_role_held_by_all_but_five_or_by_all_is_shown():
+    assert suppress_all(_role_holders(20, 15), 5, 0.5, 0.8) == {}
+    assert suppress_all(_role_holders(20, 20), 5, 0.5, 0.8) == {}  # nobody without the role: nobody revealed
+
+
+def test_dominance_is_more_than_the_limit_not_the_limit_itself():
+    from pipeline.report.suppression import dominated
+
+    # one client exactly half of 10 registrations, or the two largest exactly 80%: not dominated
+    assert not dominated(10, (5, 2), 0.5, 0.8)
+    assert not dominated(10, (4, 4), 0.5, 0.8)
+    # one registration more for the largest client, or for the second: dominated
+    assert dominated(10, (6, 0), 0.5, 0.8)
+    assert dominated(10, (5, 4), 0.5, 0.8)
+    assert not dominated(0, (0, 0), 0.5, 0.8)
+
+
+def test_a_group_at_exactly_the_dominance_limit_is_published():
+    reg = _one_way({"a": 20, "b": 30}, {"a": (10, 5, 3), "b": (40, 20, 12)})  # 50% and 80% exactly
+    assert _marks(reg) == {}
+    reg = _one_way({"a": 20, "b": 30}, {"a": (10, 5, 3), "b": (40, 20, 13)})  # the two largest 82.5%
+    assert _marks(reg) == {"a": "x", "b": "x"}

@@ -86,6 +86,21 @@ def test_plausible_counts_only_rows_that_could_link(settings):
         plausible(rows, clients, settings)
 
 
+def test_a_linked_share_of_exactly_the_minimum_is_enough(settings):
+    from pipeline.errors import UserError
+    from pipeline.stages.align import plausible
+
+    assert settings.min_linked_share == 0.5
+    clients = pd.DataFrame({"vergeleken": [True], "uitsluiting": [""]})
+    # 4 of 8 rows link: exactly the minimum share, so the run goes on
+    status = ["unknown_client"] * 4 + ["used", "outside_windows", "excluded_followup", "used"]
+    plausible(pd.DataFrame({"status": status, "rol": [""] * 8}), clients, settings)
+    # one fewer: 3 of 7
+    rows = pd.DataFrame({"status": status[:4] + status[5:], "rol": [""] * 7})
+    with pytest.raises(UserError, match="Maar 3 van de 7"):
+        plausible(rows, clients, settings)
+
+
 def test_make_refuses_one_input_without_the_other():
     done = subprocess.run(["make", "-n", "report", "CLIENTS=elders.csv"], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode != 0 and "BVH en CLIENTS horen bij elkaar" in done.stderr

@@ -181,3 +181,70 @@ def test_estimates_with_ids_renamed_are_identical_to_the_last_digit(settings):
     ).basic()
     for name in ("comparison", "imputation"):
         assert first[name] == second[name], name
+
+
+def test_a_large_true_effect_is_estimated_not_called_separation():
+    # a rate ratio of 1/20 (log -3.0): far from infinity, so it is estimated, with an interval
+    cells = _cells([(0, 0, 40, 30.0), (0, 1, 2, 30.0), (1, 0, 10, 30.0), (1, 1, 10, 30.0)])
+    out = fit(cells, np.array([[0.0], [1.0], [0.0], [0.0]]), ["na"]).rate_ratio("na")
+    assert out["irr"] == pytest.approx((2 / 40) / (10 / 10), rel=1e-8)
+    assert out["ci_low"] < out["irr"] < out["ci_high"] and "reden" not in out
+
+
+def _stacked_sandwich_se(untreated: Cells, treated: Cells) -> tuple[float, float]:
+    """An independent imputation estimate and its standard error: statsmodels' Poisson GLM with every client and
+    month dummy on the untreated cells, then the stacked estimating equations (the model's scores and the
+    treated moment Y - tau * mu), a numerical Jacobian and the client-clustered sandwich with G / (G - 1)."""
+    import statsmodels.api as sm
+
+    clients, months = np.unique(untreated.client), np.unique(untreated.maand)
+    g, m = len(clients), len(months)
+
+    def design(c: np.ndarray, t: np.ndarray) -> np.ndarray:
+        x = np.zeros((len(c), g + m - 1))
+        x[np.arange(len(c)), np.searchsorted(clients, c)] = 1.0
+        later = np.searchsorted(months, t) > 0
+        x[np.flatnonzero(later), g + np.searchsorted(months, t[later]) - 1] = 1.0
+        return x
+
+    xu, xt = design(untreated.client, untreated.maand), design(treated.client, treated.maand)
+    model = sm.GLM(untreated.y, xu, family=sm.families.Poisson(), offset=np.log(untreated.dagen))
+    beta = model.fit(tol=1e-13).params
+    tau = treated.y.sum() / (treated.dagen * np.exp(xt @ beta)).sum()
+
+    def psi(theta: np.ndarray) -> np.ndarray:
+        """Per client (rows): the model's score and the treated moment."""
+        b, t = theta[:-1], theta[-1]
+        mu_u = untreated.dagen * np.exp(xu @ b)
+        mu_t = treated.dagen * np.exp(xt @ b)
+        out = np.zeros((g, len(theta)))
+        np.add.at(out[:, :-1], np.searchsorted(clients, untreated.client), xu * (untreated.y - mu_u)[:, None])
+        np.add.at(out[:, -1], np.searchsorted(clients, treated.client), treated.y - t * mu_t)
+        return out
+
+    theta = np.r_[beta, tau]
+    h = 1e-6
+    jac = np.column_stack(
+        [(psi(theta + h * e).sum(0) - psi(theta - h * e).sum(0)) / (2 * h) for e in np.eye(len(theta))]
+    )
+    scores = psi(theta)
+    bread = np.linalg.inv(jac)
+    cov = bread @ (scores.T @ scores) @ bread.T * g / (g - 1)
+    return float(tau), float(np.sqrt(cov[-1, -1]) / tau)
+
+
+def test_the_imputation_standard_error_equals_the_stacked_sandwich_with_the_small_sample_factor():
+    # five clients over four months, treated from months 2, 2, 3, 3 and never: every treated cell imputable
+    rows_u, rows_t = [], []
+    rng = np.random.default_rng(3)
+    for c, start in enumerate([2, 2, 3, 3, 9]):
+        for t in range(4):
+            cell = (c, t, int(rng.poisson(6 if t < start else 4)), 30.0 + t)
+            (rows_u if t < start else rows_t).append(cell)
+    untreated, treated = _cells(rows_u), _cells(rows_t)
+    out = imputation(untreated, treated)
+    tau, se = _stacked_sandwich_se(untreated, treated)
+    assert out["n_cellen_niet_te_imputeren"] == 0
+    assert out["irr"] == pytest.approx(tau, rel=1e-9)
+    # with 5 clients G / (G - 1) = 1.25 moves the standard error by 12%: the oracle tells the two apart
+    assert out["se"] == pytest.approx(se, rel=1e-5)
