@@ -11,8 +11,12 @@ MAKEFLAGS += --warn-undefined-variables --no-builtin-rules
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+## What a run needs (make report) and, on top of it, what only the tests, lint and the benchmark need (make test):
+## two locks, both with the hashes of every file for every platform, the second holding the first's versions
 STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
 LOCK := requirements.lock
+DEV_LOCK := requirements-dev.lock
 
 ## Inputs and outputs; override on the command line, e.g. make report BVH=data/raw/bvh.csv CLIENTS=data/raw/clients.csv
 BVH ?= data/raw/synthetic/bvh.csv
@@ -95,31 +99,32 @@ all: report test ## build the report and run the tests
 report: $(REPORT) ## set up .venv if needed, run every stage, write the report to OUT (default reports/; publish it without intern/)
 	@echo "Rapport: $(OUT)/rendementsanalyse.html en $(OUT)/rendementsanalyse.pdf; niet publiceren: $(OUT)/intern/ (results.json, verantwoording, onderdrukkingen)"
 
-test: $(STAMP) ## set up .venv if needed, run ruff and the tests
+test: $(DEV_STAMP) ## set up .venv if needed, run ruff and the tests
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest
 
-test-fast: $(STAMP) ## the unit and property tests only (under three minutes): the loop while you edit
+test-fast: $(DEV_STAMP) ## the unit and property tests only (under three minutes): the loop while you edit
 	$(PY) -m ruff check .
 	$(PY) -m pytest -m "not slow" -q
 
-lint: $(STAMP) ## ruff only
+lint: $(DEV_STAMP) ## ruff only
 	$(PY) -m ruff check .
 
 schema: $(STAMP) ## write schemas/results.schema.json from the typed results model (schemas/results.py)
 	$(PY) -m pipeline.tools.results_schema
 
-golden: $(STAMP) ## after a deliberate change of a result: rewrite tests/golden/ from the synthetic default (say why in the commit)
+golden: $(DEV_STAMP) ## after a deliberate change of a result: rewrite tests/golden/ from the synthetic default (say why in the commit)
 	$(PY) -m tests.goldenfiles
 
 synth: $(STAMP) ## regenerate the synthetic default in data/raw/synthetic/
 	$(PIPE) synth
 
-# Every package at the version and with the file hash of requirements.lock (pip refuses any other file); the
-# project itself after it, without dependencies, so nothing outside the lock comes in.
+# Every package at the version and with the file hash of the lock (pip refuses any other file); the project
+# itself after it, without dependencies, so nothing outside the lock comes in. An analyst's run installs the
+# runtime lock only; the tests add the development lock, whose shared packages have the runtime lock's versions.
 $(STAMP): pyproject.toml $(LOCK)
-	@echo "Eenmalige installatie in $(VENV): $$(grep -c '^[a-z]' $(LOCK)) pakketten met gecontroleerde hashes (1 tot 3 minuten)"
+	@echo "Eenmalige installatie in $(VENV): $$(grep -c '^[a-z]' $(LOCK)) pakketten met gecontroleerde hashes (1 tot 2 minuten)"
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --disable-pip-version-check --progress-bar off --require-hashes --no-deps -r $(LOCK) 2>&1 \
 	  | tee $(VENV)/install.log | { grep --line-buffered -E '^(Collecting|Successfully)' | sed -u 's/^/  /'; true; } \
@@ -128,7 +133,15 @@ $(STAMP): pyproject.toml $(LOCK)
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
-bench: $(STAMP) ## benchmark 10 thousand to 10 million registrations against DuckDB (about 10 min); benchmarks/RESULTS.md
+$(DEV_STAMP): $(STAMP) $(DEV_LOCK)
+	@echo "Gereedschap voor de tests in $(VENV): $(DEV_LOCK) met gecontroleerde hashes"
+	$(PY) -m pip install --disable-pip-version-check --progress-bar off --require-hashes --no-deps -r $(DEV_LOCK) 2>&1 \
+	  | tee $(VENV)/install-dev.log | { grep --line-buffered -E '^(Collecting|Successfully)' | sed -u 's/^/  /'; true; } \
+	  || { echo "installatie mislukt; de hele uitvoer staat in $(VENV)/install-dev.log" >&2; exit 1; }
+	$(PY) -m pip check >/dev/null || { echo "installatie onvolledig: $(PY) -m pip check" >&2; exit 1; }
+	touch $@
+
+bench: $(DEV_STAMP) ## benchmark 10 thousand to 10 million registrations against DuckDB (about 10 min); benchmarks/RESULTS.md
 	$(PY) scripts/bench.py
 
 simulate: $(STAMP) ## the simulation study that tries to break the effect estimators (about 25 min on 2 cores); updates README.md
@@ -144,12 +157,19 @@ key: ## make a new random key file for pseudonymise, outside the repository (KEY
 	@umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_hex(32))" > "$(KEY)"
 	@echo "New key: $(KEY). Give it to the police and the ZVH by a separate, safe route; never put it in the repository."
 
-lock: ## refresh requirements.lock: the newest allowed versions for every platform, with their hashes (uv)
+LOCK_HEADER = '\# $(1), its exact version and the hashes of its files, for every platform: refresh with `make lock`'
+lock: ## refresh both locks: the newest allowed versions for every platform, with their hashes (uv); commit both
 	rm -rf .venv-lock
 	$(PYTHON) -m venv .venv-lock
 	.venv-lock/bin/python -m pip install --quiet --disable-pip-version-check uv
-	.venv-lock/bin/uv pip compile pyproject.toml --extra dev --extra bench --universal --generate-hashes \
-	  --python-version 3.11 --quiet --output-file $(LOCK)
+	.venv-lock/bin/uv pip compile pyproject.toml --universal --generate-hashes --python-version 3.11 --quiet \
+	  --no-header --no-annotate --output-file .venv-lock/runtime.lock
+	grep -E '^[A-Za-z]' .venv-lock/runtime.lock | sed -E 's/ *;.*//; s/ *\\$$//' | sort -u > .venv-lock/runtime-pins.txt
+	.venv-lock/bin/uv pip compile pyproject.toml --extra dev --extra bench -c .venv-lock/runtime-pins.txt --universal \
+	  --generate-hashes --python-version 3.11 --quiet --no-header --no-annotate --output-file .venv-lock/dev.lock
+	{ echo $(call LOCK_HEADER,Every package a run needs (make report)); cat .venv-lock/runtime.lock; } > $(LOCK)
+	{ echo $(call LOCK_HEADER,Every package of the tests and the benchmark besides (make test; the runtime versions)); \
+	  cat .venv-lock/dev.lock; } > $(DEV_LOCK)
 	rm -rf .venv-lock
 
 $(VALIDATED): $(BVH) $(CLIENTS) $(DETENTION) $(COMPARISON_PERSONS) $(COMPARISON_BVH) $(CONFIG) $(INPUT_ARGS) \

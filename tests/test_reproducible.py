@@ -207,11 +207,21 @@ def test_make_is_strict():
         "MAKEFLAGS += --warn-undefined-variables",
     ):
         assert line in makefile
-    # installs take every package from the committed lock, each file checked against its hash
+    # installs take every package from the committed locks, each file checked against its hash
     assert "--require-hashes --no-deps -r $(LOCK)" in makefile
-    lock = (ROOT / "requirements.lock").read_text(encoding="utf-8")
-    pins = [line for line in lock.splitlines() if line and not line[0].isspace() and not line.startswith("#")]
+    assert "--require-hashes --no-deps -r $(DEV_LOCK)" in makefile
+    run, dev = _pins(ROOT / "requirements.lock"), _pins(ROOT / "requirements-dev.lock")
+    # the development lock holds the runtime packages at the same versions, and the test tools besides
+    assert run and run.items() <= dev.items()
+    assert not {"pytest", "hypothesis", "pyfixest", "playwright", "duckdb", "ipython", "import-linter"} & set(run)
+    assert {"pytest", "hypothesis", "pyfixest", "playwright", "duckdb", "import-linter"} <= set(dev)
+
+
+def _pins(path: Path) -> dict[str, str]:
+    lock = path.read_text(encoding="utf-8")
+    pins = [line.split(" ")[0] for line in lock.splitlines() if line and not line[0].isspace() and line[0] != "#"]
     assert pins and all("==" in p for p in pins) and lock.count("--hash=sha256:") >= len(pins)
+    return dict(p.split("==", 1) for p in pins)
 
 
 def test_a_deleted_module_reruns_the_stage_that_loaded_it(built_copy):
