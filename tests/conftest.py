@@ -17,6 +17,7 @@ from pipeline.io.readers import RawTable
 from pipeline.stages.validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent
+GOLDEN_RESULTS = ROOT / "tests" / "golden" / "results.json"
 CONFIG = ROOT / "config" / "analysis.yaml"
 MAPPING = ROOT / "config" / "imk_mapping.yaml"
 SYNTHETIC = ROOT / "data" / "raw" / "synthetic"
@@ -90,6 +91,24 @@ def default_process(tmp_path_factory) -> tuple[Path, dict, subprocess.CompletedP
 def default_run(default_process) -> tuple[Path, dict]:
     """(output folder, results) of the one shared run on the synthetic default; tests must not change them."""
     return default_process[0], default_process[1]
+
+
+@pytest.fixture(scope="session")
+def _default_provenance() -> dict:
+    from pipeline.io.provenance import describe_data, describe_run
+
+    comparison = (SYNTHETIC / "comparison_persons.csv", SYNTHETIC / "comparison_bvh.csv")
+    data = describe_data(SYNTHETIC / "bvh.csv", SYNTHETIC / "clients.csv", None, comparison)
+    return describe_run(data, CONFIG, MAPPING)
+
+
+@pytest.fixture
+def default_results(_default_provenance) -> dict:
+    """The synthetic default's results.json without running the pipeline: the golden results, which
+    tests/test_golden.py keeps equal to what a run gives, with the provenance of the synthetic inputs. A fresh
+    copy for each test."""
+    results = json.loads(GOLDEN_RESULTS.read_text(encoding="utf-8"))
+    return results | {"provenance": json.loads(json.dumps(_default_provenance))}
 
 
 # Fixtures that run the whole pipeline: a test that uses one is slow wherever it is (make test-fast skips it).

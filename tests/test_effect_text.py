@@ -15,11 +15,10 @@ from pipeline.report.text import key_sentences
 from schemas.results import Results
 
 
-@pytest.fixture(scope="module")
-def base(default_run) -> dict:
+@pytest.fixture
+def base(default_results) -> dict:
     """The default run as it would be without its comparison group: the panel estimate is the primary one."""
-    _, results = default_run
-    data = json.loads(json.dumps(results))
+    data = default_results
     data.pop("matching")
     data["effect"].pop("matched")
     named = data["settings"]["primair"]
@@ -29,9 +28,9 @@ def base(default_run) -> dict:
     return data
 
 
-@pytest.fixture(scope="module")
-def matched(default_run) -> dict:
-    return json.loads(json.dumps(default_run[1]))
+@pytest.fixture
+def matched(default_results) -> dict:
+    return default_results
 
 
 def _with(base: dict, primary: dict | None = None, pretrend: dict | None = None) -> Results:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import copy
 
-import pytest
-
 from pipeline.report import text as report_text
 from pipeline.report.disclosure import Protection
-from pipeline.report.render import report_outline
+from pipeline.report.figures import make_figures
+from pipeline.report.narrative import load_chapters
+from pipeline.report.render import render_html, report_outline
+from pipeline.report.tables import report_tables
 from schemas.results import Results
-
-pytestmark = pytest.mark.slow  # runs the whole pipeline; `make test-fast` leaves it out
 
 OUTLINE = report_outline({}, [], [])
 
@@ -25,8 +24,8 @@ def _with_windows(results: dict, values: list[int], months: list[float] | None =
     return Results.model_validate(r)
 
 
-def test_regression_to_the_mean_is_named_with_the_datas_own_numbers(default_run):
-    _, r = default_run
+def test_regression_to_the_mean_is_named_with_the_datas_own_numbers(default_results):
+    r = default_results
     protection = Protection(Results.model_validate(r))  # the altered windows no longer add up to the totals
     rising = _with_windows(r, [100, 250, 400, 90, 80])
     key = " ".join(report_text.key_sentences(rising, protection, OUTLINE))
@@ -43,8 +42,8 @@ def test_regression_to_the_mean_is_named_with_the_datas_own_numbers(default_run)
     assert "regressie naar het gemiddelde" in key and "(0,33 → 0,83 registraties per cliënt per maand)" in key
 
 
-def test_covid_caveat_only_when_the_period_overlaps(default_run):
-    _, r = default_run
+def test_covid_caveat_only_when_the_period_overlaps(default_results):
+    r = default_results
     protection = Protection(Results.model_validate(r))
     assert any("COVID-19" in p for p in report_text.limits(Results.model_validate(r), protection))
     later = copy.deepcopy(r)
@@ -52,8 +51,8 @@ def test_covid_caveat_only_when_the_period_overlaps(default_run):
     assert not any("COVID-19" in p for p in report_text.limits(Results.model_validate(later), protection))
 
 
-def test_direction_and_significance_words(default_run):
-    _, r = default_run
+def test_direction_and_significance_words(default_results):
+    r = default_results
     up = copy.deepcopy(r)
     up["overall"] |= {"voor": 100, "na": 130, "afname_pct": 30.0}
     up["overall"]["wilcoxon"]["p"] = 0.2
@@ -72,8 +71,8 @@ def test_dates_in_words():
     assert report_text.nl_month("2021-11") == "november 2021"
 
 
-def test_the_time_at_risk_caveat_says_what_this_run_did(default_run):
-    _, r = default_run
+def test_the_time_at_risk_caveat_says_what_this_run_did(default_results):
+    r = default_results
     without = Results.model_validate(r)
     assert without.tijd_at_risk is None
     text = " ".join(report_text.limits(without, Protection(without)))
@@ -88,3 +87,14 @@ def test_the_time_at_risk_caveat_says_what_this_run_did(default_run):
     given = Results.model_validate(with_detention)
     text = " ".join(report_text.limits(given, Protection(given)))
     assert "De tijd in detentie en na overlijden telt niet mee" in text
+
+
+def test_data_from_the_export_cannot_inject_html(default_results):
+    evil = default_results
+    code = next(iter(evil["e_codes"]))
+    evil["e_code_names"][code] = "<script>alert(1)</script>"
+    evil["imk_class_names"]["E"] = "<b onmouseover=x>E</b>"
+    evil = Results.model_validate(evil)
+    html = render_html(evil, report_tables(evil), make_figures(evil), load_chapters(None))
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+    assert "<b onmouseover" not in html

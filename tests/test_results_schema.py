@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 
 import jsonschema
@@ -50,9 +49,8 @@ def test_every_run_validates(default_run, validator):
         (lambda r: r.__setitem__("intern", False), ["intern"]),
     ],
 )
-def test_a_broken_results_file_fails(default_run, validator, change, where):
-    _, r = default_run
-    broken = copy.deepcopy(r)
+def test_a_broken_results_file_fails(default_results, validator, change, where):
+    broken = default_results
     change(broken)
     errors = list(validator.iter_errors(broken))
     assert errors and any(list(e.path) == where for e in errors), [(list(e.path), e.message) for e in errors]
