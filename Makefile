@@ -99,17 +99,19 @@ all: report test ## build the report and run the tests
 report: $(REPORT) ## set up .venv if needed, run every stage, write the report to OUT (default reports/; publish it without intern/)
 	@echo "Rapport: $(OUT)/rendementsanalyse.html en $(OUT)/rendementsanalyse.pdf; niet publiceren: $(OUT)/intern/ (results.json, verantwoording, onderdrukkingen)"
 
-test: $(DEV_STAMP) ## set up .venv if needed, run ruff and the tests
+test: $(DEV_STAMP) ## set up .venv if needed, run ruff, the import contract and the tests
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m pytest
 
 test-fast: $(DEV_STAMP) ## the unit and property tests only (under three minutes): the loop while you edit
 	$(PY) -m ruff check .
 	$(PY) -m pytest -m "not slow" -q
 
-lint: $(DEV_STAMP) ## ruff only
+lint: $(DEV_STAMP) ## ruff and the import contract (.importlinter) only
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 
 schema: $(STAMP) ## write schemas/results.schema.json from the typed results model (schemas/results.py)
 	$(PY) -m pipeline.tools.results_schema
@@ -192,7 +194,7 @@ $(REPORT): $(RESULTS) $(CLASSIFIED) $(RENDER_CODE) $(P)/code-render.list $(TEMPL
 
 ## Editions and regions compared: make vergelijk RESULTATEN="a/intern/results.json b/intern/results.json ..."
 ## (the first is the reference for the method); without RESULTATEN: this report, a simulated later edition
-## and a simulated other region (pipeline/tools/editions.py, each with a documented true effect)
+## and a simulated other region (pipeline/synthetic/editions.py, each with a documented true effect)
 VOORBEELD := $(P)/voorbeeld
 VOORBEELDEN := editie-2025 regio-b
 RESULTATEN ?= $(RESULTS) $(foreach v,$(VOORBEELDEN),$(VOORBEELD)/$(v)/rapport/intern/results.json)
@@ -202,8 +204,8 @@ vergelijk: $(STAMP) $(filter $(P)/%,$(RESULTATEN)) ## compare runs (RESULTATEN="
 	$(PIPE) vergelijk $(RESULTATEN) --out $(VERGELIJKING)
 	@echo "Vergelijking: $(VERGELIJKING)/vergelijking.html en .pdf, cijfers in $(VERGELIJKING)/vergelijking.json"
 
-$(VOORBEELD)/.made: $(STAMP) pipeline/tools/editions.py pipeline/tools/simulation.py $(CONFIG)
-	$(PY) -m pipeline.tools.editions $(VOORBEELD) $(CONFIG) >/dev/null
+$(VOORBEELD)/.made: $(STAMP) pipeline/synthetic/editions.py pipeline/synthetic/simulation.py $(CONFIG)
+	$(PY) -m pipeline.synthetic.editions $(VOORBEELD) $(CONFIG) >/dev/null
 	touch $@
 
 $(VOORBEELD)/%/rapport/intern/results.json: $(VOORBEELD)/.made $(ANALYSE_CODE) $(RENDER_CODE) $(MAPPING)

@@ -130,7 +130,7 @@ COMMANDS = {
     "render": "pipeline.workflow.render",
     "pseudonymise": "pipeline.workflow.pseudonymise",
     "synth": "pipeline.workflow.synth",
-    "vergelijk": "pipeline.workflow.compare",
+    "vergelijk": "pipeline.workflow.editions",
 }
 
 

@@ -26,8 +26,8 @@ from pipeline.paths import DEFAULT_CONFIG, DEFAULT_MAPPING
 from pipeline.stages.align import align
 from pipeline.stages.classify import classify
 from pipeline.stages.validate import validate
-from pipeline.tools.population import Region, simulate_region
-from pipeline.tools.simulation import write_large_export
+from pipeline.synthetic.region import Region, simulate_region
+from pipeline.synthetic.simulation import write_large_export
 
 STAGES = ("validate", "align", "classify", "analyse", "render")
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"

@@ -1,6 +1,6 @@
 """The simulation study that tries to break the effect estimators (`make simulate`; issue 11).
 
-Each scenario is a data-generating process with a known truth (pipeline.tools.simulation.Truth); each
+Each scenario is a data-generating process with a known truth (pipeline.synthetic.simulation.Truth); each
 replication simulates registrations for one ZVH, builds the client x month panel and fits the estimators
 directly (the same functions the pipeline calls), so that hundreds of replications run in minutes. For each
 estimator: the mean rate ratio, the bias (mean minus truth), how often the 95% interval covers the truth
@@ -24,11 +24,12 @@ from pathlib import Path
 import numpy as np
 
 from pipeline.config.settings import load_settings
+from pipeline.estimation.effect import Estimators, pretrend
 from pipeline.paths import DEFAULT_CONFIG, DEFAULT_MAPPING
 from pipeline.stages.align import client_windows
-from pipeline.stages.effect import Estimators, pretrend
-from pipeline.tools.population import Region, analyse_files, write_region
-from pipeline.tools.simulation import Truth, registrations
+from pipeline.synthetic.region import Region, write_region
+from pipeline.synthetic.simulation import Truth, registrations
+from pipeline.workflow.run import analyse_files
 
 ESTIMATORS = {
     "naive": "vóór-na (naive)",
@@ -183,7 +184,7 @@ def regions(replications: int, seed: int, workers: int) -> str:
     text = (
         f"{replications} simulated regions per scenario (seeds {seed} on), {minutes:.1f} minutes on {workers} "
         f"processes, through the pipeline's own stages with the settings of config/analysis.yaml. Each region "
-        f"(pipeline/tools/population.py, `Region`): 4,000 persons with a stable rate times a monthly AR(1) "
+        f"(pipeline/synthetic/region.py, `Region`): 4,000 persons with a stable rate times a monthly AR(1) "
         f"fluctuation; from the thirteenth month on, a person is referred with a probability rising with his "
         f"registrations in the three months before; after the ICO's end the rate is multiplied by the truth. "
         f"'max abs SMD': `matching.max_abs_smd` per region, the largest standardised difference after matching "
@@ -238,7 +239,8 @@ def main() -> None:
         f"over months -12 to -4 in blocks of 3). 'coverage ± MC SE': share of 95% intervals that hold the truth, "
         f"with its Monte Carlo standard error; 'excludes 1': share of intervals without 1 (power; where the truth "
         f"is 1, false alarms); 'covers or flagged': the interval holds the truth or the pre-trend check fails, "
-        f"so that the report says the estimate cannot be trusted. Scenarios: pipeline/tools/simulation.py (Truth).\n\n"
+        f"so that the report says the estimate cannot be trusted. Scenarios: "
+        f"pipeline/synthetic/simulation.py (Truth).\n\n"
         f"{table(results)}\n"
     )
     Path("benchmarks").mkdir(exist_ok=True)

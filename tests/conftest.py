@@ -13,8 +13,8 @@ import pytest
 
 from pipeline.config.mapping import ImkMapping, load_mapping
 from pipeline.config.settings import Settings, load_settings
-from pipeline.io.readers import RawTable
 from pipeline.stages.validate import validate
+from schemas.raw import RawTable
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN_RESULTS = ROOT / "tests" / "golden" / "results.json"

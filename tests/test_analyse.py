@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 import scipy.stats
 
+from pipeline.analysis.analyse import analyse
 from pipeline.stages.align import align
-from pipeline.stages.analyse import analyse
 from pipeline.stages.classify import classify
 from pipeline.stages.stats import rank_biserial, wilcoxon
 from tests.conftest import typed
@@ -199,7 +199,7 @@ def test_wilcoxon_uses_scipy_defaults():
 def test_duration_groups_are_cut_at_whole_months_by_hand():
     import pandas as pd
 
-    from pipeline.stages.analyse import duration_groups
+    from pipeline.analysis.analyse import duration_groups
 
     # thirds at 1.73 and 4.23 months (linear interpolation), rounded to 2 and 4; exactly 2 months belongs to the
     # longer group
@@ -217,7 +217,7 @@ def test_duration_groups_are_cut_at_whole_months_by_hand():
 
 def test_change_against_duration_is_a_rank_correlation(settings, mapping):
     """Four clients whose ICO lasts 1, 2, 4 and 8 months and whose fall grows with it: rho = -1."""
-    from pipeline.stages.analyse import analyse as run_analyse
+    from pipeline.analysis.analyse import analyse as run_analyse
 
     specs = [(f"d{i}", "man", 30, counts(10, 8 - 2 * i)) for i in range(4)]
     ends = ["2020-09-30", "2020-10-31", "2020-12-31", "2021-04-30"]

@@ -15,11 +15,11 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
+from pipeline.analysis.analyse import analyse
 from pipeline.cli import main
 from pipeline.errors import UserError
 from pipeline.io.readers import read_table
 from pipeline.stages.align import align
-from pipeline.stages.analyse import analyse
 from pipeline.stages.classify import classify
 from pipeline.stages.validate import validate
 from tests.conftest import CONFIG, MAPPING, internal_config

@@ -8,9 +8,9 @@ import math
 
 import pytest
 
-from pipeline.stages.compare import differences, method_differences, pool, se_log
-from pipeline.stages.planning import clients_needed
-from schemas.comparison import Ratio, Run
+from pipeline.editions.compare import differences, method_differences, pool, se_log
+from pipeline.estimation.planning import clients_needed
+from schemas.editions import Ratio, Run
 
 
 def _run(label: str, irr: float, se: float, n: int = 100, marked: bool = False) -> Run:
@@ -68,7 +68,7 @@ def test_clients_needed_by_hand():
 
 def test_a_difference_in_method_is_listed_with_what_it_affects():
     methods = {"a": {"IMK-indeling": "x", "versie": "1"}, "b": {"IMK-indeling": "y", "versie": "1"}}
-    import pipeline.stages.compare as compare
+    import pipeline.editions.compare as compare
 
     found = method_differences(
         {k: {**{m: "" for m in compare.MARKING | compare.OTHER}, **v} for k, v in methods.items()}
@@ -86,7 +86,7 @@ def three_runs(default_run, tmp_path_factory):
     from tests.conftest import run_cli
 
     folder = tmp_path_factory.mktemp("vergelijk")
-    from pipeline.tools.editions import write_examples
+    from pipeline.synthetic.editions import write_examples
 
     write_examples(folder)
     files = [default_run[0] / "intern" / "results.json"]

@@ -7,9 +7,9 @@ from hypothesis import assume, event, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from pipeline.report.cells import Registry
-from pipeline.report.disclosure import safe_bins
-from pipeline.report.suppression import exposure, suppress_all
+from pipeline.disclosure.cells import Registry
+from pipeline.disclosure.safe_bins import safe_bins
+from pipeline.disclosure.suppression import exposure, suppress_all
 
 
 def _one_way(sizes: dict[str, int], regs: dict[str, tuple[float, float, float]] | None = None) -> Registry:
@@ -223,7 +223,7 @@ def test_a_role_held_by_all_but_five_or_by_all_is_shown():
 
 
 def test_dominance_is_more_than_the_limit_not_the_limit_itself():
-    from pipeline.report.suppression import dominated
+    from pipeline.disclosure.suppression import dominated
 
     # one client exactly half of 10 registrations, or the two largest exactly 80%: not dominated
     assert not dominated(10, (5, 2), 0.5, 0.8)

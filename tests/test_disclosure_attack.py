@@ -219,8 +219,8 @@ def test_not_man_is_not_shown_and_the_dominated_group_shows_no_registrations(att
 
 
 def test_a_results_json_whose_numbers_do_not_add_up_is_refused(attacked):
+    from pipeline.disclosure.protection import Protection
     from pipeline.errors import UserError
-    from pipeline.report.disclosure import Protection
     from schemas.results import Results
 
     _, r = attacked
@@ -231,7 +231,7 @@ def test_a_results_json_whose_numbers_do_not_add_up_is_refused(attacked):
 
 
 def test_a_month_one_client_dominates_is_hidden_in_table_figure_and_text(attacked):
-    from pipeline.report.disclosure import Protection
+    from pipeline.disclosure.protection import Protection
     from pipeline.report.effect_text import effect_text
     from pipeline.report.figures import event_study_chart
     from pipeline.report.tables import event_study_table
@@ -252,8 +252,8 @@ def test_a_month_one_client_dominates_is_hidden_in_table_figure_and_text(attacke
 
 
 def test_a_results_json_without_the_dominance_data_is_refused(attacked):
+    from pipeline.disclosure.protection import Protection
     from pipeline.errors import UserError
-    from pipeline.report.disclosure import Protection
     from schemas.results import Results
 
     _, r = attacked
@@ -290,7 +290,7 @@ def _score_sums(system: System, out, results: dict) -> None:
 def test_a_dominated_window_and_severity_stay_hidden_in_text_and_under_the_score(attacked, tmp_path):
     """One client makes most of the registrations of '3 mnd voor' and of the zwaar ones: the window is not
     in any sentence or figure, and the severity score with its printed weights does not give zwaar back."""
-    from pipeline.report.formatting import nl_int
+    from pipeline.formatting.numbers import nl_int
 
     _, r = attacked
     edited = json.loads(json.dumps(r))
@@ -338,7 +338,7 @@ def test_the_long_icos_tail_is_a_group_the_rules_see(default_run):
     """The months during the ICO add up to 'tijdens'; the last row pools the long ICOs. With a threshold above
     that group's size, the tail is hidden, and so is a partner, so that 'tijdens' minus the shown months does
     not give it back."""
-    from pipeline.report.disclosure import Protection
+    from pipeline.disclosure.protection import Protection
     from pipeline.report.tables import event_study_table
     from schemas.results import Results
 

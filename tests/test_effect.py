@@ -9,12 +9,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from pipeline.analysis.analyse import analyse
+from pipeline.estimation.effect import estimates
 from pipeline.stages.align import align
-from pipeline.stages.analyse import analyse
 from pipeline.stages.classify import classify
-from pipeline.stages.effect import estimates
 from pipeline.stages.exposure import days_at_risk
-from pipeline.tools.simulation import Truth, run_once
+from pipeline.synthetic.simulation import Truth, run_once
 from schemas.vocabulary import ESTIMATORS, USABLE
 from tests.conftest import typed
 
@@ -122,7 +122,7 @@ def test_event_study_months_and_keys(settings, mapping):
 
 def test_estimates_do_not_depend_on_row_order(settings):
     rng = np.random.default_rng(3)
-    from pipeline.tools.simulation import simulate
+    from pipeline.synthetic.simulation import simulate
 
     clients, export = simulate(Truth(irr=0.7, n_clients=120), seed=5)
     c = clients.astype(str)
@@ -163,9 +163,9 @@ def test_the_fast_sandwich_equals_statsmodels_gee(settings):
     independence working correlation and robust standard errors, as statsmodels computes it on every cell."""
     import statsmodels.api as sm
 
-    from pipeline.stages import panel
-    from pipeline.stages.two_period import _irr
-    from pipeline.tools.simulation import simulate
+    from pipeline.estimation import panel
+    from pipeline.estimation.two_period import _irr
+    from pipeline.synthetic.simulation import simulate
 
     clients, export = simulate(Truth(irr=0.7, n_clients=150), seed=2)
     c, b = typed(clients.astype(str).to_dict("records"), export.to_dict("records"))
@@ -196,7 +196,7 @@ def test_the_fast_sandwich_equals_statsmodels_gee(settings):
 
 
 def test_the_report_shows_the_estimates_without_time_at_risk_only_when_they_exist(settings, mapping):
-    from pipeline.report.disclosure import Protection
+    from pipeline.disclosure.protection import Protection
     from pipeline.report.effect_text import effect_text
     from pipeline.report.tables import report_tables
     from schemas.results import Results

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from pipeline.report.disclosure import Protection
+from pipeline.disclosure.protection import Protection
 from pipeline.report.effect_text import effect_text, primary_sentences
 from pipeline.report.render import report_outline
 from pipeline.report.text import key_sentences
@@ -136,7 +136,7 @@ def test_a_matched_comparison_of_groups_that_are_not_alike_is_withdrawn(matched)
 
 
 def test_a_narrowed_caliper_and_the_later_clients_are_said_as_they_were(matched):
-    from pipeline.report.matching_report import matching_text
+    from pipeline.report.matched_group import matching_text
 
     data = json.loads(json.dumps(matched))
     data["settings"]["vergelijkingsgroep"]["caliper"] = 0.5  # where narrowing began
@@ -158,7 +158,7 @@ def test_a_narrowed_caliper_and_the_later_clients_are_said_as_they_were(matched)
 
 
 def test_an_estimate_without_the_adjustment_says_it_rests_on_matching_alone(matched):
-    from pipeline.report.matching_report import matching_text
+    from pipeline.report.matched_group import matching_text
 
     r = Results.model_validate(matched)
     assert r.effect.matched.aangepast is True

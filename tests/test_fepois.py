@@ -11,11 +11,11 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
-from pipeline.stages import panel
+from pipeline.estimation import panel
+from pipeline.estimation.effect import Estimators, fixed_effects, imputed, pretrend
+from pipeline.estimation.fepois import Cells, NotEstimable, fit, imputation
 from pipeline.stages.align import client_windows
-from pipeline.stages.effect import Estimators, fixed_effects, imputed, pretrend
-from pipeline.stages.fepois import Cells, NotEstimable, fit, imputation
-from pipeline.tools.simulation import Truth, registrations
+from pipeline.synthetic.simulation import Truth, registrations
 
 T = pd.Timestamp
 

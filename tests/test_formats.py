@@ -16,12 +16,12 @@ import pandas as pd
 import pytest
 
 import schemas
+from pipeline.analysis.analyse import analyse
 from pipeline.config.settings import InputSpec
 from pipeline.errors import UserError
 from pipeline.io.outputs import to_json
 from pipeline.io.readers import read_table
 from pipeline.stages.align import align
-from pipeline.stages.analyse import analyse
 from pipeline.stages.classify import classify
 from pipeline.stages.validate import validate
 from pipeline.workflow.validate import read_input

@@ -1,4 +1,4 @@
-from pipeline.report.formatting import MINUS, nl_decimal, nl_int, nl_p, nl_pct
+from pipeline.formatting.numbers import MINUS, nl_decimal, nl_int, nl_p, nl_pct
 
 
 def test_dutch_numbers():
@@ -20,7 +20,7 @@ def test_dutch_numbers():
 
 
 def test_one_share_for_tables_sentences_and_figures():
-    from pipeline.report.formatting import share
+    from pipeline.formatting.numbers import share
 
     assert share(1, 4) == 25.0
     assert share(0, 4) == 0.0
@@ -29,7 +29,7 @@ def test_one_share_for_tables_sentences_and_figures():
 
 
 def test_ordinals_in_words_up_to_twenty():
-    from pipeline.report.formatting import nl_ordinal
+    from pipeline.formatting.numbers import nl_ordinal
 
     assert [nl_ordinal(n) for n in (1, 2, 3, 8, 12, 20)] == [
         "eerste",

@@ -19,10 +19,11 @@ from hypothesis import strategies as st
 from pipeline.cli import main
 from pipeline.config.settings import load_settings
 from pipeline.errors import UserError
-from pipeline.stages.comparison_group import comparison_rows
-from pipeline.stages.matched_effect import did, unit_frame
-from pipeline.stages.matching import History, MatchSettings, match
-from pipeline.tools.population import Region, analyse_files, write_region
+from pipeline.estimation.matched.did import did, unit_frame
+from pipeline.estimation.matched.group import comparison_rows
+from pipeline.estimation.matched.matching import History, MatchSettings, match
+from pipeline.synthetic.region import Region, write_region
+from pipeline.workflow.run import analyse_files
 from tests.conftest import CONFIG, MAPPING, SYNTHETIC
 
 
@@ -324,8 +325,8 @@ def _analysed(files: dict, with_comparison: bool = True) -> dict:
 
 def test_a_comparison_export_that_matches_nobody_gives_a_reason_not_an_error(region, tmp_path):
     # a comparison export of a few rows: no client finds a control (this stopped with an internal error)
-    from pipeline.report.disclosure import Protection
-    from pipeline.report.matching_report import matching_text
+    from pipeline.disclosure.protection import Protection
+    from pipeline.report.matched_group import matching_text
     from schemas.results import Results
 
     sparse = tmp_path / "comparison_bvh.csv"

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline.stages.matching import FEATURES, History, MatchSettings, match, smd
+from pipeline.estimation.matched.matching import FEATURES, History, MatchSettings, match, smd
 
 
 def _regs(rows):

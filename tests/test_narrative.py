@@ -11,8 +11,8 @@ import pytest
 from pypdf import PdfReader
 
 from pipeline.report import narrative
+from pipeline.report.document import write_pdf
 from pipeline.report.narrative import load_chapters
-from pipeline.report.render import write_pdf
 
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="

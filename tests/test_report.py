@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from pipeline.report.formatting import nl_decimal, nl_int, nl_p, nl_pct
+from pipeline.formatting.numbers import nl_decimal, nl_int, nl_p, nl_pct
 from pipeline.report.narrative import CHAPTERS, load_chapters, missing_notice
 
 pytestmark = pytest.mark.slow  # runs the whole pipeline; `make test-fast` leaves it out

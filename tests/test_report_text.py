@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import copy
 
+from pipeline.disclosure.protection import Protection
 from pipeline.report import text as report_text
-from pipeline.report.disclosure import Protection
 from pipeline.report.figures import make_figures
 from pipeline.report.narrative import load_chapters
 from pipeline.report.render import render_html, report_outline

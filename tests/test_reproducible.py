@@ -41,7 +41,7 @@ def test_provenance_names_the_real_sha256(default_run):
         assert p["inputs"][key]["sha256"] == hashlib.sha256((SYNTHETIC / name).read_bytes()).hexdigest()
     for key, path in (("settings", "config/analysis.yaml"), ("mapping", "config/imk_mapping.yaml")):
         assert p[key]["sha256"] == hashlib.sha256((ROOT / path).read_bytes()).hexdigest()
-    assert p["synthetic"] is True and p["generator"] == {"generator": "pipeline.tools.synth", "seed": 20231130}
+    assert p["synthetic"] is True and p["generator"] == {"generator": "pipeline.synthetic.default", "seed": 20231130}
     assert set(p["software"]) >= {"python", "pandas", "numpy", "scipy", "statsmodels", "weasyprint"}
     head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True)
     # in a checkout the report names the very commit it was made with; outside one it says it has none
@@ -136,10 +136,11 @@ def test_nothing_changed_runs_nothing(built_copy):
         ("config/imk_mapping.yaml", ["classify", "analyse", "render"]),
         ("templates/report.html", ["render"]),
         ("narrative/README.md", []),
-        ("pipeline/stages/analyse.py", ["analyse", "render"]),
+        ("pipeline/analysis/analyse.py", ["analyse", "render"]),
         ("pipeline/report/figures.py", ["render"]),
-        ("pipeline/report/disclosure.py", list(STAGES)),  # validatie.csv is written as a table of the report
-        ("pipeline/tools/synth.py", []),
+        ("pipeline/disclosure/protection.py", ["render"]),  # disclosure control is the report's alone
+        ("pipeline/formatting/table.py", list(STAGES)),  # validatie.csv is a table for Dutch Excel
+        ("pipeline/synthetic/default.py", []),
         ("schemas/clients.py", list(STAGES)),
         ("config/analysis.yaml", list(STAGES)),
         ("data/raw/synthetic/bvh.csv", list(STAGES)),
@@ -162,7 +163,7 @@ def test_editing_any_module_reruns_every_stage_that_loads_it(built_copy):
     modules = sorted(
         p.relative_to(project).as_posix() for d in ("pipeline", "schemas") for p in (project / d).rglob("*.py")
     )
-    assert "pipeline/report/disclosure.py" in modules and "schemas/parsing.py" in modules
+    assert "pipeline/disclosure/protection.py" in modules and "schemas/parsing.py" in modules
     missed = {}
     for module in modules:
         path = project / module

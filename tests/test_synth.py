@@ -8,7 +8,7 @@ import json
 import pandas as pd
 
 from pipeline.io.provenance import sha256, synthetic_manifest
-from pipeline.tools.synth import write_synthetic
+from pipeline.synthetic.default import write_synthetic
 from tests.conftest import MAPPING, SYNTHETIC
 
 

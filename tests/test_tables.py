@@ -1,4 +1,4 @@
-from pipeline.report.table import Table
+from pipeline.formatting.table import Table
 
 
 def test_csv_for_dutch_excel_and_without_formula_injection():

@@ -12,6 +12,7 @@ import pandas as pd
 
 from pipeline.config.yamlfile import load_yaml, reject_unknown_keys
 from pipeline.errors import UserError
+from schemas.raw import canonical_column
 from schemas.vocabulary import ESTIMATORS
 
 UNKNOWN_CODE_ACTIONS = ("stoppen", "terugval")
@@ -390,8 +391,6 @@ def _read_unknown_codes(path: Path, data: dict, _: Fields) -> Fields:
 
 
 def _input_spec(path: Path, invoer: dict, key: str, canonical: tuple[str, ...]) -> InputSpec:
-    from pipeline.io.readers import canonical_column
-
     spec = invoer.get(key) or {}
     if not isinstance(spec, dict):
         raise UserError(f"{path}: 'invoer.{key}' moet een onderdeel zijn met 'blad', 'kolommen' en 'kopregel'")

@@ -14,7 +14,7 @@ import pandas as pd
 import pydantic
 
 from pipeline.errors import Problem, UserError
-from pipeline.report.table import Table
+from pipeline.formatting.table import Table
 from schemas.results import Results
 
 PROBLEMS = "validatie.csv"  # every validation problem, for the analyst's spreadsheet

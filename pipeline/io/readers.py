@@ -24,8 +24,8 @@ import pandas as pd
 from defusedxml import ElementTree  # the workbook's XML is untrusted: no entity expansion, no external DTDs
 
 from pipeline.errors import UserError
+from schemas.raw import RawTable, canonical_column
 
-HEADER_ROW = 1  # rows are numbered as a spreadsheet shows them: the header of a plain file is row 1
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
 ZIP_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".ods"}
 SEPARATORS = (",", ";", "\t", "|")  # on a tie, the earlier one
@@ -38,24 +38,6 @@ MAX_CELL_CHARS = 10_000
 MAX_UNPACKED_BYTES = 2 * 1024**3  # what a workbook may unpack to
 MAX_PACKING_RATIO = 200  # unpacked / packed size of one part of a workbook: a zip bomb packs far tighter
 HEADER_SEARCH_ROWS = 50  # a header below this many rows of notes is not looked for
-
-
-@dataclass(frozen=True)
-class RawTable:
-    """An input file as text: every cell a string, column names canonical. `first_row` is the file row of the
-    first data row (the row below the header), so row numbers in messages are those the analyst sees."""
-
-    frame: pd.DataFrame
-    path: Path
-    first_row: int = HEADER_ROW + 1
-
-    def file_row(self, index: int) -> int:
-        return int(index) + self.first_row
-
-
-def canonical_column(name: object) -> str:
-    """'IMK code ', 'Imk_Code' -> 'imk_code'."""
-    return "_".join(str(name).strip().lower().replace("_", " ").split())
 
 
 # --- text files -------------------------------------------------------------------------------------------------

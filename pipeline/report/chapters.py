@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline.report.disclosure import Protection
+from pipeline.disclosure.protection import Protection
+from pipeline.formatting.numbers import months, nl_count, nl_decimal, nl_int, nl_p, nl_pct
 from pipeline.report.effect_text import (
     LABELS,
     change_words,
@@ -18,7 +19,6 @@ from pipeline.report.effect_text import (
     primary_check_failed,
     ratio,
 )
-from pipeline.report.formatting import months, nl_count, nl_decimal, nl_int, nl_p, nl_pct
 from pipeline.report.outline import Outline
 from pipeline.report.text import (
     change_word,

@@ -6,10 +6,10 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 from matplotlib.ticker import FuncFormatter
 
+from pipeline.formatting.numbers import months, nl_count, nl_decimal
 from pipeline.report.chart import PALETTE, Chart
 from pipeline.report.chart import save as _save
 from pipeline.report.effect_text import LABELS, panel_primary
-from pipeline.report.formatting import months, nl_count, nl_decimal
 from schemas.results import Results
 
 # the order of the effect table: the primary estimate first, then these

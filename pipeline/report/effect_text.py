@@ -6,8 +6,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from pipeline.report.disclosure import Protection
-from pipeline.report.formatting import half_up, months, nl_count, nl_decimal, nl_int, nl_ordinal, nl_p, nl_pct
+from pipeline.disclosure.protection import Protection
+from pipeline.formatting.numbers import half_up, months, nl_count, nl_decimal, nl_int, nl_ordinal, nl_p, nl_pct
 from schemas.results import Effects, Estimate, EventMonth, MatchedEstimate, Primary, Results
 
 LABELS = {

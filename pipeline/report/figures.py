@@ -22,13 +22,15 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from pipeline.disclosure.protection import Protection
+from pipeline.disclosure.safe_bins import safe_bins
+from pipeline.formatting.numbers import nl_decimal, nl_int, nl_pct, share
+from pipeline.formatting.table import Hidden
 from pipeline.report.chart import HATCHES, PALETTE, PERIOD_COLOURS, Chart
 from pipeline.report.chart import save as _save
 from pipeline.report.chart import style as _style
-from pipeline.report.disclosure import Hidden, Protection, safe_bins
 from pipeline.report.effect_figures import effect_chart, event_time_chart, sensitivity_chart
-from pipeline.report.formatting import nl_decimal, nl_int, nl_pct, share
-from pipeline.report.matching_report import love_plot, months_chart
+from pipeline.report.matched_group import love_plot, months_chart
 from pipeline.report.tables import SEX_LABELS, SMALL_GROUPS, change_labels, merge_hidden
 from schemas.results import Results
 from schemas.vocabulary import PERIODS

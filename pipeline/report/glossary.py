@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.report.formatting import months, nl_decimal, nl_int
+from pipeline.formatting.numbers import months, nl_decimal, nl_int
 from schemas.results import Results
 
 

@@ -6,38 +6,30 @@ client id, a registration number or the date of a single registration.
 
 from __future__ import annotations
 
-import base64
-import contextlib
-import datetime as dt
-import os
-import urllib.parse
-import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import jinja2
 from markupsafe import Markup
 
 from pipeline import __version__
-from pipeline.paths import TEMPLATES
+from pipeline.disclosure.protection import Protection
+from pipeline.formatting.numbers import nl_decimal
+from pipeline.formatting.table import Table
 from pipeline.report import text as report_text
 from pipeline.report.chapters import Part, conclusions, method, reading_guide, summary
-from pipeline.report.disclosure import Protection
+from pipeline.report.document import Embedded, css, environment, write_pdf
 from pipeline.report.effect_text import effect_text
-from pipeline.report.figures import Chart, make_figures, write_figures
-from pipeline.report.formatting import nl_decimal
+from pipeline.report.figures import make_figures, write_figures
 from pipeline.report.glossary import glossary
-from pipeline.report.matching_report import matching_text
+from pipeline.report.matched_group import matching_text
 from pipeline.report.narrative import CHAPTERS, Chapter, load_chapters, missing_notice
 from pipeline.report.outline import Outline, Section, number
-from pipeline.report.table import Table
 from pipeline.report.tables import report_tables
 from schemas.results import Project, Results
 
 HTML_NAME = "rendementsanalyse.html"
 PDF_NAME = "rendementsanalyse.pdf"
-FONTS = TEMPLATES / "fonts"
 
 RESULT_PARTS = (
     ("clienten", "Cliënten naar geslacht en leeftijd"),
@@ -115,23 +107,6 @@ def report_outline(
         Section("colofon", "Colofon", kind="plain"),
     ]
     return number(sections)
-
-
-def environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-    )
-
-
-class _Embedded:
-    """A chart as the template sees it: caption, alt text and the SVG as a data URI (inline SVGs collide on ids)."""
-
-    def __init__(self, chart: Chart) -> None:
-        self.id, self.caption, self.alt = chart.id, chart.caption, chart.alt
-        self.data_uri = "data:image/svg+xml;base64," + base64.b64encode(chart.svg).decode("ascii")
 
 
 def _settings_list(r: Results) -> list[tuple[str, str]]:
@@ -235,81 +210,6 @@ def _text(
     }
 
 
-def _css(synthetic: bool) -> str:
-    css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
-    if synthetic:
-        css += (
-            '\n@page { @top-right { content: "SYNTHETISCHE GEGEVENS"; font-size: 8pt; font-weight: bold; '
-            "color: #9a6b00; } }\n"
-        )
-    return css
-
-
-def _font_faces() -> str:
-    faces = [
-        ("DejaVuSans.ttf", "normal", "normal"),
-        ("DejaVuSans-Bold.ttf", "bold", "normal"),
-        ("DejaVuSans-Oblique.ttf", "normal", "italic"),
-    ]
-    return "\n".join(
-        f'@font-face {{ font-family: "DejaVu Sans"; src: url("{(FONTS / f).as_uri()}"); font-weight: {w}; '
-        f"font-style: {s}; }}"
-        for f, w, s in faces
-    )
-
-
-@contextlib.contextmanager
-def _source_date(results: Results) -> Iterator[None]:
-    """WeasyPrint stamps the PDF with SOURCE_DATE_EPOCH when set: take it from the data (the end of the export
-    period), never from the clock, so the same inputs give the same bytes."""
-    if "SOURCE_DATE_EPOCH" in os.environ:
-        yield
-        return
-    end = dt.datetime.fromisoformat(results.settings.periode.tot).replace(tzinfo=dt.UTC)
-    os.environ["SOURCE_DATE_EPOCH"] = str(int(end.timestamp()))
-    try:
-        yield
-    finally:
-        del os.environ["SOURCE_DATE_EPOCH"]
-
-
-def own_files_only(refused: list[str] | None = None):
-    """A WeasyPrint URL fetcher that loads the project's own templates and fonts and embedded data, nothing else:
-    the PDF can never read a local file (an attachment link to a key file) or reach the network. What it refused
-    is collected in `refused`."""
-    from weasyprint.urls import URLFetcher
-
-    allowed = TEMPLATES.resolve()
-
-    class OwnFilesOnly(URLFetcher):
-        def fetch(self, url, headers=None):
-            scheme = url.split(":", 1)[0].lower()
-            if scheme == "data":
-                return super().fetch(url, headers)
-            if scheme == "file":
-                path = Path(urllib.request.url2pathname(urllib.parse.urlsplit(url).path)).resolve()
-                if path.is_relative_to(allowed) and path.is_file():
-                    return super().fetch(url, headers)
-            if refused is not None:
-                refused.append(url)
-            raise ValueError("geweigerd: het rapport laadt alleen eigen sjablonen, lettertypen en ingebedde data")
-
-    return OwnFilesOnly(allowed_protocols={"data", "file"}, allow_redirects=False)
-
-
-def write_pdf(html: str, target: Path, results: Results, refused: list[str] | None = None) -> None:
-    import weasyprint
-    from weasyprint.text.fonts import FontConfiguration
-
-    fonts = FontConfiguration()
-    fetcher = own_files_only(refused)
-    with _source_date(results):
-        document = weasyprint.HTML(string=html, base_url=TEMPLATES.as_uri() + "/", url_fetcher=fetcher)
-        shipped = weasyprint.CSS(string=_font_faces(), font_config=fonts, url_fetcher=fetcher)
-        # PDF/UA-1: tagged, with the document language (html lang="nl") and title, as public bodies must publish
-        document.write_pdf(target, stylesheets=[shipped], font_config=fonts, pdf_variant="pdf/ua-1")
-
-
 def suppression_log(p: Protection) -> Table:
     """The audit log of disclosure control: every hidden cell, its exact value, the rule and why."""
     return Table(
@@ -336,7 +236,7 @@ def render_html(results: Results, tables, charts, chapters, protection: Protecti
         environment()
         .get_template("report.html")
         .render(
-            css=Markup(_css(synthetic)),  # the project's own stylesheet, not data: not escaped
+            css=Markup(css(synthetic)),  # the project's own stylesheet, not data: not escaped
             version=__version__,
             synthetic=synthetic,
             title=results.settings.rapport.titel,
@@ -347,7 +247,7 @@ def render_html(results: Results, tables, charts, chapters, protection: Protecti
             text=_text(results, protection, outline, method_parts, conclusion_parts),
             glossary=glossary(results),
             tables=tables,
-            figures={k: _Embedded(c) for k, c in charts.items()},
+            figures={k: Embedded(c) for k, c in charts.items()},
             chapters=chapters,
             settings_list=_settings_list(results),
             colophon=_colophon(results),

@@ -7,11 +7,13 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from pipeline.report.disclosure import Hidden, Protection, safe_bins
-from pipeline.report.formatting import months, nl_int, nl_pct, pct_change, share
-from pipeline.report.matching_report import balance_table, few_unmatched, months_table
-from pipeline.report.table import Table
-from pipeline.stages.planning import PLANNED_RATIOS, clients_needed, se_from_interval
+from pipeline.disclosure.protection import Protection
+from pipeline.disclosure.safe_bins import safe_bins
+from pipeline.estimation.planning import PLANNED_RATIOS, clients_needed, se_from_interval
+from pipeline.formatting.numbers import months, nl_int, nl_pct, share
+from pipeline.formatting.table import Hidden, Table
+from pipeline.report.matched_group import balance_table, few_unmatched, months_table
+from pipeline.stages.change_groups import pct_change
 from schemas.results import Results
 from schemas.vocabulary import EXCLUSION_REASONS, PERIODS, SEXES
 

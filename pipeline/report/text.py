@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from pipeline.report.disclosure import Protection
+from pipeline.disclosure.protection import Protection
+from pipeline.formatting.numbers import months, nl_count, nl_decimal, nl_int, nl_of, nl_p, nl_pct, share
 from pipeline.report.effect_text import pretrend_failed, primary_sentences
-from pipeline.report.formatting import months, nl_count, nl_decimal, nl_int, nl_of, nl_p, nl_pct, share
 from pipeline.report.outline import Outline
 from schemas.results import ChangeGroup, Results
 

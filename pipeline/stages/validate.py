@@ -13,7 +13,7 @@ import pandera.pandas as pa
 
 import schemas
 from pipeline.errors import Problem, UserError
-from pipeline.io.readers import RawTable
+from schemas.raw import RawTable
 
 SOURCE_ROW = "bron_rij"  # the row number in the input file, kept so later stages can point back to it
 

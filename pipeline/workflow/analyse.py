@@ -10,11 +10,11 @@ from typing import Any
 import pandas as pd
 
 from pipeline import paths
+from pipeline.analysis.analyse import analyse
 from pipeline.config.mapping import ImkMapping, load_mapping
 from pipeline.config.settings import Settings, load_settings
 from pipeline.io.outputs import write_parquet, write_results
 from pipeline.io.provenance import describe_run
-from pipeline.stages.analyse import analyse
 from pipeline.workflow.common import Reporter, count_text
 from schemas.frames import AlignedClients, ClassifiedRows
 from schemas.results import Provenance, Results

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from pipeline.analysis.analyse import analyse
 from pipeline.config.mapping import load_mapping
 from pipeline.config.settings import load_settings
 from pipeline.errors import Problem
@@ -46,6 +47,20 @@ def run_all(
         rep, classified, aligned_clients, mapping, settings, provenance, detention_frame, comparison_frames
     )
     step_render(rep, results, out, narrative, classified)
+
+
+def analyse_files(files: dict[str, Path], config: Path, mapping_path: Path, with_comparison: bool = True) -> dict:
+    """results.json (as a dict) of a simulated region's files (pipeline/synthetic/region.py) through the same
+    steps as `run`, without the report: what the simulation study and the tests need of hundreds of regions."""
+    settings, mapping = load_settings(config), load_mapping(mapping_path)
+    rep, sink = Reporter(quiet=True), lambda problems: Path("validatie.csv")
+    clients, bvh = step_validate(rep, files["bvh"], files["clients"], settings, sink)
+    comparison = (files["comparison_persons"], files["comparison_bvh"]) if with_comparison else None
+    frames = step_comparison(rep, comparison, settings, sink)
+    rows, aligned = step_align(rep, bvh, clients, settings)
+    classified = step_classify(rep, rows, mapping, settings, str(files["bvh"]))
+    results, _ = analyse(classified, aligned, mapping, settings, None, frames)
+    return results.to_dict()
 
 
 def command(args: argparse.Namespace, rep: Reporter) -> None:

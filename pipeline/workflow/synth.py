@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from pipeline.tools.synth import write_synthetic
+from pipeline.synthetic.default import write_synthetic
 from pipeline.workflow.common import Reporter
 
 

@@ -15,10 +15,11 @@ from pipeline.config.settings import InputSpec, Settings, load_settings
 from pipeline.errors import Problem, UserError
 from pipeline.io.outputs import PROBLEMS, write_json, write_parquet, write_problems
 from pipeline.io.provenance import describe_data
-from pipeline.io.readers import RawTable, read_table
+from pipeline.io.readers import read_table
 from pipeline.stages.validate import validate, validate_comparison, validate_detention
 from pipeline.workflow.common import Reporter, count_text
 from schemas.frames import ValidatedBvh, ValidatedClients
+from schemas.raw import RawTable
 
 T = TypeVar("T")
 ProblemSink = Callable[[list[Problem]], Path]  # writes the problem list somewhere and says where

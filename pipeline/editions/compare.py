@@ -14,10 +14,11 @@ from collections.abc import Sequence
 import numpy as np
 from scipy import stats
 
-from pipeline.report.disclosure import Protection
-from pipeline.report.formatting import share
-from pipeline.stages.planning import PLANNED_RATIOS, Z95, clients_needed, se_from_interval
-from schemas.comparison import Comparison, Difference, MethodDifference, Planning, Pooled, Ratio, Run
+from pipeline.disclosure.protection import Protection
+from pipeline.estimation.intervals import CONFIDENCE, Z
+from pipeline.estimation.planning import PLANNED_RATIOS, clients_needed, se_from_interval
+from pipeline.formatting.numbers import share
+from schemas.editions import Comparison, Difference, MethodDifference, Planning, Pooled, Ratio, Run
 from schemas.results import Results
 
 # What the method of a run is, and what a difference in it does to the comparison. A difference in the first
@@ -164,9 +165,9 @@ def pool(runs: Sequence[Run]) -> Pooled | None:
     # (with few runs the normal interval is too narrow); the prediction interval says where a next run's
     # estimate may lie, on k - 2 degrees of freedom
     sd = max(float(res.sd_eff_w_re), float(res.sd_eff_w_re_hksj))
-    half = float(stats.t.ppf(0.975, k - 1)) * sd
+    half = float(stats.t.ppf(0.5 + CONFIDENCE / 2, k - 1)) * sd
     if k >= 3:
-        spread = float(stats.t.ppf(0.975, k - 2)) * math.sqrt(float(res.tau2) + sd**2)
+        spread = float(stats.t.ppf(0.5 + CONFIDENCE / 2, k - 2)) * math.sqrt(float(res.tau2) + sd**2)
         prediction = (math.exp(mean - spread), math.exp(mean + spread))
     else:
         prediction = (None, None)
@@ -201,8 +202,8 @@ def differences(runs: Sequence[Run]) -> list[Difference]:
                 a=a.label,
                 b=b.label,
                 ratio=math.exp(d),
-                ci_low=math.exp(d - Z95 * se),
-                ci_high=math.exp(d + Z95 * se),
+                ci_low=math.exp(d - Z * se),
+                ci_high=math.exp(d + Z * se),
                 p=float(2 * stats.norm.sf(abs(d) / se)),
             )
         )

@@ -1,7 +1,7 @@
 """A second edition and a second region beside the synthetic default, each with a documented true effect, so
 that `make vergelijk` on a fresh clone compares real runs.
 
-Both are simulated exports (pipeline/tools/simulation.py) with a known rate ratio after the ICO; the default
+Both are simulated exports (pipeline/synthetic/simulation.py) with a known rate ratio after the ICO; the default
 report's data are calibrated to the published numbers instead, so their true effect is not known. Each folder
 gets its export, its client list, its own settings (the default ones with its period and organisation) and
 the manifest that marks the files as synthetic.
@@ -19,9 +19,9 @@ import pandas as pd
 
 from pipeline import paths
 from pipeline.io.outputs import atomic_file
-from pipeline.tools.simulation import Truth, simulate
+from pipeline.synthetic.simulation import Truth, simulate
 
-GENERATOR = "pipeline.tools.editions"
+GENERATOR = "pipeline.synthetic.editions"
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import pandas as pd
 import scipy.stats
 import statsmodels.api as sm
 
-from pipeline.stages.panel import content_order
+from pipeline.estimation.panel import content_order
 
 
 def group_differences(frame: pd.DataFrame, groups: pd.Series, min_size: int) -> dict[str, Any]:

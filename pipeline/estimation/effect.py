@@ -3,7 +3,7 @@
 Clients are referred to an ICO when things go worst, so registrations rise towards the ICO and part of any
 fall afterwards happens without it (regression to the mean). The estimates:
 
-- naive and symmetric (pipeline.stages.two_period): each client against itself, 'na' against 'voor' and
+- naive and symmetric (pipeline.estimation.two_period): each client against itself, 'na' against 'voor' and
   'lang na' against 'lang voor';
 - comparison: Poisson with client and calendar-month fixed effects on the client x month panel (fixest's
   `fepois`): the months of clients not yet discussed, up to their anticipation period, tell what happens to
@@ -26,14 +26,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import scipy.stats
 
 from pipeline.config.settings import Settings
-from pipeline.stages import panel as panel_cells
-from pipeline.stages.differences import group_differences
-from pipeline.stages.fepois import Cells, NotEstimable, fit, imputation
-from pipeline.stages.panel import AFTER, DURING, DURING_MONTHS, LATER, LEAD, REF
-from pipeline.stages.two_period import _describe, _irr, _two_period
+from pipeline.estimation import panel as panel_cells
+from pipeline.estimation.differences import group_differences
+from pipeline.estimation.fepois import Cells, NotEstimable, fit, imputation
+from pipeline.estimation.intervals import se_from_interval, z_for_power
+from pipeline.estimation.panel import AFTER, DURING, DURING_MONTHS, LATER, LEAD, REF
+from pipeline.estimation.two_period import _describe, _irr, _two_period
 
 SENSITIVITY = range(0, 7)  # anticipation periods of effect.sensitivity (issue 11)
 
@@ -177,8 +177,7 @@ def minimum_detectable(se: float | None, alpha: float, power: float) -> float | 
     standard error of the log rate ratio."""
     if se is None or not np.isfinite(se) or se <= 0:
         return None
-    z = scipy.stats.norm.ppf(1 - alpha / 2) + scipy.stats.norm.ppf(power)
-    return float(np.exp(-z * se))
+    return float(np.exp(-z_for_power(alpha, power) * se))
 
 
 class Estimators:
@@ -291,7 +290,4 @@ def _log_se(estimate: dict[str, Any]) -> float | None:
     """The standard error of the log rate ratio, from the estimate or, failing that, from its interval."""
     if estimate.get("se") is not None:
         return float(estimate["se"])
-    lo, hi = estimate.get("ci_low"), estimate.get("ci_high")
-    if lo is None or hi is None or lo <= 0:
-        return None
-    return float((np.log(hi) - np.log(lo)) / (2 * scipy.stats.norm.ppf(0.975)))
+    return se_from_interval(estimate.get("ci_low"), estimate.get("ci_high"))

@@ -15,7 +15,7 @@ The default clients are calibrated to the published numbers (SPEC §7), not draw
   clients together would have had 1 / TRUE_RATE_RATIO times their registrations after it, and the true effect
   of the ICO in the synthetic default is TRUE_RATE_RATIO, while each client's own chance variation after the
   ICO stays in the estimate's interval as it would with real comparison persons;
-- background: BACKGROUND persons of the region with fluctuating rates and no ICO (pipeline/tools/population.py),
+- background: BACKGROUND persons of the region with fluctuating rates and no ICO (pipeline/synthetic/region.py),
   the many the police know who look nothing like a client;
 - the clients themselves, as the police export of everybody would hold them (a person in both lists is a
   client).
@@ -28,7 +28,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pipeline.tools.population import Region, simulate_region
+from pipeline.synthetic.region import Region, simulate_region
 
 TRUE_RATE_RATIO = 0.8
 TWINS = 6

@@ -15,11 +15,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from pipeline.analysis.analyse import analyse
 from pipeline.config.mapping import ImkMapping
 from pipeline.config.settings import Settings
 from pipeline.io.readers import read_table
 from pipeline.stages.align import align
-from pipeline.stages.analyse import analyse
 from pipeline.stages.classify import classify
 from pipeline.stages.validate import validate
 

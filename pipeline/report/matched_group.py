@@ -8,12 +8,12 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 from matplotlib.ticker import FuncFormatter
 
+from pipeline.disclosure.protection import Protection
+from pipeline.formatting.numbers import nl_decimal, nl_int
+from pipeline.formatting.table import Table
 from pipeline.report.chart import PALETTE, Chart
 from pipeline.report.chart import save as _save
-from pipeline.report.disclosure import Protection
 from pipeline.report.effect_text import change_words, interval_verdict, ratio
-from pipeline.report.formatting import nl_decimal, nl_int
-from pipeline.report.table import Table
 from schemas.results import Matching, Results
 
 FEATURE_NAMES = {

@@ -8,16 +8,15 @@ import matplotlib.pyplot as plt
 from markupsafe import Markup
 
 from pipeline import __version__
+from pipeline.editions.compare import MARKING
+from pipeline.formatting.numbers import nl_count, nl_decimal, nl_int, nl_p, nl_pct
+from pipeline.formatting.table import Hidden, Table
 from pipeline.report.chart import PALETTE, Chart, save, style
-from pipeline.report.disclosure import Hidden
+from pipeline.report.document import Embedded, css, environment, write_pdf
 from pipeline.report.effect_text import LABELS
 from pipeline.report.figures import write_figures
-from pipeline.report.formatting import nl_count, nl_decimal, nl_int, nl_p, nl_pct
-from pipeline.report.render import _css, _Embedded, environment, write_pdf
-from pipeline.report.table import Table
 from pipeline.report.text import nl_date, nl_list
-from pipeline.stages.compare import MARKING
-from schemas.comparison import Comparison, Run
+from schemas.editions import Comparison, Run
 from schemas.results import Results
 
 HTML_NAME = "vergelijking.html"
@@ -299,7 +298,7 @@ def render_comparison(c: Comparison, latest: Results, out: Path, pdf: bool = Tru
         environment()
         .get_template("vergelijking.html")
         .render(
-            css=Markup(_css(synthetic)),
+            css=Markup(css(synthetic)),
             version=__version__,
             synthetic=synthetic,
             title="Vergelijking van edities en regio's: rendementsanalyse ICO",
@@ -308,7 +307,7 @@ def render_comparison(c: Comparison, latest: Results, out: Path, pdf: bool = Tru
             text=sentences(c),
             same=f"De analyses zijn met dezelfde methode gemaakt: {nl_list(list(MARKING))} zijn gelijk.",
             tables=made,
-            figures={chart.id: _Embedded(chart)},
+            figures={chart.id: Embedded(chart)},
         )
     )
     (out / HTML_NAME).write_text(html, encoding="utf-8")

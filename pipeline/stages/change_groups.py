@@ -1,6 +1,7 @@
-"""What regression to the mean and chance alone give the change groups: each client's total split at random
-between 'voor' and 'na' (in proportion to the days of each period), many times, as if nothing changed.
-A reader sees how much of "101 of 164 halved" a world without any change would also show."""
+"""The change groups of SPEC §5 (the report's "weinig / veel meldingen"), defined once, and what regression to the
+mean and chance alone give them: each client's total split at random between 'voor' and 'na' (in proportion to
+the days of each period), many times, as if nothing changed. A reader sees how much of "101 of 164 halved" a
+world without any change would also show."""
 
 from __future__ import annotations
 
@@ -15,13 +16,34 @@ from schemas.vocabulary import CHANGE_CLASSES, CHANGE_GROUPS
 CHUNK = 2_000_000  # clients x draws held in memory at once
 
 
-def _classes(before: np.ndarray, after: np.ndarray, settings: Settings) -> np.ndarray:
-    """SPEC §5's change class as codes into CHANGE_CLASSES, for arrays of any shape."""
+def pct_change(before: float, after: float) -> float | None:
+    """(na - voor) / voor x 100 (SPEC §5, Tabel 3); undefined when there was nothing before."""
+    return None if not before else (after - before) / before * 100
+
+
+def change_codes(before: np.ndarray, after: np.ndarray, settings: Settings) -> np.ndarray:
+    """SPEC §5's change class as codes into CHANGE_CLASSES, for arrays of any shape: toegenomen when na > voor,
+    otherwise by d = (voor - na) / voor (d = 0 when both are 0)."""
+    before, after = np.asarray(before), np.asarray(after)
     with np.errstate(divide="ignore", invalid="ignore"):
         d = np.where(before > 0, (before - after) / np.where(before > 0, before, 1), 0.0)
     return np.select(
         [after > before, d <= settings.small_decrease_max, d < settings.large_decrease_min], [0, 1, 2], default=3
     )
+
+
+def group_codes(before: np.ndarray, settings: Settings) -> np.ndarray:
+    """Codes into CHANGE_GROUPS: 'veel' from `veel_vanaf` registrations before, else 'weinig'."""
+    return (np.asarray(before) >= settings.veel_threshold).astype(int)
+
+
+def change_class(before: pd.Series, after: pd.Series, settings: Settings) -> pd.Series:
+    labels = np.asarray(CHANGE_CLASSES)[change_codes(before.to_numpy(), after.to_numpy(), settings)]
+    return pd.Series(labels, index=before.index)
+
+
+def change_group(before: pd.Series, settings: Settings) -> pd.Series:
+    return pd.Series(np.asarray(CHANGE_GROUPS)[group_codes(before.to_numpy(), settings)], index=before.index)
 
 
 def null_change_groups(counts: pd.DataFrame, compared: pd.DataFrame, settings: Settings) -> dict[str, Any]:
@@ -43,8 +65,7 @@ def null_change_groups(counts: pd.DataFrame, compared: pd.DataFrame, settings: S
         size = min(per_chunk, draws - done)
         before = rng.binomial(total[:, None], share[:, None], size=(len(total), size))
         after = total[:, None] - before
-        group = (before >= settings.veel_threshold).astype(int)  # CHANGE_GROUPS: weinig, veel
-        code = _classes(before, after, settings)
+        group, code = group_codes(before, settings), change_codes(before, after, settings)
         np.add.at(tally, (group.ravel(), code.ravel()), 1)
         done += size
     expected = tally / draws

@@ -33,7 +33,7 @@ from pipeline.config.mapping import load_mapping
 from pipeline.io.outputs import atomic_file
 
 DEFAULT_SEED = 20231130
-GENERATOR = "pipeline.tools.synth"
+GENERATOR = "pipeline.synthetic.default"
 
 # --- the targets: the report's chapter 3 (SPEC §7) ----------------------------------------------------------
 SEXES = ("man", "vrouw")
@@ -634,9 +634,9 @@ def _csv(frame: pd.DataFrame) -> bytes:
 def write_synthetic(
     folder: Path = paths.SYNTHETIC_DIR, seed: int | None = None, mapping_path: Path = paths.DEFAULT_MAPPING
 ) -> dict[str, str]:
-    """Write clients.csv, bvh.csv, the comparison population (pipeline/tools/synth_comparison.py) and the
+    """Write clients.csv, bvh.csv, the comparison population (pipeline/synthetic/comparison_population.py) and the
     manifest that marks them as synthetic."""
-    from pipeline.tools.synth_comparison import BACKGROUND, TRUE_RATE_RATIO, TWINS, comparison_population
+    from pipeline.synthetic.comparison_population import BACKGROUND, TRUE_RATE_RATIO, TWINS, comparison_population
 
     seed = DEFAULT_SEED if seed is None else seed
     clients, export = generate(seed, mapping_path)

@@ -21,13 +21,14 @@ import scipy.special
 import scipy.stats
 
 from pipeline.config.settings import Settings
+from pipeline.estimation.intervals import Z
+from pipeline.estimation.matched.matching import FEATURES
+from pipeline.estimation.newton import maximise
+from pipeline.estimation.panel import content_order
+from pipeline.estimation.two_period import _interval_counts
 from pipeline.stages.align import client_windows
 from pipeline.stages.exposure import days_at_risk
-from pipeline.stages.matching import FEATURES
-from pipeline.stages.panel import content_order
-from pipeline.stages.two_period import _interval_counts
 
-CONFIDENCE = 0.95
 ADJUSTED = FEATURES  # the trend may depend on the matching variables: matching plus regression adjustment
 
 
@@ -80,23 +81,25 @@ def _clustered(bread: np.ndarray, contributions: np.ndarray, clusters: np.ndarra
 
 
 def _newton(x: np.ndarray, y1: np.ndarray, n: np.ndarray, w: np.ndarray, offset: np.ndarray) -> np.ndarray | None:
-    """The conditional (binomial) likelihood's maximum by Newton; None when it has none (a coefficient runs
-    off to infinity), so the caller can say so instead of reporting a number that is not one."""
-    beta = np.zeros(x.shape[1])
-    for _ in range(100):  # Newton on a concave likelihood of a few parameters: converges in a handful of steps
+    """The conditional (binomial) likelihood's maximum (estimation/newton.py); None when it has none (a
+    coefficient runs off to infinity), so the caller can say so instead of reporting a number that is not one."""
+
+    def loglik(beta: np.ndarray) -> float:
+        eta = offset + x @ beta
+        return float(w @ (y1 * eta - n * np.logaddexp(0.0, eta)))
+
+    def derivatives(beta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         p = scipy.special.expit(offset + x @ beta)
-        score = x.T @ (w * (y1 - n * p))
-        hessian = (x * (w * n * p * (1 - p))[:, None]).T @ x
-        try:
-            step = np.linalg.solve(hessian, score)
-        except np.linalg.LinAlgError:
-            return None
-        beta = beta + step
-        if not np.all(np.isfinite(beta)):
-            return None
-        if np.max(np.abs(step)) < 1e-12:
-            return beta
-    return beta if np.max(np.abs(step)) < 1e-8 else None  # rounding may keep the last step above 1e-12
+        return x.T @ (w * (y1 - n * p)), (x * (w * n * p * (1 - p))[:, None]).T @ x
+
+    try:
+        solution = maximise(loglik, derivatives, np.zeros(x.shape[1]), tol=1e-12)
+    except np.linalg.LinAlgError:
+        return None
+    if not np.all(np.isfinite(solution.theta)):
+        return None
+    # rounding may keep the last step of a concave likelihood of a few parameters just above 1e-12
+    return solution.theta if solution.converged or solution.last_step < 1e-8 else None
 
 
 def _independent(columns: np.ndarray) -> np.ndarray:
@@ -164,11 +167,10 @@ def did(units: pd.DataFrame, covariates: tuple[str, ...] = ()) -> dict[str, Any]
     if variance <= 0:  # every matched set fits exactly (up to rounding): nothing to measure the spread by
         return out | {"reden": "de verschillen tussen de gekoppelde groepen zijn te klein om een interval te geven"}
     se = float(np.sqrt(variance))
-    z = scipy.stats.norm.ppf(0.5 + CONFIDENCE / 2)
     return out | {
         "irr": float(np.exp(b)),
-        "ci_low": float(np.exp(b - z * se)),
-        "ci_high": float(np.exp(b + z * se)),
+        "ci_low": float(np.exp(b - Z * se)),
+        "ci_high": float(np.exp(b + Z * se)),
         "p": float(2 * scipy.stats.norm.sf(abs(b) / se)),
         "se": se,
     }

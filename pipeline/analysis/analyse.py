@@ -12,11 +12,11 @@ import scipy.stats
 
 from pipeline.config.mapping import ImkMapping
 from pipeline.config.settings import Settings
+from pipeline.estimation.effect import estimates, minimum_detectable
+from pipeline.estimation.matched.group import comparison_group
 from pipeline.stages.align import period_of, reconciliation
-from pipeline.stages.change_null import null_change_groups
+from pipeline.stages.change_groups import change_class, change_group, null_change_groups, pct_change
 from pipeline.stages.classify import classify
-from pipeline.stages.comparison_group import comparison_group
-from pipeline.stages.effect import estimates, minimum_detectable
 from pipeline.stages.event_study import event_study
 from pipeline.stages.rates import DAYS_PER_MONTH, person_months, rates
 from pipeline.stages.roles import by_role, role_rows
@@ -43,23 +43,6 @@ UNKNOWN_TYPE = "onbekend"  # the ICO type of a client whose row in the client li
 def age_groups(ages: pd.Series, settings: Settings) -> pd.Categorical:
     bins = [-np.inf, *settings.age_bounds, np.inf]
     return pd.cut(ages, bins=bins, right=False, labels=list(settings.age_labels)).array
-
-
-def pct_change(before: float, after: float) -> float | None:
-    """(na - voor) / voor x 100; undefined when there was nothing before."""
-    return None if before == 0 else (after - before) / before * 100
-
-
-def change_class(before: pd.Series, after: pd.Series, settings: Settings) -> pd.Series:
-    """SPEC §5: toegenomen when na > voor, otherwise by d = (voor - na) / voor (d = 0 when both are 0)."""
-    d = (before - after) / before.where(before > 0)
-    d = d.fillna(0.0)
-    labels = np.select(
-        [after > before, d <= settings.small_decrease_max, d < settings.large_decrease_min],
-        list(CHANGE_CLASSES[:3]),
-        default=CHANGE_CLASSES[3],
-    )
-    return pd.Series(labels, index=before.index)
 
 
 def _tally(rows: np.ndarray, columns: np.ndarray, n_rows: int, n_columns: int, weights=None) -> np.ndarray:
@@ -104,7 +87,7 @@ def client_counts(used: pd.DataFrame, clients: pd.DataFrame, settings: Settings)
     out["duur_maanden"] = ((compared["ico_eind"] - compared["ico_start"]).dt.days + 1) / DAYS_PER_MONTH
     out["leeftijd"] = compared["leeftijd"]
     out["leeftijdsgroep"] = age_groups(compared["leeftijd"], settings)
-    out["verandergroep"] = np.where(out["voor"] >= settings.veel_threshold, "veel", "weinig")
+    out["verandergroep"] = change_group(out["voor"], settings)
     out["verandering"] = change_class(out["voor"], out["na"], settings)
     return out
 

@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 
 from pipeline.config.settings import Settings
+from pipeline.estimation.matched.did import matched_estimate, matched_units
+from pipeline.estimation.matched.matching import History, Matching, MatchSettings, match
 from pipeline.stages.align import counted_once
-from pipeline.stages.matched_effect import matched_estimate, matched_units
-from pipeline.stages.matching import History, Matching, MatchSettings, match
 from schemas.vocabulary import E_CLASS, USABLE
 
 HISTORY_COLUMNS = ["client_id", "datum", "is_e", "gewicht"]

@@ -14,10 +14,9 @@ import scipy.stats
 import statsmodels.api as sm
 from statsmodels.tools.sm_exceptions import PerfectSeparationError
 
+from pipeline.estimation.intervals import Z
+from pipeline.estimation.panel import content_order
 from pipeline.stages.exposure import days_at_risk
-from pipeline.stages.panel import content_order
-
-CONFIDENCE = 0.95
 
 
 def _irr(frame: pd.DataFrame, covariates: list[str]) -> dict[str, Any]:
@@ -92,8 +91,7 @@ def _sandwich_fit(frame: pd.DataFrame, patterns: pd.DataFrame, design: pd.DataFr
         cov = bread @ (scores.T @ scores) @ bread
         j = list(design.columns).index("after")
         b, se = beta[j], float(np.sqrt(cov[j, j]))
-        z = scipy.stats.norm.ppf(0.5 + CONFIDENCE / 2)
-        values = [np.exp(b), np.exp(b - z * se), np.exp(b + z * se), 2 * scipy.stats.norm.sf(abs(b) / se)]
+        values = [np.exp(b), np.exp(b - Z * se), np.exp(b + Z * se), 2 * scipy.stats.norm.sf(abs(b) / se)]
     return values, caught
 
 

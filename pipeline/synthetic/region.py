@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pipeline.tools.simulation import CODES
+from pipeline.synthetic.simulation import CODES
 
 
 @dataclass(frozen=True)
@@ -132,25 +132,3 @@ def write_region(folder: Path, region: Region, seed: int) -> dict[str, Path]:
         paths[name] = folder / f"{name}.csv"
         frame.to_csv(paths[name], index=False, lineterminator="\n")
     return paths
-
-
-def analyse_files(files: dict[str, Path], config: Path, mapping_path: Path, with_comparison: bool = True) -> dict:
-    """results.json (as a dict) of a region's files through the same steps as `run`, without the report: what
-    the simulation study and the tests need of hundreds of regions."""
-    from pipeline.config.mapping import load_mapping
-    from pipeline.config.settings import load_settings
-    from pipeline.stages.analyse import analyse
-    from pipeline.workflow.align import step_align
-    from pipeline.workflow.classify import step_classify
-    from pipeline.workflow.common import Reporter
-    from pipeline.workflow.validate import step_comparison, step_validate
-
-    settings, mapping = load_settings(config), load_mapping(mapping_path)
-    rep, sink = Reporter(quiet=True), lambda problems: Path("validatie.csv")
-    clients, bvh = step_validate(rep, files["bvh"], files["clients"], settings, sink)
-    comparison = (files["comparison_persons"], files["comparison_bvh"]) if with_comparison else None
-    frames = step_comparison(rep, comparison, settings, sink)
-    rows, aligned = step_align(rep, bvh, clients, settings)
-    classified = step_classify(rep, rows, mapping, settings, str(files["bvh"]))
-    results, _ = analyse(classified, aligned, mapping, settings, None, frames)
-    return results.to_dict()

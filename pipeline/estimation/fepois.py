@@ -21,7 +21,9 @@ import numpy as np
 import scipy.sparse as sp
 import scipy.stats
 
-Z95 = float(scipy.stats.norm.ppf(0.975))
+from pipeline.estimation.intervals import Z
+from pipeline.estimation.newton import maximise
+
 SEPARATED = 20.0  # |log rate ratio| beyond this (a ratio of 5e8) is a coefficient running off to infinity
 COLLINEAR = (
     "niet te schatten: de fasen rond het ICO vallen voor alle cliënten in dezelfde kalendermaanden, dus wat het "
@@ -66,8 +68,8 @@ class Fit:
         se = float(np.sqrt(var))
         return {
             "irr": float(np.exp(b)),
-            "ci_low": float(np.exp(b - Z95 * se)),
-            "ci_high": float(np.exp(b + Z95 * se)),
+            "ci_low": float(np.exp(b - Z * se)),
+            "ci_high": float(np.exp(b + Z * se)),
             "p": float(2 * scipy.stats.norm.sf(abs(b) / se)),
             "se": se,
         }
@@ -169,41 +171,32 @@ def _loglik(y: np.ndarray, eta: np.ndarray, starts: np.ndarray, client: np.ndarr
 
 
 def _newton(kept: Cells, client: np.ndarray, z: sp.csr_matrix, max_iter: int):
-    """Newton's method with step halving on the conditional log-likelihood."""
+    """The conditional log-likelihood's maximum (estimation/newton.py), then its information and the clients'
+    scores there."""
     y = kept.y.astype(float)
     offset = np.log(kept.dagen.astype(float))
     starts = np.flatnonzero(np.r_[True, client[1:] != client[:-1]])
     totals = np.add.reduceat(y, starts)
     incidence = sp.csr_matrix((np.ones(len(y)), (client, np.arange(len(y)))), shape=(len(starts), len(y)))
-    theta = np.zeros(z.shape[1])
-    eta = offset + z @ theta
-    ll = _loglik(y, eta, starts, client)
-    converged = False
-    for iteration in range(max_iter):
+
+    def derivatives(theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        eta = offset + z @ theta
         p = _shares(eta, starts, client)
         w = totals[client] * p
-        grad = z.T @ (y - w)
         info = _information(z, w, p, totals, incidence)
         if not np.isfinite(info).all():
             raise NotEstimable("de schatting convergeerde niet")
-        if iteration == 0 and np.linalg.matrix_rank(info) < info.shape[0]:
-            raise NotEstimable(COLLINEAR)
-        try:
-            step = np.linalg.solve(info, grad)
-        except np.linalg.LinAlgError:
-            raise NotEstimable(COLLINEAR) from None
-        size = 1.0
-        while True:
-            candidate = theta + size * step
-            eta_c = offset + z @ candidate
-            ll_c = _loglik(y, eta_c, starts, client)
-            if (np.isfinite(ll_c) and ll_c >= ll - 1e-12 * abs(ll)) or size < 1e-6:
-                break
-            size /= 2
-        theta, eta, ll = candidate, eta_c, ll_c
-        if np.max(np.abs(size * step), initial=0.0) < 1e-9:
-            converged = True
-            break
+        return z.T @ (y - w), info
+
+    start = np.zeros(z.shape[1])
+    if np.linalg.matrix_rank(derivatives(start)[1]) < len(start):
+        raise NotEstimable(COLLINEAR)
+    try:
+        solution = maximise(lambda theta: _loglik(y, offset + z @ theta, starts, client), derivatives, start, max_iter)
+    except np.linalg.LinAlgError:
+        raise NotEstimable(COLLINEAR) from None
+    theta, converged = solution.theta, solution.converged
+    eta = offset + z @ theta
     p = _shares(eta, starts, client)
     w = totals[client] * p
     info = _information(z, w, p, totals, incidence)
@@ -288,8 +281,8 @@ def imputation(untreated: Cells, treated: Cells) -> dict[str, float | int | None
     log_tau = float(np.log(tau))
     return out | {
         "irr": tau,
-        "ci_low": float(np.exp(log_tau - Z95 * se)),
-        "ci_high": float(np.exp(log_tau + Z95 * se)),
+        "ci_low": float(np.exp(log_tau - Z * se)),
+        "ci_high": float(np.exp(log_tau + Z * se)),
         "p": float(2 * scipy.stats.norm.sf(abs(log_tau) / se)) if se > 0 else None,
         "se": se,
         "converged": bool(converged),

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from pipeline.editions.compare import compare
+from pipeline.editions.report import render_comparison
 from pipeline.errors import UserError
 from pipeline.io.outputs import read_results
 from pipeline.io.report_folder import report_folder
-from pipeline.report.compare_report import render_comparison
-from pipeline.stages.compare import compare
 from pipeline.workflow.common import Reporter
 
 

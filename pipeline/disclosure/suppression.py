@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import linprog
 
-from pipeline.report.cells import Key, Registry
+from pipeline.disclosure.cells import Key, Registry
 
 THRESHOLD = "drempel"
 DOMINANCE = "dominantie"

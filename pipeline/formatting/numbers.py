@@ -19,11 +19,6 @@ def share(part: float, whole: float) -> float | None:
     return None if not whole else part / whole * 100
 
 
-def pct_change(before: float, after: float) -> float | None:
-    """(after - before) / before x 100: the change of SPEC §5, for numbers the report derives (rates)."""
-    return None if not before else (after - before) / before * 100
-
-
 def nl_int(value: float | int | None) -> str:
     if value is None:
         return "–"

@@ -7,8 +7,18 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline.report.disclosure import Hidden
-from pipeline.report.formatting import half_up, nl_decimal, nl_int, nl_p, nl_pct
+from pipeline.formatting.numbers import half_up, nl_decimal, nl_int, nl_p, nl_pct
+
+
+@dataclass(frozen=True)
+class Hidden:
+    """A suppressed cell (disclosure control): what the reader sees instead of the number."""
+
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
 
 # How a column's values are shown: in the report (Dutch format) and in the CSV (numbers Excel can compute with).
 KINDS = ("text", "int", "dec", "dec2", "num", "pct", "chg", "p")  # chg: a change in %, with its sign; num: int or dec2

@@ -1,0 +1,1 @@
+"""Editions and regions compared: several runs' results side by side and pooled."""

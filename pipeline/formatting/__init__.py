@@ -1,0 +1,1 @@
+"""Writing numbers and tables the Dutch way, for the page and for Excel."""
