@@ -74,7 +74,11 @@ def one(args: tuple[str, int, int]) -> dict:
     run = Estimators(regs, clients, settings)
     found = run.basic()
     test = pretrend(
-        run.cells, settings.anticipation_months, settings.lead_months, settings.alpha, settings.lead_block_months
+        run.cells,
+        settings.effect.anticipation_months,
+        settings.effect.lead_months,
+        settings.tests.alpha,
+        settings.effect.lead_block_months,
     )
     out = {"truth": true_irr, "pretrend_failed": test["passed"] is False}
     for name in ESTIMATORS:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 
 from pipeline.errors import UserError
@@ -55,7 +53,7 @@ def test_unknown_codes_stop_the_run_with_every_code_and_its_count(settings, mapp
 
 
 def test_unknown_codes_fall_back_when_the_settings_say_so(settings, mapping):
-    fallback = dataclasses.replace(settings, unknown_codes="terugval", fallback_severity="middel")
+    fallback = settings.with_values({"onbekende_codes.actie": "terugval", "onbekende_codes.terugval_zwaarte": "middel"})
     out = classify(_rows(["E999", "A999", "R1"], settings), mapping, fallback)
     assert list(out["klasse"]) == ["E", "A", "R"]
     assert list(out["onbekende_code"]) == [True, True, True]
@@ -66,6 +64,6 @@ def test_unknown_codes_fall_back_when_the_settings_say_so(settings, mapping):
 
 
 def test_fallback_severity_must_exist(settings, mapping):
-    bad = dataclasses.replace(settings, unknown_codes="terugval", fallback_severity="extreem")
+    bad = settings.with_values({"onbekende_codes.actie": "terugval", "onbekende_codes.terugval_zwaarte": "extreem"})
     with pytest.raises(UserError, match="extreem"):
         classify(_rows(["E33"], settings), mapping, bad)

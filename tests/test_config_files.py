@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import pytest
 import yaml
@@ -129,9 +131,13 @@ def test_default_settings(settings):
     assert settings.van == pd.Timestamp("2019-06-01") and settings.tot == pd.Timestamp("2022-05-31")
     assert settings.windows == ("6 mnd voor", "3 mnd voor", "tijdens", "3 mnd na", "6 mnd na")
     assert settings.age_labels == ("<18", "18-25", "26-35", "36-45", "46-55", "56-65", "66-75", "76-85", "86+")
-    assert (settings.min_group_size, settings.veel_threshold, settings.alpha) == (10, 10, 0.05)
-    assert settings.roles is None and settings.unknown_codes == "stoppen"
-    assert (settings.primary_estimator, settings.anticipation_months, settings.lead_months) == ("comparison", 3, 12)
+    assert (settings.tests.min_group_size, settings.change_groups.many_from, settings.tests.alpha) == (10, 10, 0.05)
+    assert settings.roles is None and settings.unknown_codes.action == "stoppen"
+    assert (settings.effect.primary, settings.effect.anticipation_months, settings.effect.lead_months) == (
+        "comparison",
+        3,
+        12,
+    )
 
 
 def test_effect_settings_may_be_left_out_and_take_their_defaults(tmp_path):
@@ -139,8 +145,13 @@ def test_effect_settings_may_be_left_out_and_take_their_defaults(tmp_path):
     anticipation beyond lang_maanden is allowed now (the sensitivity analysis goes to 6)."""
     path = _settings_with(tmp_path, lambda d: d.update(effect={"anticipatie_maanden": 7}))
     s = load_settings(path)
-    assert (s.anticipation_months, s.lead_months, s.lead_block_months, s.power) == (7, 12, 3, 0.8)
-    assert s.primary_estimator == "comparison"
+    assert (s.effect.anticipation_months, s.effect.lead_months, s.effect.lead_block_months, s.effect.power) == (
+        7,
+        12,
+        3,
+        0.8,
+    )
+    assert s.effect.primary == "comparison"
 
 
 def _settings_with(tmp_path, change):
@@ -170,6 +181,15 @@ def _settings_with(tmp_path, change):
         (lambda d: d["effect"].update(anticipatie_maanden=12), "kleiner zijn dan 'effect.voorperiode_maanden'"),
         (lambda d: d["effect"].update(power=1.5), "'effect.power' moet een getal zijn tussen 0 en 1"),
         (lambda d: d["effect"].update(voorperiode_blok_maanden=0), "'effect.voorperiode_blok_maanden'"),
+        # strict: a value of another kind is refused, never converted
+        (lambda d: d["vergelijkingsgroep"].update(hoofdschatting=0), "'vergelijkingsgroep.hoofdschatting' moet true"),
+        (lambda d: d["vergelijkingsgroep"].update(k=True), "'vergelijkingsgroep.k' moet een geheel getal zijn"),
+        (lambda d: d["vensters"].update(lang_maanden="6"), "'vensters.lang_maanden' moet een geheel getal zijn"),
+        (lambda d: d["periode"].update(van=dt.datetime(2019, 6, 1, 12)), "'periode.van' moet een datum zijn"),
+        (lambda d: d.update(toetsen=5), "'toetsen' moet een onderdeel zijn met de sleutels alpha, min_groepsgrootte"),
+        (lambda d: d["dominantie"].update(grootste=0.9), "mag niet kleiner zijn dan 'dominantie.grootste'"),
+        (lambda d: d["invoer"]["bvh"].update(kolommen={"Pleegdatum": "pleegdatum"}), "geen kolom van dit bestand"),
+        (lambda d: d["vergelijkingsgroep"].update(latere_clienten_na_maanden=-1), "of false (nooit)"),
     ],
 )
 def test_settings_errors_name_the_key(tmp_path, change, message):
@@ -177,6 +197,37 @@ def test_settings_errors_name_the_key(tmp_path, change, message):
     with pytest.raises(UserError) as caught:
         load_settings(path)
     assert message in caught.value.message and str(path) in caught.value.message
+
+
+def test_every_problem_of_a_settings_file_is_named_at_once(tmp_path):
+    def two_problems(d):
+        d["toetsen"].update(alpha=2)
+        d["effect"].update(power="hoog")
+
+    with pytest.raises(UserError) as caught:
+        load_settings(_settings_with(tmp_path, two_problems))
+    lines = caught.value.message.splitlines()
+    assert len(lines) == 2 and "'toetsen.alpha'" in lines[0] and "'effect.power'" in lines[1]
+
+
+def test_never_and_zero_months_are_told_apart(tmp_path):
+    for value, expected in ((0, 0), (False, None), (None, None), (12, 12)):
+        path = _settings_with(tmp_path, lambda d, v=value: d["vergelijkingsgroep"].update(latere_clienten_na_maanden=v))
+        assert load_settings(path).matching.later_clients_months == expected
+
+
+def test_the_settings_used_read_back_as_the_same_settings(settings):
+    """with_values checks a changed copy like a file: a copy without changes is the same settings."""
+    assert settings.with_values({}) == settings
+    assert settings.with_values({"vensters.lang_maanden": 12}).windows[0] == "12 mnd voor"
+
+
+@pytest.mark.parametrize("date", ["2019-13-01", "2019-02-30"])
+def test_an_impossible_date_names_its_line(tmp_path, date):
+    path = tmp_path / "analysis.yaml"
+    path.write_text(CONFIG.read_text(encoding="utf-8").replace("  van: 2019-06-01", f"  van: {date}"), encoding="utf-8")
+    with pytest.raises(UserError, match=rf"regel \d+, kolom \d+: '{date}' is geen bestaande datum"):
+        load_settings(path)
 
 
 def test_role_list_is_normalised(tmp_path):

@@ -3,8 +3,6 @@ known, time at risk, and the event study."""
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -147,7 +145,7 @@ def test_on_a_simulated_export_the_robust_estimates_find_the_truth(settings, map
 
 
 def test_anticipation_is_a_setting(settings, mapping):
-    wider = dataclasses.replace(settings, anticipation_months=5)
+    wider = settings.with_values({"effect.anticipatie_maanden": 5})
     clients = [_client(f"k{i}", "2020-08-31", "2020-09-30") for i in range(3)]
     bvh = []
     for i in range(3):

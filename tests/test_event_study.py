@@ -3,8 +3,6 @@ ICO that few clients reach are pooled into one row, never dropped."""
 
 from __future__ import annotations
 
-import dataclasses
-
 import pandas as pd
 import pytest
 
@@ -26,7 +24,7 @@ def _regs(rows: list[tuple[str, str]]) -> pd.DataFrame:
 
 @pytest.fixture
 def small(settings):
-    return dataclasses.replace(settings, min_group_size=2, min_publication=1)
+    return settings.with_values({"toetsen.min_groepsgrootte": 2, "min_publicatie": 1})
 
 
 def test_long_icos_are_pooled_into_one_last_row(small):
@@ -72,7 +70,7 @@ def test_no_pooled_row_when_every_month_is_reached_by_enough_clients(small):
 def test_a_month_in_which_too_few_icos_end_starts_the_pooled_row(settings):
     """Four clients reach month 2 and three month 3: shown apart, 4 - 3 = 1 client whose ICO ended in month 2
     could be subtracted. With a publication minimum of 2, month 2 is where the pooled row begins."""
-    rules = dataclasses.replace(settings, min_group_size=2, min_publication=2)
+    rules = settings.with_values({"toetsen.min_groepsgrootte": 2, "min_publicatie": 2})
     clients = _clients(
         [
             ("a", "2020-01-01", "2020-01-20"),  # ends in month 1

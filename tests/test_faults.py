@@ -90,7 +90,7 @@ def test_a_linked_share_of_exactly_the_minimum_is_enough(settings):
     from pipeline.errors import UserError
     from pipeline.stages.align import plausible
 
-    assert settings.min_linked_share == 0.5
+    assert settings.checks.min_linked_share == 0.5
     clients = pd.DataFrame({"vergeleken": [True], "uitsluiting": [""]})
     # 4 of 8 rows link: exactly the minimum share, so the run goes on
     status = ["unknown_client"] * 4 + ["used", "outside_windows", "excluded_followup", "used"]

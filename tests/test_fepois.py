@@ -69,7 +69,7 @@ def test_nothing_to_estimate_says_why():
 def _simulated_cells(truth: Truth, seed: int, settings) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     clients, regs, _ = registrations(truth, seed)
     clients = client_windows(clients, settings)
-    cells = panel.build(regs, clients, settings.van, settings.tot, 12, settings.months_long)
+    cells = panel.build(regs, clients, settings.van, settings.tot, 12, settings.window_months.long)
     return clients, regs, cells
 
 

@@ -7,7 +7,6 @@ named."""
 
 from __future__ import annotations
 
-import dataclasses
 import zipfile
 from pathlib import Path
 
@@ -17,7 +16,6 @@ import pytest
 
 import schemas
 from pipeline.analysis.analyse import analyse
-from pipeline.config.settings import InputSpec
 from pipeline.errors import UserError
 from pipeline.io.outputs import to_json
 from pipeline.io.readers import read_table
@@ -41,8 +39,8 @@ OWN_HEADERS = {
 
 def _results(settings, mapping, clients_path, bvh_path) -> str:
     clients, bvh = validate(
-        read_input(clients_path, settings.clients_input, schemas.clients.REQUIRED),
-        read_input(bvh_path, settings.bvh_input, schemas.bvh.REQUIRED),
+        read_input(clients_path, settings.inputs.clients, schemas.clients.REQUIRED),
+        read_input(bvh_path, settings.inputs.bvh, schemas.bvh.REQUIRED),
     )
     rows, aligned = align(bvh, clients, settings)
     results, _ = analyse(classify(rows, mapping, settings), aligned, mapping, settings)
@@ -95,10 +93,11 @@ def test_excel_with_date_cells_own_headers_and_a_named_sheet(settings, mapping, 
                     cells.append(value or None)
             sheet.append(cells)
         book.save(tmp_path / f"{name}.xlsx")
-    renamed = dataclasses.replace(
-        settings,
-        bvh_input=InputSpec(sheet="Gegevens", columns=tuple((v, k) for k, v in OWN_HEADERS.items())),
-        clients_input=InputSpec(sheet="Gegevens"),
+    renamed = settings.with_values(
+        {
+            "invoer.bvh": {"blad": "Gegevens", "kolommen": {v: k for k, v in OWN_HEADERS.items()}},
+            "invoer.clienten": {"blad": "Gegevens"},
+        }
     )
     assert _results(renamed, mapping, tmp_path / "clients.xlsx", tmp_path / "bvh.xlsx") == canonical
 
@@ -194,7 +193,7 @@ def test_ods_as_libreoffice_saves_it(settings, mapping, canonical, tmp_path):
 def test_an_excel_97_workbook_with_date_cells(settings, mapping, canonical):
     """The client list as .xls (BIFF8, written once by scripts/make_xls_fixture.py: nothing here writes .xls)."""
     fixture = Path(__file__).parent / "fixtures" / "clients.xls"
-    from_xls = read_input(fixture, settings.clients_input, schemas.clients.REQUIRED)
+    from_xls = read_input(fixture, settings.inputs.clients, schemas.clients.REQUIRED)
     assert from_xls.frame["client_id"].tolist() == CLIENTS["client_id"].tolist(), (
         "tests/fixtures/clients.xls is older than the synthetic client list: run scripts/make_xls_fixture.py"
     )
@@ -208,7 +207,7 @@ def test_the_header_row_can_be_named_in_the_settings(settings, mapping, canonica
         path.write_text(f"{header}\nvoorbeeld\n" + frame.to_csv(index=False, sep=";"), encoding="utf-8")
 
     paths = _write_both(tmp_path, ".csv", write)
-    fixed = dataclasses.replace(settings, bvh_input=InputSpec(header_row=3), clients_input=InputSpec(header_row=3))
+    fixed = settings.with_values({"invoer.bvh.kopregel": 3, "invoer.clienten.kopregel": 3})
     assert _results(fixed, mapping, *paths) == canonical
 
 

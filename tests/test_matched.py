@@ -285,7 +285,7 @@ def test_later_clients_setting_reads_zero_as_zero_months_and_false_as_never(tmp_
     )
     path = tmp_path / "analysis.yaml"
     path.write_text(text, encoding="utf-8")
-    assert load_settings(path).match_later_clients_months == expected
+    assert load_settings(path).matching.later_clients_months == expected
 
 
 @pytest.fixture(scope="module")
@@ -351,14 +351,14 @@ def test_later_clients_serve_as_controls_with_the_default_settings(region):
     """In a region, persons with a spell like a client's are often referred a few months later; without them the
     controls would be the persons known never to be referred, chosen on their future (an upward bias)."""
     matching = _analysed(region)["matching"]
-    assert load_settings(CONFIG).match_later_clients_months == 0
+    assert load_settings(CONFIG).matching.later_clients_months == 0
     assert matching["latere_clienten_als_controle"] > 0
 
 
 def test_without_the_comparison_files_nothing_changes(region):
     results = _analysed(region, with_comparison=False)
     assert "matching" not in results and "matched" not in results["effect"]
-    assert results["effect"]["primary"]["estimator"] == load_settings(CONFIG).primary_estimator
+    assert results["effect"]["primary"]["estimator"] == load_settings(CONFIG).effect.primary
 
 
 @pytest.mark.slow

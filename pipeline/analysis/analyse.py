@@ -155,7 +155,7 @@ def _subgroups(counts: pd.DataFrame, column: str, order: list[str], testable, se
 
 def _small(settings: Settings):
     def reason(label: str, n: int) -> str | None:
-        return NOT_TESTED_SMALL if n < settings.min_group_size else None
+        return NOT_TESTED_SMALL if n < settings.tests.min_group_size else None
 
     return reason
 
@@ -296,7 +296,7 @@ def _tested_groups(counts: pd.DataFrame, settings: Settings) -> dict[tuple[str, 
     for column, labels in (("geslacht", SEXES_TESTED), ("leeftijdsgroep", settings.age_labels)):
         for label in labels:
             ids = counts.index[(counts[column] == label).to_numpy()]
-            if len(ids) >= max(settings.min_group_size, 2):
+            if len(ids) >= max(settings.tests.min_group_size, 2):
                 out[(column, str(label))] = ids
     return out
 
@@ -552,7 +552,7 @@ def analyse(
         "ico_periode": _ico_period(clients),
         "reconciliation": reconciliation(rows, clients),
         "data_quality": _data_quality(rows, clients, counts),
-        "settings": settings.as_dict(),
+        "settings": settings.used(),
     }
     results |= _effects(rows, clients, settings, detention, _tested_groups(counts, settings))
     if comparison is not None:
@@ -575,7 +575,9 @@ def _add_matched(
     results["matching"], matched = comparison_group(rows, clients, persons, classified, settings)
     effect = results["effect"]
     effect["matched"] = matched
-    if settings.matched_primary:
+    if settings.matching.primary:
         effect["primary"] = {"estimator": "matched"} | {k: matched.get(k) for k in ("irr", "ci_low", "ci_high", "p")}
         if "mde" in effect:
-            effect["mde"]["irr"] = minimum_detectable(matched.get("se_log"), settings.alpha, settings.power)
+            effect["mde"]["irr"] = minimum_detectable(
+                matched.get("se_log"), settings.tests.alpha, settings.effect.power
+            )

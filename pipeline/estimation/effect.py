@@ -143,13 +143,13 @@ def event_time(cells: pd.DataFrame, compared: pd.DataFrame, settings: Settings) 
     During months that fewer than the minimum group size of compared clients reach are fitted, not shown."""
     phase, k = cells["phase"].to_numpy(), cells["k"].to_numpy()
     terms: list[tuple[str, int, str, np.ndarray]] = []
-    for m in range(settings.lead_months, 0, -1):
+    for m in range(settings.effect.lead_months, 0, -1):
         terms.append(("voor", -m, "start", (phase == LEAD) & (k == m)))
     for m in range(DURING_MONTHS + 1):
         terms.append(("tijdens", m, "start", (phase == DURING) & (k == m)))
-    for m in range(1, settings.months_long + 1):
+    for m in range(1, settings.window_months.long + 1):
         terms.append(("na", m, "eind", (phase == AFTER) & (k == m)))
-    terms.append(("later", settings.months_long + 1, "eind", phase == LATER))
+    terms.append(("later", settings.window_months.long + 1, "eind", phase == LATER))
     names = [f"{t[0]}_{t[1]}" for t in terms]
     try:
         result = fit(_arrays(cells), np.column_stack([t[3] for t in terms]), names)
@@ -162,7 +162,7 @@ def event_time(cells: pd.DataFrame, compared: pd.DataFrame, settings: Settings) 
             continue
         if fase == "tijdens":
             reached = int((compared["ico_start"] + pd.DateOffset(months=month) <= compared["ico_eind"]).sum())
-            if reached < max(settings.min_group_size, 1) or months_during.isna().all():
+            if reached < max(settings.tests.min_group_size, 1) or months_during.isna().all():
                 continue
         estimate = result.rate_ratio(name)
         rows.append(
@@ -192,8 +192,8 @@ class Estimators:
             clients,
             settings.van,
             settings.tot,
-            leads=max(settings.lead_months, settings.anticipation_months, max(SENSITIVITY)),
-            lags=settings.months_long,
+            leads=max(settings.effect.lead_months, settings.effect.anticipation_months, max(SENSITIVITY)),
+            lags=settings.window_months.long,
             detention=detention,
             deaths=deaths,
         )
@@ -219,7 +219,7 @@ class Estimators:
         return _irr(frame, ["after"])
 
     def basic(self) -> dict[str, dict[str, Any]]:
-        w, a = self.settings.windows, self.settings.anticipation_months
+        w, a = self.settings.windows, self.settings.effect.anticipation_months
         untreated = f"alle maanden tot {a} mnd vóór de eigen start"
         panel_windows = {"vensters_voor": [untreated], "vensters_na": [w[3], w[4]], "anticipatie_maanden": a}
         return {
@@ -252,14 +252,14 @@ def estimates(
     the smallest detectable effect (overall and per subgroup) and the event-time rate ratios."""
     run = Estimators(regs, clients, settings, detention, deaths)
     out: dict[str, Any] = run.basic()
-    primary_name = settings.primary_estimator
+    primary_name = settings.effect.primary
     primary = out[primary_name]
     out["primary"] = {"estimator": primary_name} | {k: primary.get(k) for k in ("irr", "ci_low", "ci_high", "p")}
     if not full:
         return out
-    a, alpha = settings.anticipation_months, settings.alpha
-    test = pretrend(run.cells, a, settings.lead_months, alpha, settings.lead_block_months)
-    out["pretrend"] = test | {"anticipatie_maanden": a, "blok_maanden": settings.lead_block_months}
+    a, alpha = settings.effect.anticipation_months, settings.tests.alpha
+    test = pretrend(run.cells, a, settings.effect.lead_months, alpha, settings.effect.lead_block_months)
+    out["pretrend"] = test | {"anticipatie_maanden": a, "blok_maanden": settings.effect.lead_block_months}
     out["sensitivity"] = []
     for m in SENSITIVITY:
         estimate = run.estimate(primary_name, m)
@@ -267,12 +267,12 @@ def estimates(
             {"anticipatie_maanden": m} | {k: estimate.get(k) for k in ("irr", "ci_low", "ci_high")}
         )
     out["mde"] = {
-        "irr": minimum_detectable(_log_se(primary), alpha, settings.power),
-        "power": settings.power,
+        "irr": minimum_detectable(_log_se(primary), alpha, settings.effect.power),
+        "power": settings.effect.power,
         "alpha": alpha,
         "subgroepen": [
             {"kenmerk": kenmerk, "groep": groep, "n_clients": len(ids)}
-            | {"irr": minimum_detectable(_log_se(run.estimate(primary_name, a, ids)), alpha, settings.power)}
+            | {"irr": minimum_detectable(_log_se(run.estimate(primary_name, a, ids)), alpha, settings.effect.power)}
             for (kenmerk, groep), ids in (subgroups or {}).items()
         ],
     }
@@ -281,7 +281,7 @@ def estimates(
     for kenmerk in ("geslacht", "leeftijdsgroep"):
         members = {ids_: groep for (k, groep), ids in (subgroups or {}).items() if k == kenmerk for ids_ in ids}
         out["verschillen"][kenmerk] = group_differences(
-            run.naive_frame, pd.Series(members, dtype=object), settings.min_group_size
+            run.naive_frame, pd.Series(members, dtype=object), settings.tests.min_group_size
         )
     return out
 

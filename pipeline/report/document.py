@@ -100,13 +100,31 @@ def own_files_only(refused: list[str] | None = None):
     return OwnFilesOnly(allowed_protocols={"data", "file"}, allow_redirects=False)
 
 
+@contextlib.contextmanager
+def fonttools_subsetting() -> Iterator[None]:
+    """Subset the embedded fonts with fontTools (pinned in requirements.lock), never with the system's HarfBuzz.
+
+    WeasyPrint takes libharfbuzz-subset when the system has it and fontTools otherwise; the two embed different
+    bytes. Debian installs that library with chromium, so a machine with a browser and one without made different
+    PDFs from the same inputs (the golden files caught it). The module's switch is WeasyPrint 70's
+    (weasyprint/pdf/fonts.py); the golden test fails if a later version moves it."""
+    import weasyprint.pdf.fonts as pdf_fonts
+
+    system = pdf_fonts.harfbuzz_subset
+    pdf_fonts.harfbuzz_subset = None
+    try:
+        yield
+    finally:
+        pdf_fonts.harfbuzz_subset = system
+
+
 def write_pdf(html: str, target: Path, results: Results, refused: list[str] | None = None) -> None:
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
     fonts = FontConfiguration()
     fetcher = own_files_only(refused)
-    with source_date(results):
+    with source_date(results), fonttools_subsetting():
         document = weasyprint.HTML(string=html, base_url=TEMPLATES.as_uri() + "/", url_fetcher=fetcher)
         shipped = weasyprint.CSS(string=font_faces(), font_config=fonts, url_fetcher=fetcher)
         # PDF/UA-1: tagged, with the document language (html lang="nl") and title, as public bodies must publish

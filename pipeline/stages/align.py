@@ -19,7 +19,7 @@ def client_windows(clients: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     Months are calendar months with the day clipped to the month's end (pandas DateOffset):
     six months before 31 August is 29 February in a leap year.
     """
-    long_, short = pd.DateOffset(months=settings.months_long), pd.DateOffset(months=settings.months_short)
+    long_, short = pd.DateOffset(months=settings.window_months.long), pd.DateOffset(months=settings.window_months.short)
     start, end = clients["ico_start"], clients["ico_eind"]
     out = clients.assign(
         lang_voor=start - long_,
@@ -154,10 +154,10 @@ def plausible(rows: pd.DataFrame, clients: pd.DataFrame, settings: Settings) -> 
         )
     candidates = int(status.isin(["unknown_client", "excluded_followup", "outside_windows", "used"]).sum())
     unknown = int((status == "unknown_client").sum())
-    if candidates and (candidates - unknown) / candidates < settings.min_linked_share:
+    if candidates and (candidates - unknown) / candidates < settings.checks.min_linked_share:
         raise UserError(
             f"Maar {candidates - unknown} van de {candidates} registraties horen bij een cliënt uit de "
-            f"cliëntenlijst (minder dan {settings.min_linked_share:.0%}). Waarschijnlijk zijn de ids in de twee "
+            f"cliëntenlijst (minder dan {settings.checks.min_linked_share:.0%}). Waarschijnlijk zijn de ids in de twee "
             "bestanden anders geschreven (hoofdletters, voorloopnullen, spaties) of met verschillende sleutels "
             "gepseudonimiseerd, of hoort de export bij een andere cliëntenlijst. De grens staat in de "
             "instellingen onder 'controles.min_gekoppeld_aandeel'."

@@ -28,13 +28,15 @@ def change_codes(before: np.ndarray, after: np.ndarray, settings: Settings) -> n
     with np.errstate(divide="ignore", invalid="ignore"):
         d = np.where(before > 0, (before - after) / np.where(before > 0, before, 1), 0.0)
     return np.select(
-        [after > before, d <= settings.small_decrease_max, d < settings.large_decrease_min], [0, 1, 2], default=3
+        [after > before, d <= settings.change_groups.small_decrease_max, d < settings.change_groups.large_decrease_min],
+        [0, 1, 2],
+        default=3,
     )
 
 
 def group_codes(before: np.ndarray, settings: Settings) -> np.ndarray:
     """Codes into CHANGE_GROUPS: 'veel' from `veel_vanaf` registrations before, else 'weinig'."""
-    return (np.asarray(before) >= settings.veel_threshold).astype(int)
+    return (np.asarray(before) >= settings.change_groups.many_from).astype(int)
 
 
 def change_class(before: pd.Series, after: pd.Series, settings: Settings) -> pd.Series:
@@ -56,8 +58,8 @@ def null_change_groups(counts: pd.DataFrame, compared: pd.DataFrame, settings: S
     # draw in an order fixed by content, not by id: pseudonymised ids must give the same benchmark
     order = np.lexsort((share, total))
     share, total = share[order], total[order]
-    rng = np.random.default_rng(settings.null_seed)
-    draws = settings.null_draws
+    rng = np.random.default_rng(settings.change_groups.null_seed)
+    draws = settings.change_groups.null_draws
     tally = np.zeros((len(CHANGE_GROUPS), len(CHANGE_CLASSES)))
     per_chunk = max(1, CHUNK // max(len(total), 1))
     done = 0
@@ -71,7 +73,7 @@ def null_change_groups(counts: pd.DataFrame, compared: pd.DataFrame, settings: S
     expected = tally / draws
     return {
         "herhalingen": draws,
-        "seed": settings.null_seed,
+        "seed": settings.change_groups.null_seed,
         "groepen": {
             g: {"n": float(expected[i].sum())} | {c: float(expected[i, j]) for j, c in enumerate(CHANGE_CLASSES)}
             for i, g in enumerate(CHANGE_GROUPS)

@@ -17,13 +17,15 @@ def _fallback(codes: pd.Series, mapping: ImkMapping, settings: Settings) -> pd.D
     letters = codes.str[0]
     classes = mapping.classes.set_index("klasse")
     known_class = letters.isin(classes.index)
-    severity = letters.map(classes["zwaarte"]).where(known_class, settings.fallback_severity)
+    severity = letters.map(classes["zwaarte"]).where(known_class, settings.unknown_codes.fallback_severity)
     return pd.DataFrame(
         {
             "code": codes,
             "klasse": letters,
             "klasse_naam": letters.map(classes["klasse_naam"]).where(known_class, "Onbekende klasse"),
-            "e_categorie": pd.Series(settings.fallback_e_category, index=codes.index).where(letters == E_CLASS),
+            "e_categorie": pd.Series(settings.unknown_codes.fallback_e_category, index=codes.index).where(
+                letters == E_CLASS
+            ),
             "zwaarte": severity,
             "gewicht": severity.map(mapping.weights),
         }
@@ -35,7 +37,7 @@ def classify(rows: pd.DataFrame, mapping: ImkMapping, settings: Settings, source
     table = mapping.table.set_index("code")
     codes = pd.Series(rows["imk_code"].unique(), dtype="str")
     unknown = codes[~codes.isin(table.index)]
-    if len(unknown) and settings.unknown_codes == "stoppen":
+    if len(unknown) and settings.unknown_codes.action == "stoppen":
         counts = rows.loc[rows["imk_code"].isin(unknown), "imk_code"].value_counts()
         counts = counts.sort_index().sort_values(ascending=False, kind="stable")
         problems = [
@@ -47,15 +49,16 @@ def classify(rows: pd.DataFrame, mapping: ImkMapping, settings: Settings, source
             "'onbekende_codes: {actie: terugval}' in de instellingen om ze de standaard van hun klasse te geven.",
             problems,
         )
-    if settings.fallback_severity not in mapping.weights:
+    if settings.unknown_codes.fallback_severity not in mapping.weights:
         raise UserError(
-            f"instellingen: onbekende_codes.terugval_zwaarte: onbekende zwaarte {settings.fallback_severity!r} "
+            "instellingen: onbekende_codes.terugval_zwaarte: onbekende zwaarte "
+            f"{settings.unknown_codes.fallback_severity!r} "
             f"(toegestaan: {', '.join(mapping.weights)})"
         )
-    if settings.fallback_e_category not in mapping.e_categories:
+    if settings.unknown_codes.fallback_e_category not in mapping.e_categories:
         raise UserError(
             f"instellingen: onbekende_codes.terugval_e_categorie: onbekende E-categorie "
-            f"{settings.fallback_e_category!r} "
+            f"{settings.unknown_codes.fallback_e_category!r} "
             f"(toegestaan: {', '.join(mapping.e_categories)})"
         )
     known = table.loc[codes[codes.isin(table.index)], list(CLASS_COLUMNS)].reset_index()

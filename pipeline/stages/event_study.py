@@ -37,7 +37,7 @@ def _last_single_month(compared: pd.DataFrame, settings: Settings) -> int:
     """The last month during the ICO shown on its own. A month is shown when enough clients reach it, and when the
     clients whose ICO ends in it are none or at least the publication minimum: the clients of two shown months
     differ by exactly those, so a few of them would otherwise be a group anyone can subtract."""
-    k, floor = 0, max(settings.min_group_size, 1)
+    k, floor = 0, max(settings.tests.min_group_size, 1)
     reached = int((compared["ico_eind"] >= compared["ico_start"]).sum())
     while True:
         following = int((compared["ico_eind"] >= compared["ico_start"] + pd.DateOffset(months=k + 1)).sum())
@@ -60,7 +60,7 @@ def event_study(used: pd.DataFrame, compared: pd.DataFrame, settings: Settings) 
     regs = used.merge(compared[["client_id", "ico_start", "ico_eind"]], on="client_id", how="inner")
     n = len(compared)
     rows: list[dict[str, Any]] = []
-    for k in range(settings.months_long, 0, -1):
+    for k in range(settings.window_months.long, 0, -1):
         lo = regs["ico_start"] - pd.DateOffset(months=k)
         hi = regs["ico_start"] - pd.DateOffset(months=k - 1)
         mask = (regs["datum"] >= lo) & (regs["datum"] < hi)
@@ -95,7 +95,7 @@ def event_study(used: pd.DataFrame, compared: pd.DataFrame, settings: Settings) 
         if rest:
             break
         k += 1
-    for k in range(1, settings.months_long + 1):
+    for k in range(1, settings.window_months.long + 1):
         lo = regs["ico_eind"] + pd.DateOffset(months=k - 1)
         hi = regs["ico_eind"] + pd.DateOffset(months=k)
         mask = (regs["datum"] > lo) & (regs["datum"] <= hi)

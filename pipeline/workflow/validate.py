@@ -11,7 +11,7 @@ import pandas as pd
 
 import schemas
 from pipeline import paths
-from pipeline.config.settings import InputSpec, Settings, load_settings
+from pipeline.config.settings import Settings, load_settings
 from pipeline.errors import Problem, UserError
 from pipeline.io.outputs import PROBLEMS, write_json, write_parquet, write_problems
 from pipeline.io.provenance import describe_data
@@ -20,6 +20,7 @@ from pipeline.stages.validate import validate, validate_comparison, validate_det
 from pipeline.workflow.common import Reporter, count_text
 from schemas.frames import ValidatedBvh, ValidatedClients
 from schemas.raw import RawTable
+from schemas.settings import InputFile
 
 T = TypeVar("T")
 ProblemSink = Callable[[list[Problem]], Path]  # writes the problem list somewhere and says where
@@ -29,9 +30,9 @@ def problems_beside(processed: Path) -> ProblemSink:
     return lambda problems: write_problems(Path(processed) / PROBLEMS, problems)
 
 
-def read_input(path: Path, spec: InputSpec, required: tuple[str, ...]) -> RawTable:
+def read_input(path: Path, spec: InputFile, required: tuple[str, ...]) -> RawTable:
     """One input as its settings describe it: sheet, own column names, header row (or found from `required`)."""
-    return read_table(path, spec.sheet, dict(spec.columns), expected=required, header_row=spec.header_row)
+    return read_table(path, spec.sheet, spec.renames, expected=required, header_row=spec.header_row)
 
 
 def step_validate(
@@ -40,8 +41,8 @@ def step_validate(
     """Both inputs typed; on failure every problem is also written to `problems_to` (validatie.csv)."""
 
     def work() -> tuple[pd.DataFrame, pd.DataFrame]:
-        clients_raw = read_input(clients, settings.clients_input, schemas.clients.REQUIRED)
-        bvh_raw = read_input(bvh, settings.bvh_input, schemas.bvh.REQUIRED)
+        clients_raw = read_input(clients, settings.inputs.clients, schemas.clients.REQUIRED)
+        bvh_raw = read_input(bvh, settings.inputs.bvh, schemas.bvh.REQUIRED)
         clients_frame, bvh_frame = validate(clients_raw, bvh_raw)
         return ValidatedClients.validate(clients_frame), ValidatedBvh.validate(bvh_frame)
 
@@ -78,7 +79,7 @@ def step_comparison(
 
     def work() -> tuple[pd.DataFrame, pd.DataFrame]:
         persons = read_table(comparison[0], expected=schemas.persons.REQUIRED)
-        bvh = read_input(comparison[1], settings.bvh_input, schemas.bvh.REQUIRED)
+        bvh = read_input(comparison[1], settings.inputs.bvh, schemas.bvh.REQUIRED)
         persons_frame, bvh_frame = validate_comparison(persons, bvh)
         return persons_frame, ValidatedBvh.validate(bvh_frame)
 

@@ -47,7 +47,7 @@ def _clients_to_match(clients: pd.DataFrame, settings: Settings) -> pd.DataFrame
     trial; a later client's follow-up as a control ends the day before its own ICO starts)."""
     compared = clients.loc[clients["vergeleken"]].copy()
     compared["geboortejaar"] = compared["ico_start"].dt.year - compared["leeftijd"]
-    compared["later_na"] = compared["ico_start"] + pd.DateOffset(months=settings.match_later_clients_months or 0)
+    compared["later_na"] = compared["ico_start"] + pd.DateOffset(months=settings.matching.later_clients_months or 0)
     return compared
 
 
@@ -56,7 +56,7 @@ def _candidates(persons: pd.DataFrame, clients: pd.DataFrame, settings: Settings
     (serving only clients whose `later_na` lies before its own start, and only until then)."""
     others = persons.loc[~persons["client_id"].isin(clients["client_id"]), ["client_id", "geslacht", "geboortejaar"]]
     others = others.assign(eigen_start=pd.NaT)
-    if settings.match_later_clients_months is None:
+    if settings.matching.later_clients_months is None:
         return others
     later = clients.loc[clients["ico_start"].notna()]
     later = pd.DataFrame(
@@ -80,8 +80,8 @@ def control_months(
     last = units["censor"].fillna(pd.Timestamp.max.normalize())
     rows = []
     for referentie, months in (
-        ("start", range(-settings.months_long, 0)),
-        ("eind", range(1, settings.months_long + 1)),
+        ("start", range(-settings.window_months.long, 0)),
+        ("eind", range(1, settings.window_months.long + 1)),
     ):
         for k in months:
             if referentie == "start":
@@ -123,11 +123,11 @@ def comparison_group(
         candidates,
         History(history_rows),
         MatchSettings(
-            k=settings.match_k,
-            age_band=settings.match_age_band,
-            caliper=settings.match_caliper,
-            later_clients_months=settings.match_later_clients_months,
-            max_smd=settings.match_max_smd if settings.match_narrow else None,
+            k=settings.matching.k,
+            age_band=settings.matching.age_band,
+            caliper=settings.matching.caliper,
+            later_clients_months=settings.matching.later_clients_months,
+            max_smd=settings.matching.max_smd if settings.matching.narrow else None,
         ),
     )
     regs = history_rows[["client_id", "datum"]]
