@@ -20,6 +20,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 SCHEMA_ID = "https://rendementsanalyse.invalid/schemas/results.schema.json"
+SCHEMA_VERSION = 2  # raised whenever a change would make an older reader misread results.json
 
 
 class _Model(BaseModel):
@@ -238,7 +239,7 @@ class MatchingSettings(_Model):
     k: int
     leeftijdsband: int
     caliper: float
-    caliper_versmallen: bool = True
+    caliper_versmallen: bool
     latere_clienten_na_maanden: int | None
     hoofdschatting: bool
     max_smd: float
@@ -257,13 +258,13 @@ class SettingsUsed(_Model):
     onbekende_codes: str
     rapport: Rapport
     anticipatie_maanden: int
-    voorperiode_maanden: int | None = None
-    voorperiode_blok_maanden: int | None = None
-    primair: str | None = None
-    power: float | None = None
+    voorperiode_maanden: int
+    voorperiode_blok_maanden: int
+    primair: str
+    power: float
     min_publicatie: int
-    dominantie: Dominance | None = None
-    vergelijkingsgroep: MatchingSettings | None = None
+    dominantie: Dominance
+    vergelijkingsgroep: MatchingSettings
 
 
 # --- how big the effect really is ----------------------------------------------------------------------------
@@ -534,6 +535,10 @@ class Results(_Model):
         json_schema_extra={"$id": SCHEMA_ID},
     )
 
+    schema_version: Literal[SCHEMA_VERSION] = Field(
+        description="the version of this contract (2: the settings complete in every results.json; 1: before it "
+        "had a number); a reader refuses another"
+    )
     intern: Literal[True]
     intern_toelichting: str
     n_clients: int

@@ -60,3 +60,23 @@ def test_the_model_reads_back_what_it_wrote(default_run):
     _, r = default_run
     assert Results.model_validate(r).to_dict() == r
     assert json.dumps(Results.model_validate(r).to_dict()) == json.dumps(r)  # the same keys in the same order
+
+
+@pytest.mark.parametrize(("version", "shown"), [(None, "1"), (1, "1"), (3, "3")])
+def test_a_results_file_of_another_version_is_refused_with_its_version(default_results, tmp_path, version, shown):
+    from pipeline.errors import UserError
+    from pipeline.io.outputs import read_results
+
+    if version is None:
+        default_results.pop("schema_version")
+    else:
+        default_results["schema_version"] = version
+    path = tmp_path / "results.json"
+    path.write_text(json.dumps(default_results), encoding="utf-8")
+    with pytest.raises(UserError, match=f"schema_version {shown}; deze versie leest 2"):
+        read_results(path)
+
+
+def test_the_schema_names_its_version(validator):
+    assert validator.schema["properties"]["schema_version"]["const"] == 2
+    assert "schema_version" in validator.schema["required"]

@@ -21,7 +21,7 @@ from pipeline.stages.event_study import event_study
 from pipeline.stages.rates import DAYS_PER_MONTH, person_months, rates
 from pipeline.stages.roles import by_role, role_rows
 from pipeline.stages.stats import holm, paired_test, rank_biserial, wilcoxon
-from schemas.results import Results
+from schemas.results import SCHEMA_VERSION, Results
 from schemas.vocabulary import (
     CHANGE_CLASSES,
     CHANGE_GROUPS,
@@ -523,6 +523,7 @@ def analyse(
     _apply_holm(by_sex, by_age, by_ico_type)
     is_e = used["klasse"] == E_CLASS
     results: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
         "intern": True,
         "intern_toelichting": INTERNAL_NOTE,
         "n_clients": len(counts),

@@ -40,8 +40,7 @@ class Protection:
 
     def __init__(self, r: Results) -> None:
         k = self.k = r.settings.min_publicatie
-        dominance = r.settings.dominantie
-        one, two = (dominance.grootste, dominance.twee_grootste) if dominance else (0.5, 0.8)
+        one, two = r.settings.dominantie.grootste, r.settings.dominantie.twee_grootste
         if r.dominance is None:
             raise UserError(
                 "results.json van een oudere versie: de gegevens voor de dominantieregel ontbreken, dus het rapport "

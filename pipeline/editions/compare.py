@@ -230,7 +230,7 @@ def compare(results: Sequence[tuple[str, Results]]) -> Comparison:
         for label, (file, r) in zip(labels, results, strict=True)
     ]
     alpha = results[0][1].settings.alpha
-    power = results[0][1].settings.power or 0.8
+    power = results[0][1].settings.power
     return Comparison(
         runs=runs,
         referentie=labels[0],

@@ -15,7 +15,7 @@ import pydantic
 
 from pipeline.errors import Problem, UserError
 from pipeline.formatting.table import Table
-from schemas.results import Results
+from schemas.results import SCHEMA_VERSION, Results
 
 PROBLEMS = "validatie.csv"  # every validation problem, for the analyst's spreadsheet
 
@@ -48,8 +48,18 @@ def write_results(path: Path, results: Results) -> None:
 def read_results(path: Path) -> Results:
     """results.json read back into the typed model; a file that does not fit it is refused with its errors."""
     path = Path(path)
+    data = path.read_bytes()
     try:
-        return Results.model_validate_json(path.read_bytes())
+        version = json.loads(data).get("schema_version", 1)
+    except (ValueError, AttributeError):
+        raise UserError(f"{path}: geen results.json (geen JSON-object)") from None
+    if version != SCHEMA_VERSION:
+        raise UserError(
+            f"{path}: results.json van een andere versie van de pijplijn (schema_version {version}; deze versie leest "
+            f"{SCHEMA_VERSION}); maak het opnieuw met de analyse-stap van deze versie"
+        )
+    try:
+        return Results.model_validate_json(data)
     except pydantic.ValidationError as exc:
         where = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or '(top)'}: {e['msg']}" for e in exc.errors()[:10])
         raise UserError(

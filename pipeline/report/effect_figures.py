@@ -108,7 +108,7 @@ def event_time_chart(r: Results) -> Chart:
     ax.set_xticks(positions, [_event_label(x.fase, x.maand) for x in shown], fontsize=7)
     ax.set_xlabel("Maand vóór de start (−), tijdens het ICO (T) en na het einde (+)")
     ax.set_ylabel("Verhouding (log-schaal)")
-    lead_months = r.settings.voorperiode_maanden or 0
+    lead_months = r.settings.voorperiode_maanden
     ax.set_title(f"Per maand, vergeleken met de maanden meer dan {months(lead_months)} vóór de start")
     words = "; ".join(f"{_event_label(x.fase, x.maand)}: {_interval_words(x.irr, x.ci_low, x.ci_high)}" for x in shown)
     return Chart(

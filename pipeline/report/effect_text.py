@@ -25,8 +25,7 @@ def primary_check_failed(r: Results) -> bool:
     it compares with persons who had the same course)."""
     if r.effect.primary.estimator == "matched":
         m = r.matching
-        limit = r.settings.vergelijkingsgroep.max_smd if r.settings.vergelijkingsgroep else 0.1
-        return m is None or m.max_abs_smd is None or m.max_abs_smd > limit
+        return m is None or m.max_abs_smd is None or m.max_abs_smd > r.settings.vergelijkingsgroep.max_smd
     return pretrend_failed(r)
 
 

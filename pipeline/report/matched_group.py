@@ -46,7 +46,7 @@ def _count(n: int, p: Protection) -> str:
 
 
 def _max_smd(r: Results) -> float:
-    return r.settings.vergelijkingsgroep.max_smd if r.settings.vergelijkingsgroep else 0.1
+    return r.settings.vergelijkingsgroep.max_smd
 
 
 def balance_failed(r: Results) -> bool:

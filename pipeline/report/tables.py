@@ -703,7 +703,7 @@ def planning_table(r: Results, p: Protection) -> Table:
     se = se_from_interval(e.irr, e.ci_low, e.ci_high)
     n = getattr(r.effect, e.estimator).n_clients
     shown_n = "bijna alle" if e.estimator == "matched" and few_unmatched(r, p) else nl_int(n)
-    power = r.settings.power or 0.8
+    power = r.settings.power
     rows = [[irr, clients_needed(se, n, irr, r.settings.alpha, power)] for irr in PLANNED_RATIOS] if se else []
     return Table(
         "planning",
