@@ -345,11 +345,18 @@ class MatchedEstimate(_Model):
 
 
 class Primary(_Model):
+    """The primary estimate, chosen once (pipeline/estimation/effect.py primary_estimator): the sensitivity
+    analysis and the smallest detectable effects in `mde` are all of this estimator."""
+
     estimator: Literal["comparison", "imputation", "naive", "symmetric", "matched"]
     irr: float | None
     ci_low: float | None
     ci_high: float | None
     p: float | None
+    anticipatie_maanden: int = Field(
+        description="the run-up of this estimate: months before the start not used as its comparison (the matched "
+        "design: months left out at the end of its 'voor' window, 0 by default)"
+    )
 
 
 class Pretrend(_Model):
@@ -379,6 +386,11 @@ class MdeGroup(_Model):
     irr: float | None
 
 
+class NextEdition(_Model):
+    irr: float
+    clients_nodig: int
+
+
 class Mde(_Model):
     """The smallest fall (a rate ratio) the primary design detects with `power` at `alpha`."""
 
@@ -386,6 +398,10 @@ class Mde(_Model):
     power: float
     alpha: float
     subgroepen: list[MdeGroup] = []
+    volgende_editie: list[NextEdition] = Field(
+        [], description="clients a next edition needs to detect these rate ratios with the primary design"
+    )
+    n_clients: int | None = Field(None, description="the clients the primary estimate rests on")
 
 
 class EventTime(_Model):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 from pipeline.disclosure.protection import Protection
@@ -15,17 +16,20 @@ from pipeline.report.text import key_sentences
 from schemas.results import Results
 
 
+@pytest.fixture(scope="module")
+def _without_comparison() -> dict:
+    """The synthetic default analysed without its comparison group (in-process, no report): the panel estimate is
+    the primary one, and everything derived from it is of that estimator."""
+    from pipeline.workflow.run import analyse_files
+    from tests.conftest import CONFIG, MAPPING, SYNTHETIC
+
+    files = {"bvh": SYNTHETIC / "bvh.csv", "clients": SYNTHETIC / "clients.csv"}
+    return analyse_files(files, CONFIG, MAPPING, with_comparison=False)
+
+
 @pytest.fixture
-def base(default_results) -> dict:
-    """The default run as it would be without its comparison group: the panel estimate is the primary one."""
-    data = default_results
-    data.pop("matching")
-    data["effect"].pop("matched")
-    named = data["settings"]["primair"]
-    data["effect"]["primary"] = {"estimator": named} | {
-        k: data["effect"][named][k] for k in ("irr", "ci_low", "ci_high", "p")
-    }
-    return data
+def base(_without_comparison, default_results) -> dict:
+    return json.loads(json.dumps(_without_comparison)) | {"provenance": default_results["provenance"]}
 
 
 @pytest.fixture
@@ -169,3 +173,21 @@ def test_an_estimate_without_the_adjustment_says_it_rests_on_matching_alone(matc
     r = Results.model_validate(data)
     shown = " ".join(matching_text(r, Protection(r), "figuur 9")["shows"])
     assert "berust op het koppelen alleen" in shown and "houdt ook rekening" not in shown
+
+
+@pytest.mark.parametrize("which", ["base", "matched"])
+def test_everything_derived_from_the_primary_estimate_is_of_that_estimator(which, request):
+    """The primary estimate is chosen once; its sensitivity row at its own run-up is the estimate itself, and its
+    smallest detectable effect follows from its own interval."""
+    from pipeline.estimation.intervals import se_from_interval, z_for_power
+
+    effect = request.getfixturevalue(which)["effect"]
+    primary = effect["primary"]
+    assert primary["estimator"] == ("matched" if which == "matched" else "comparison")
+    own = next(s for s in effect["sensitivity"] if s["anticipatie_maanden"] == primary["anticipatie_maanden"])
+    assert (own["irr"], own["ci_low"], own["ci_high"]) == (primary["irr"], primary["ci_low"], primary["ci_high"])
+    se = se_from_interval(primary["ci_low"], primary["ci_high"])
+    mde = effect["mde"]
+    assert mde["irr"] == pytest.approx(np.exp(-z_for_power(mde["alpha"], mde["power"]) * se), rel=1e-9)
+    # a subgroup holds fewer clients, so only a larger change can be seen in it
+    assert all(g["irr"] < mde["irr"] for g in mde["subgroepen"] if g["irr"] is not None)

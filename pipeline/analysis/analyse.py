@@ -12,10 +12,12 @@ import scipy.stats
 
 from pipeline.config.mapping import ImkMapping
 from pipeline.config.settings import Settings
-from pipeline.estimation.effect import estimates, minimum_detectable
+from pipeline.estimation.effect import estimates
+from pipeline.estimation.matched.did import MatchedDesign
 from pipeline.estimation.matched.group import comparison_group
+from pipeline.formatting.numbers import pct_change
 from pipeline.stages.align import period_of, reconciliation
-from pipeline.stages.change_groups import change_class, change_group, null_change_groups, pct_change
+from pipeline.stages.change_groups import change_class, change_group, null_change_groups
 from pipeline.stages.classify import classify
 from pipeline.stages.event_study import event_study
 from pipeline.stages.rates import DAYS_PER_MONTH, person_months, rates
@@ -325,6 +327,7 @@ def _effects(
     settings: Settings,
     detention: pd.DataFrame | None,
     subgroups: dict[tuple[str, str], pd.Index],
+    matched: MatchedDesign | None = None,
 ) -> dict[str, Any]:
     """The event study and the effect estimates; with time at risk, also the estimates without it."""
     regs = rows.loc[rows["status"].isin(USABLE), ["client_id", "datum"]]
@@ -332,7 +335,7 @@ def _effects(
     at_risk = detention is not None or deaths is not None
     out: dict[str, Any] = {
         "event_study": event_study(rows.loc[rows["status"] == "used"], clients.loc[clients["vergeleken"]], settings),
-        "effect": estimates(regs, clients, settings, detention, deaths, subgroups),
+        "effect": estimates(regs, clients, settings, detention, deaths, subgroups, matched=matched),
     }
     for name in ESTIMATORS:
         out["effect"][name]["tijd_at_risk"] = at_risk
@@ -555,30 +558,21 @@ def analyse(
         "data_quality": _data_quality(rows, clients, counts),
         "settings": settings.used(),
     }
-    results |= _effects(rows, clients, settings, detention, _tested_groups(counts, settings))
+    design = None
     if comparison is not None:
-        _add_matched(results, rows, clients, mapping, settings, comparison)
+        results["matching"], design = _comparison_group(rows, clients, mapping, settings, comparison)
+    results |= _effects(rows, clients, settings, detention, _tested_groups(counts, settings), design)
     return Results.model_validate(results), counts
 
 
-def _add_matched(
-    results: dict[str, Any],
+def _comparison_group(
     rows: pd.DataFrame,
     clients: pd.DataFrame,
     mapping: ImkMapping,
     settings: Settings,
     comparison: tuple[pd.DataFrame, pd.DataFrame],
-) -> None:
-    """`matching` and `effect.matched`; the matched estimate becomes the primary one unless the settings say
-    otherwise, and the smallest detectable effect is then that of the matched design."""
+) -> tuple[dict[str, Any], MatchedDesign]:
+    """`matching` and the matched design the effect estimates use (issue 12)."""
     persons, export = comparison
     classified = classify(export, mapping, settings, source="vergelijkingsgroep (politie-export)")
-    results["matching"], matched = comparison_group(rows, clients, persons, classified, settings)
-    effect = results["effect"]
-    effect["matched"] = matched
-    if settings.matching.primary:
-        effect["primary"] = {"estimator": "matched"} | {k: matched.get(k) for k in ("irr", "ci_low", "ci_high", "p")}
-        if "mde" in effect:
-            effect["mde"]["irr"] = minimum_detectable(
-                matched.get("se_log"), settings.tests.alpha, settings.effect.power
-            )
+    return comparison_group(rows, clients, persons, classified, settings)

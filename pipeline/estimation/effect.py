@@ -32,7 +32,9 @@ from pipeline.estimation import panel as panel_cells
 from pipeline.estimation.differences import group_differences
 from pipeline.estimation.fepois import Cells, NotEstimable, fit, imputation
 from pipeline.estimation.intervals import se_from_interval, z_for_power
+from pipeline.estimation.matched.did import MatchedDesign
 from pipeline.estimation.panel import AFTER, DURING, DURING_MONTHS, LATER, LEAD, REF
+from pipeline.estimation.planning import PLANNED_RATIOS, clients_needed
 from pipeline.estimation.two_period import _describe, _irr, _two_period
 
 SENSITIVITY = range(0, 7)  # anticipation periods of effect.sensitivity (issue 11)
@@ -238,6 +240,14 @@ def _strip(estimate: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in estimate.items() if k != "se"}
 
 
+def primary_estimator(settings: Settings, with_comparison: bool) -> str:
+    """The one place the primary estimator is chosen, from the settings and the inputs alone, before any estimate is
+    seen: the matched comparison when its files are given and the settings keep it primary, else the estimator the
+    settings name. Everything derived from the primary estimate (its smallest detectable effect, the sensitivity
+    to the run-up, the subgroups' detectable effects) is computed with this estimator."""
+    return "matched" if with_comparison and settings.matching.primary else settings.effect.primary
+
+
 def estimates(
     regs: pd.DataFrame,
     clients: pd.DataFrame,
@@ -246,33 +256,50 @@ def estimates(
     deaths: pd.Series | None = None,
     subgroups: dict[tuple[str, str], pd.Index] | None = None,
     full: bool = True,
+    matched: MatchedDesign | None = None,
 ) -> dict[str, Any]:
-    """The effect estimates; `regs` are the registrations of known clients, counted once (client_id, datum).
-    With `full`, also the primary estimate, the pre-trend check, the sensitivity to the anticipation period,
-    the smallest detectable effect (overall and per subgroup) and the event-time rate ratios."""
+    """The effect estimates; `regs` are the registrations of known clients, counted once (client_id, datum);
+    `matched`: the matched comparison group, when its files were given. With `full`, also the primary estimate's
+    pre-trend check, its sensitivity to the run-up, the smallest detectable effect (overall and per subgroup)
+    and the event-time rate ratios."""
     run = Estimators(regs, clients, settings, detention, deaths)
     out: dict[str, Any] = run.basic()
-    primary_name = settings.effect.primary
-    primary = out[primary_name]
-    out["primary"] = {"estimator": primary_name} | {k: primary.get(k) for k in ("irr", "ci_low", "ci_high", "p")}
+    name = primary_estimator(settings, matched is not None)
+    if matched is not None:
+        summary = matched.summary()
+        out["matched"] = {k: v for k, v in summary.items() if k != "se"} | {"se_log": summary.get("se")}
+    a, alpha = settings.effect.anticipation_months, settings.tests.alpha
+    chosen = 0 if name == "matched" else a  # the matched design's 'voor' is the whole window before the start
+
+    def estimate(anticipation: int, ids: pd.Index | None = None) -> dict[str, Any]:
+        if name == "matched":
+            return summary if anticipation == 0 and ids is None else matched.estimate(anticipation, ids)
+        return run.estimate(name, anticipation, ids)
+
+    primary = estimate(chosen)
+    out["primary"] = {"estimator": name} | {k: primary.get(k) for k in ("irr", "ci_low", "ci_high", "p")}
+    out["primary"]["anticipatie_maanden"] = chosen
     if not full:
         return out
-    a, alpha = settings.effect.anticipation_months, settings.tests.alpha
     test = pretrend(run.cells, a, settings.effect.lead_months, alpha, settings.effect.lead_block_months)
     out["pretrend"] = test | {"anticipatie_maanden": a, "blok_maanden": settings.effect.lead_block_months}
-    out["sensitivity"] = []
-    for m in SENSITIVITY:
-        estimate = run.estimate(primary_name, m)
-        out["sensitivity"].append(
-            {"anticipatie_maanden": m} | {k: estimate.get(k) for k in ("irr", "ci_low", "ci_high")}
-        )
+    out["sensitivity"] = [
+        {"anticipatie_maanden": m} | {k: estimate(m).get(k) for k in ("irr", "ci_low", "ci_high")} for m in SENSITIVITY
+    ]
+    power, se, n = settings.effect.power, _log_se(primary), primary.get("n_clients")
     out["mde"] = {
-        "irr": minimum_detectable(_log_se(primary), alpha, settings.effect.power),
-        "power": settings.effect.power,
+        "irr": minimum_detectable(se, alpha, power),
+        "power": power,
         "alpha": alpha,
+        "n_clients": n,
+        "volgende_editie": [
+            {"irr": irr, "clients_nodig": clients_needed(se, n, irr, alpha, power)} for irr in PLANNED_RATIOS
+        ]
+        if se and n
+        else [],
         "subgroepen": [
             {"kenmerk": kenmerk, "groep": groep, "n_clients": len(ids)}
-            | {"irr": minimum_detectable(_log_se(run.estimate(primary_name, a, ids)), alpha, settings.effect.power)}
+            | {"irr": minimum_detectable(_log_se(estimate(chosen, ids)), alpha, power)}
             for (kenmerk, groep), ids in (subgroups or {}).items()
         ],
     }

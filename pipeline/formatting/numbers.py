@@ -19,6 +19,12 @@ def share(part: float, whole: float) -> float | None:
     return None if not whole else part / whole * 100
 
 
+def pct_change(before: float, after: float) -> float | None:
+    """(na - voor) / voor x 100 (SPEC §5, Tabel 3), for the results and the report's derived rates alike;
+    undefined when there was nothing before."""
+    return None if not before else (after - before) / before * 100
+
+
 def nl_int(value: float | int | None) -> str:
     if value is None:
         return "–"

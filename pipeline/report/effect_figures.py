@@ -9,7 +9,7 @@ from matplotlib.ticker import FuncFormatter
 from pipeline.formatting.numbers import months, nl_count, nl_decimal
 from pipeline.report.chart import PALETTE, Chart
 from pipeline.report.chart import save as _save
-from pipeline.report.effect_text import LABELS, panel_primary
+from pipeline.report.effect_text import LABELS
 from schemas.results import Results
 
 # the order of the effect table: the primary estimate first, then these
@@ -125,7 +125,7 @@ def event_time_chart(r: Results) -> Chart:
 def sensitivity_chart(r: Results) -> Chart:
     rows = [x for x in (r.effect.sensitivity or []) if x.irr is not None]
     fig, ax = plt.subplots(figsize=(6.5, 2.8))
-    chosen = r.settings.anticipatie_maanden
+    chosen = r.effect.primary.anticipatie_maanden
     for row in rows:
         mine = row.anticipatie_maanden == chosen
         colour = PALETTE[5] if mine else PALETTE[0]
@@ -139,7 +139,7 @@ def sensitivity_chart(r: Results) -> Chart:
     ax.set_xticks([x.anticipatie_maanden for x in rows])
     ax.set_xlabel("Aanloop: maanden vóór de start die niet als vergelijking tellen")
     ax.set_ylabel("Verhouding")
-    estimator = LABELS[panel_primary(r)]
+    estimator = LABELS[r.effect.primary.estimator]
     ax.set_title("Schatting bij een andere keuze van de aanloop")
     words = "; ".join(f"{months(x.anticipatie_maanden)}: {_interval_words(x.irr, x.ci_low, x.ci_high)}" for x in rows)
     return Chart(

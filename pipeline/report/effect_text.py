@@ -29,12 +29,6 @@ def primary_check_failed(r: Results) -> bool:
     return pretrend_failed(r)
 
 
-def panel_primary(r: Results) -> str:
-    """The estimator the settings name for the sensitivity and subgroup checks (the matched one has none)."""
-    named = r.settings.primair
-    return named if named in LABELS and named != "matched" else r.effect.primary.estimator
-
-
 def ratio(e: Estimate | MatchedEstimate | Primary) -> str:
     return f"{nl_decimal(e.irr, 2)} (95%-interval {nl_decimal(e.ci_low, 2)} tot {nl_decimal(e.ci_high, 2)})"
 
@@ -260,27 +254,27 @@ def _small(n: int, p: Protection) -> str:
 
 def _primary_text(r: Results, p: Protection) -> list[str]:
     e = r.effect
-    panel = panel_primary(r)
+    matched = e.primary.estimator == "matched"
     out = [
         f"Welke schatting de hoofdschatting is, staat vóór het zien van de gegevens vast in de instellingen "
         f"van de analyse: hier {LABELS[e.primary.estimator]}. De andere schattingen staan ernaast als controle; "
         f"de keuze hangt niet af van de uitkomst."
-        + (
-            f" Zonder vergelijkingsgroep was dat {LABELS[panel]} geweest; de controles hieronder (aanloop, "
-            f"subgroepen) horen bij die schatting."
-            if e.primary.estimator == "matched"
-            else ""
-        ),
+        + (f" Zonder vergelijkingsgroep was dat {LABELS[r.settings.primair]} geweest." if matched else ""),
         pretrend_sentence(r),
     ]
-    subject = "de hoofdschatting" if panel == e.primary.estimator else f"de schatting {LABELS[panel]}"
     rows = [s for s in (e.sensitivity or []) if s.irr is not None]
     if len(rows) >= 2:
         low, high = min(rows, key=lambda s: s.irr), max(rows, key=lambda s: s.irr)
+        choice = (
+            "of de laatste maanden vóór de start, waarin het aantal registraties vaak al oploopt, meetellen in de "
+            "periode vóór het ICO, is een keuze: nu tellen ze mee, bij cliënten en vergelijkingspersonen gelijk"
+            if matched
+            else "hoeveel maanden vóór de start als aanloop tellen (en dus niet als vergelijking), is een keuze: nu "
+            f"{months(e.primary.anticipatie_maanden)}"
+        )
         spread = (
-            f"Hoeveel maanden vóór de start als aanloop tellen (en dus niet als vergelijking), is een keuze: nu "
-            f"{months(r.settings.anticipatie_maanden)}. Met een aanloop van {rows[0].anticipatie_maanden} tot "
-            f"{rows[-1].anticipatie_maanden} maanden ligt {subject} tussen {nl_decimal(low.irr, 2)} "
+            f"{choice[0].upper()}{choice[1:]}. Met een aanloop van {rows[0].anticipatie_maanden} tot "
+            f"{rows[-1].anticipatie_maanden} maanden ligt de hoofdschatting tussen {nl_decimal(low.irr, 2)} "
             f"(aanloop {low.anticipatie_maanden}) en {nl_decimal(high.irr, 2)} (aanloop {high.anticipatie_maanden})"
         )
         crosses = any(s.ci_low <= 1 <= s.ci_high for s in rows) and not all(s.ci_low <= 1 <= s.ci_high for s in rows)
@@ -312,7 +306,7 @@ def _primary_text(r: Results, p: Protection) -> list[str]:
                 for g in groups
             ]
             out.append(
-                f"Per subgroep, met {subject} op alleen die cliënten, is de kleinste daling die zo opgemerkt "
+                "Per subgroep, met de hoofdschatting op alleen die cliënten, is de kleinste daling die zo opgemerkt "
                 "zou worden groter: " + "; ".join(parts) + ". In een kleine subgroep kan een verandering van "
                 "die omvang dus bestaan zonder dat de gegevens haar laten zien."
             )

@@ -60,7 +60,6 @@ def report_outline(
     method: list[Part],
     conclusions: list[Part],
     matched: bool = False,
-    matched_primary: bool = False,
 ) -> Outline:
     """The chapters in reading order; the analyst's Inleiding and interviews only when written, the generated
     conclusions' parts only when the analyst's own text does not replace them."""
@@ -93,9 +92,7 @@ def report_outline(
                 ("bijlage-toetsen", "Toetsen per groep"),
                 (
                     "bijlage-gevoeligheid",
-                    "Gevoeligheid van de "
-                    + ("schatting met vaste effecten" if matched_primary else "hoofdschatting")
-                    + " voor de aanloop",
+                    "Gevoeligheid van de hoofdschatting voor de aanloop",
                 ),
                 ("bijlage-maanden", "Verhouding per maand rond het ICO"),
                 ("bijlage-planning", "De volgende editie plannen"),
@@ -230,7 +227,6 @@ def render_html(results: Results, tables, charts, chapters, protection: Protecti
         method_parts,
         conclusion_parts,
         results.matching is not None,
-        results.effect.primary.estimator == "matched",
     )
     return (
         environment()

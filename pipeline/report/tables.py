@@ -9,11 +9,9 @@ from typing import Any
 
 from pipeline.disclosure.protection import Protection
 from pipeline.disclosure.safe_bins import safe_bins
-from pipeline.estimation.planning import PLANNED_RATIOS, clients_needed, se_from_interval
-from pipeline.formatting.numbers import months, nl_int, nl_pct, share
+from pipeline.formatting.numbers import months, nl_int, nl_pct, pct_change, share
 from pipeline.formatting.table import Hidden, Table
 from pipeline.report.matched_group import balance_table, few_unmatched, months_table
-from pipeline.stages.change_groups import pct_change
 from schemas.results import Results
 from schemas.vocabulary import EXCLUSION_REASONS, PERIODS, SEXES
 
@@ -638,17 +636,27 @@ def _ratio_table(table_id: str, title: str, first: tuple[str, str], rows: list[l
     )
 
 
+def sensitivity_note(r: Results) -> str:
+    """What the run-up means for the primary estimate: months not used as its comparison."""
+    if r.effect.primary.estimator == "matched":
+        return (
+            "Ingesteld: geen aanloop; de hele periode vóór het ICO telt mee, bij cliënten en vergelijkingspersonen "
+            "gelijk (zij zijn op dat verloop gekoppeld). Bij een aanloop van een aantal maanden telt de periode vóór "
+            "het ICO zonder die laatste maanden, waarin het aantal registraties vaak al oploopt."
+        )
+    return (
+        f"Ingesteld: een aanloop van {months(r.effect.primary.anticipatie_maanden)}. De maanden van de aanloop "
+        "tellen niet als vergelijking, omdat het aantal registraties vlak vóór een aanmelding vaak al oploopt."
+    )
+
+
 def sensitivity_table(r: Results, p: Protection) -> Table:
     return _ratio_table(
         "gevoeligheid",
-        "De hoofdschatting bij een andere aanloop"
-        if r.effect.primary.estimator != "matched"
-        else "De schatting met vaste effecten bij een andere aanloop",
+        "De hoofdschatting bij een andere aanloop",
         ("Aanloop (maanden)", "int"),
         [[s.anticipatie_maanden, s.irr, s.ci_low, s.ci_high] for s in (r.effect.sensitivity or [])],
-        f"Ingesteld: een aanloop van {months(r.settings.anticipatie_maanden)}. De maanden van de "
-        "aanloop tellen niet als vergelijking, omdat het aantal registraties vlak vóór een aanmelding vaak al "
-        "oploopt.",
+        sensitivity_note(r),
     )
 
 
@@ -699,16 +707,14 @@ def event_study_table(r: Results, p: Protection) -> Table:
 # Every table of the report, in the order of the report; each takes the results and the disclosure decisions.
 def planning_table(r: Results, p: Protection) -> Table:
     """How many clients the next edition needs to detect a fall of 10, 20 or 30% with the primary estimate."""
-    e = r.effect.primary
-    se = se_from_interval(e.irr, e.ci_low, e.ci_high)
-    n = getattr(r.effect, e.estimator).n_clients
-    shown_n = "bijna alle" if e.estimator == "matched" and few_unmatched(r, p) else nl_int(n)
-    power = r.settings.power
-    rows = [[irr, clients_needed(se, n, irr, r.settings.alpha, power)] for irr in PLANNED_RATIOS] if se else []
+    mde = r.effect.mde
+    shown_n = "bijna alle" if r.effect.primary.estimator == "matched" and few_unmatched(r, p) else nl_int(mde.n_clients)
+    power = mde.power
+    rows = [[row.irr, row.clients_nodig] for row in mde.volgende_editie]
     return Table(
         "planning",
         f"Cliënten die een volgende editie nodig heeft ({nl_pct(power * 100, 0)} kans, tweezijdig "
-        f"{nl_pct(r.settings.alpha * 100, 0)})",
+        f"{nl_pct(mde.alpha * 100, 0)})",
         ["Te vinden verhouding", "Cliënten nodig"],
         ["dec2", "int"],
         rows,

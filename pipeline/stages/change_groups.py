@@ -16,11 +16,6 @@ from schemas.vocabulary import CHANGE_CLASSES, CHANGE_GROUPS
 CHUNK = 2_000_000  # clients x draws held in memory at once
 
 
-def pct_change(before: float, after: float) -> float | None:
-    """(na - voor) / voor x 100 (SPEC §5, Tabel 3); undefined when there was nothing before."""
-    return None if not before else (after - before) / before * 100
-
-
 def change_codes(before: np.ndarray, after: np.ndarray, settings: Settings) -> np.ndarray:
     """SPEC §5's change class as codes into CHANGE_CLASSES, for arrays of any shape: toegenomen when na > voor,
     otherwise by d = (voor - na) / voor (d = 0 when both are 0)."""

@@ -13,6 +13,8 @@ serves several clients when matching is with replacement), each part with its sm
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -32,11 +34,11 @@ from pipeline.stages.exposure import days_at_risk
 ADJUSTED = FEATURES  # the trend may depend on the matching variables: matching plus regression adjustment
 
 
-def unit_frame(regs: pd.DataFrame, units: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+def unit_frame(regs: pd.DataFrame, units: pd.DataFrame, settings: Settings, anticipation: int = 0) -> pd.DataFrame:
     """One row per unit (a client or one use of a control): its registrations and days in the client's 'voor'
-    and 'na' windows. `units`: client_id (whose registrations count), ico_start, ico_eind (the client's dates),
-    set (the client's id), treated, weight, censor (a later client's own ICO start: its 'na' ends the day
-    before; NaT: not censored)."""
+    and 'na' windows ('voor' without its last `anticipation` months, for the sensitivity analysis). `units`:
+    client_id (whose registrations count), ico_start, ico_eind (the client's dates), set (the client's id),
+    treated, weight, censor (a later client's own ICO start: its 'na' ends the day before; NaT: not censored)."""
     windows = client_windows(units[["client_id", "ico_start", "ico_eind"]].reset_index(drop=True), settings)
     day = pd.Timedelta(days=1)
     censor = units["censor"].reset_index(drop=True) if "censor" in units else pd.Series(pd.NaT, index=windows.index)
@@ -44,7 +46,11 @@ def unit_frame(regs: pd.DataFrame, units: pd.DataFrame, settings: Settings) -> p
     intervals = pd.concat(
         [
             pd.DataFrame(
-                {"client_id": windows["client_id"], "lo": windows["lang_voor"], "hi": windows["ico_start"] - day}
+                {
+                    "client_id": windows["client_id"],
+                    "lo": windows["lang_voor"],
+                    "hi": windows["ico_start"] - pd.DateOffset(months=anticipation) - day,
+                }
             ),
             pd.DataFrame({"client_id": windows["client_id"], "lo": windows["ico_eind"] + day, "hi": after_hi}),
         ],
@@ -218,32 +224,52 @@ def matched_units(matches: pd.DataFrame, clients: pd.DataFrame, censor: pd.Serie
     return pd.concat([own, controls], ignore_index=True)
 
 
-def matched_estimate(
-    regs: pd.DataFrame,
-    matches: pd.DataFrame,
-    clients: pd.DataFrame,
-    settings: Settings,
-    censor: pd.Series | None = None,
-) -> dict:
-    """effect.matched: the rate ratio with its interval, and how many clients and distinct controls it rests on.
+NO_CLIENT_MATCHED = "geen enkele cliënt kreeg een vergelijkingsgroep"
+
+
+@dataclass(frozen=True)
+class MatchedDesign:
+    """The matched comparison, ready to be estimated on all clients or some, and with or without the last months
+    before the start: what the primary estimate and everything derived from it (sensitivity, subgroups) need.
     `regs`: the counting registrations (client_id, datum) of clients and comparison persons alike."""
-    if matches.empty:
-        return {
-            **dict.fromkeys(("irr", "ci_low", "ci_high", "p", "se")),
-            "reden": "geen enkele cliënt kreeg een vergelijkingsgroep",
-            "n_clients": 0,
-            "n_controls": 0,
-            **dict.fromkeys(("registraties_clients_voor", "registraties_clients_na"), 0),
-            **dict.fromkeys(("registraties_controles_voor", "registraties_controles_na"), 0.0),
+
+    regs: pd.DataFrame
+    matches: pd.DataFrame
+    clients: pd.DataFrame
+    settings: Settings
+    censor: pd.Series | None = None
+
+    @cached_property
+    def units(self) -> pd.DataFrame:
+        return matched_units(self.matches, self.clients, self.censor)
+
+    def estimate(self, anticipation: int = 0, clients: pd.Index | None = None) -> dict[str, Any]:
+        """The rate ratio (with `se`, the standard error of its log) on the matched sets of `clients` (all: None),
+        with the 'voor' window ending `anticipation` months before the start."""
+        empty = dict.fromkeys(("irr", "ci_low", "ci_high", "p", "se"))
+        if self.matches.empty:
+            return empty | {"reden": NO_CLIENT_MATCHED}
+        if anticipation >= self.settings.window_months.long:
+            return empty | {"reden": "zo'n aanloop laat niets over van de periode vóór het ICO"}
+        units = self.units if clients is None else self.units.loc[self.units["set"].isin(clients)]
+        return did(unit_frame(self.regs, units, self.settings, anticipation), ADJUSTED)
+
+    def summary(self) -> dict[str, Any]:
+        """effect.matched: the estimate with how many clients and distinct controls it rests on."""
+        if self.matches.empty:
+            return self.estimate() | {
+                "n_clients": 0,
+                "n_controls": 0,
+                **dict.fromkeys(("registraties_clients_voor", "registraties_clients_na"), 0),
+                **dict.fromkeys(("registraties_controles_voor", "registraties_controles_na"), 0.0),
+            }
+        frame = unit_frame(self.regs, self.units, self.settings)
+        treated = frame["treated"] == 1
+        return did(frame, ADJUSTED) | {
+            "n_clients": int(treated.sum()),
+            "n_controls": int(self.matches["control_id"].nunique()),
+            "registraties_clients_voor": int(frame.loc[treated, "y0"].sum()),
+            "registraties_clients_na": int(frame.loc[treated, "y1"].sum()),
+            "registraties_controles_voor": math.fsum((frame["weight"] * frame["y0"])[~treated]),
+            "registraties_controles_na": math.fsum((frame["weight"] * frame["y1"])[~treated]),
         }
-    units = matched_units(matches, clients, censor)
-    frame = unit_frame(regs, units, settings)
-    treated = frame["treated"] == 1
-    return did(frame, ADJUSTED) | {
-        "n_clients": int(treated.sum()),
-        "n_controls": int(matches["control_id"].nunique()) if len(matches) else 0,
-        "registraties_clients_voor": int(frame.loc[treated, "y0"].sum()),
-        "registraties_clients_na": int(frame.loc[treated, "y1"].sum()),
-        "registraties_controles_voor": math.fsum((frame["weight"] * frame["y0"])[~treated]),
-        "registraties_controles_na": math.fsum((frame["weight"] * frame["y1"])[~treated]),
-    }

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.config.settings import Settings
-from pipeline.estimation.matched.did import matched_estimate, matched_units
+from pipeline.estimation.matched.did import MatchedDesign, matched_units
 from pipeline.estimation.matched.matching import History, Matching, MatchSettings, match
 from pipeline.stages.align import counted_once
 from schemas.vocabulary import E_CLASS, USABLE
@@ -110,9 +110,10 @@ def comparison_group(
     persons: pd.DataFrame,
     classified_comparison: pd.DataFrame,
     settings: Settings,
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(results' `matching`, `effect.matched`). `rows`: the classified rows of the main export; `clients`: the
-    aligned client list; `persons`: the comparison persons; `classified_comparison`: their export, classified."""
+) -> tuple[dict[str, Any], MatchedDesign]:
+    """(results' `matching`, the matched design that gives `effect.matched`). `rows`: the classified rows of the
+    main export; `clients`: the aligned client list; `persons`: the comparison persons; `classified_comparison`:
+    their export, classified."""
     own = rows.loc[rows["status"].isin(USABLE)]
     others, fates = comparison_rows(classified_comparison, persons, clients, settings)
     history_rows = pd.concat([_history_rows(own), _history_rows(others)], ignore_index=True)
@@ -132,7 +133,7 @@ def comparison_group(
     )
     regs = history_rows[["client_id", "datum"]]
     censor = candidates.dropna(subset=["eigen_start"]).set_index("client_id")["eigen_start"]
-    estimate = matched_estimate(regs, result.matches, to_match, settings, censor)
+    design = MatchedDesign(regs, result.matches, to_match, settings, censor)
     reasons = result.unmatched["reden"].value_counts().sort_index()
     matching = {
         "balance": result.balance,
@@ -151,4 +152,4 @@ def comparison_group(
         **result.counts,
         "maanden": control_months(regs, result.matches, to_match, settings, censor) if len(result.matches) else [],
     }
-    return matching, {k: v for k, v in estimate.items() if k != "se"} | {"se_log": estimate.get("se")}
+    return matching, design
