@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from pipeline.stages.align import align, reconciliation
 from tests.conftest import typed
@@ -183,3 +188,31 @@ def test_month_end_starts_clip_to_shorter_months(settings, start):
     six_back = aligned["lang_voor"].iloc[0]
     assert (six_back.year * 12 + six_back.month) == (pd.Timestamp(start).year * 12 + pd.Timestamp(start).month - 6)
     assert six_back.day == six_back.days_in_month  # the last day of that month, whatever its length
+
+
+@hsettings(max_examples=60, deadline=None)
+@given(
+    st.dates(dt.date(2019, 1, 1), dt.date(2022, 1, 1)),
+    st.integers(0, 400),
+    st.lists(st.integers(-300, 700), min_size=1, max_size=30),
+)
+def test_the_day_ranges_are_the_window_rules(start, length, offsets):
+    """Every date lies in the window whose day range holds it, and in no other: one definition of the windows
+    for counting (assign_windows) and for the days at risk (day_ranges)."""
+    from pipeline.config.settings import load_settings
+    from pipeline.stages.align import WINDOW_KEYS, assign_windows, client_windows, day_ranges
+    from tests.conftest import CONFIG
+
+    settings = load_settings(CONFIG)
+    client = pd.DataFrame(
+        {"ico_start": [pd.Timestamp(start)], "ico_eind": [pd.Timestamp(start) + pd.Timedelta(days=length)]}
+    )
+    bounds = client_windows(client, settings)
+    dates = pd.Series([pd.Timestamp(start) + pd.Timedelta(days=o) for o in offsets])
+    window = assign_windows(dates, bounds.loc[[0] * len(dates)].reset_index(drop=True), settings.windows)
+    ranges = day_ranges(bounds)
+    for i, d in enumerate(dates):
+        inside = [k for k, key in enumerate(WINDOW_KEYS) if ranges[key][0][0] <= d <= ranges[key][1][0]]
+        assert inside == ([window.codes[i]] if window.codes[i] >= 0 else [])
+        assert (ranges["voor"][0][0] <= d <= ranges["voor"][1][0]) == (window.codes[i] in (0, 1))
+        assert (ranges["na"][0][0] <= d <= ranges["na"][1][0]) == (window.codes[i] in (3, 4))

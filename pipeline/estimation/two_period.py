@@ -16,6 +16,7 @@ from statsmodels.tools.sm_exceptions import PerfectSeparationError
 
 from pipeline.estimation.intervals import Z
 from pipeline.estimation.panel import content_order
+from pipeline.stages.align import day_ranges
 from pipeline.stages.exposure import days_at_risk
 
 
@@ -98,27 +99,16 @@ def _sandwich_fit(frame: pd.DataFrame, patterns: pd.DataFrame, design: pd.DataFr
 # --- the two-period estimates ----------------------------------------------------------------------------
 
 
-def _interval_counts(regs: pd.DataFrame, intervals: pd.DataFrame) -> pd.Series:
+def interval_counts(regs: pd.DataFrame, intervals: pd.DataFrame) -> pd.Series:
     """Registrations of each interval's client dated inside it (intervals: client_id, lo, hi, inclusive)."""
     pairs = regs[["client_id", "datum"]].merge(intervals.reset_index(), on="client_id", how="inner")
     inside = (pairs["datum"] >= pairs["lo"]) & (pairs["datum"] <= pairs["hi"])
     return pairs.loc[inside].groupby("index").size().reindex(intervals.index, fill_value=0)
 
 
-def _window_bounds(compared: pd.DataFrame) -> dict[str, tuple[pd.Series, pd.Series]]:
-    """Inclusive first and last day of the periods the estimates compare (SPEC §3 windows)."""
-    day = pd.Timedelta(days=1)
-    return {
-        "voor": (compared["lang_voor"], compared["ico_start"] - day),
-        "na": (compared["ico_eind"] + day, compared["lang_na"]),
-        "lang_voor": (compared["lang_voor"], compared["kort_voor"] - day),
-        "lang_na": (compared["kort_na"] + day, compared["lang_na"]),
-    }
-
-
 def _two_period(regs: pd.DataFrame, compared: pd.DataFrame, before: str, after: str, detention, deaths) -> pd.DataFrame:
     """One row per client and period, with its registrations and days at risk."""
-    bounds = _window_bounds(compared)
+    bounds = day_ranges(compared)
     frame = pd.concat(
         [
             pd.DataFrame(
@@ -133,7 +123,7 @@ def _two_period(regs: pd.DataFrame, compared: pd.DataFrame, before: str, after: 
         ],
         ignore_index=True,
     )
-    frame["y"] = _interval_counts(regs, frame)
+    frame["y"] = interval_counts(regs, frame)
     frame["dagen"] = days_at_risk(frame, detention, deaths)
     return frame
 

@@ -39,6 +39,27 @@ def client_windows(clients: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     return out.assign(uitsluiting=reason, vergeleken=reason == "")
 
 
+WINDOW_KEYS = ("lang_voor", "kort_voor", "tijdens", "kort_na", "lang_na")  # the five windows in time order
+
+
+def day_ranges(bounds: pd.DataFrame) -> dict[str, tuple[pd.Series, pd.Series]]:
+    """The first and last day (both included) of each window of SPEC §3 and of 'voor' and 'na', from the bounds
+    client_windows adds: the one place the window rules become days (assign_windows places dates by the same
+    rules). Keys: WINDOW_KEYS (the long window before, the short one before, tijdens, the short one after, the
+    long one after), then 'voor' and 'na'."""
+    day = pd.Timedelta(days=1)
+    start, end = bounds["ico_start"], bounds["ico_eind"]
+    return {
+        "lang_voor": (bounds["lang_voor"], bounds["kort_voor"] - day),
+        "kort_voor": (bounds["kort_voor"], start - day),
+        "tijdens": (start, end),
+        "kort_na": (end + day, bounds["kort_na"]),
+        "lang_na": (bounds["kort_na"] + day, bounds["lang_na"]),
+        "voor": (bounds["lang_voor"], start - day),
+        "na": (end + day, bounds["lang_na"]),
+    }
+
+
 def period_of(windows: pd.Categorical) -> pd.Categorical:
     """The two windows before the ICO are 'voor', the two after it 'na'."""
     codes = np.asarray(windows.codes)

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.config.settings import Settings
+from pipeline.stages.align import day_ranges
 from schemas.vocabulary import CHANGE_CLASSES, CHANGE_GROUPS
 
 CHUNK = 2_000_000  # clients x draws held in memory at once
@@ -46,8 +47,8 @@ def change_group(before: pd.Series, settings: Settings) -> pd.Series:
 def null_change_groups(counts: pd.DataFrame, compared: pd.DataFrame, settings: Settings) -> dict[str, Any]:
     """Expected clients per change group and class with no change at all (Monte Carlo, seeded)."""
     windows = compared.set_index("client_id").reindex(counts.index)
-    days_before = (windows["ico_start"] - windows["lang_voor"]).dt.days.to_numpy(dtype=float)
-    days_after = (windows["lang_na"] - windows["ico_eind"]).dt.days.to_numpy(dtype=float)
+    ranges = day_ranges(windows)
+    days_before, days_after = ((hi - lo).dt.days.to_numpy(dtype=float) + 1 for lo, hi in (ranges["voor"], ranges["na"]))
     share = days_before / (days_before + days_after)
     total = counts["voor"].to_numpy() + counts["na"].to_numpy()
     # draw in an order fixed by content, not by id: pseudonymised ids must give the same benchmark

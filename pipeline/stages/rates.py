@@ -6,22 +6,16 @@ from __future__ import annotations
 
 import pandas as pd
 
+from pipeline.stages.align import WINDOW_KEYS, day_ranges
 from pipeline.stages.exposure import days_at_risk
 
 DAYS_PER_MONTH = 365.25 / 12
-ONE_DAY = pd.Timedelta(days=1)
 
 
 def window_intervals(compared: pd.DataFrame, windows: tuple[str, ...]) -> pd.DataFrame:
-    """(client_id, venster, lo, hi) with inclusive dates, by the window rules of SPEC §3 (align.assign_windows):
-    [lang_voor, kort_voor), [kort_voor, start), [start, eind], (eind, kort_na], (kort_na, lang_na]."""
-    bounds = [
-        (compared["lang_voor"], compared["kort_voor"] - ONE_DAY),
-        (compared["kort_voor"], compared["ico_start"] - ONE_DAY),
-        (compared["ico_start"], compared["ico_eind"]),
-        (compared["ico_eind"] + ONE_DAY, compared["kort_na"]),
-        (compared["kort_na"] + ONE_DAY, compared["lang_na"]),
-    ]
+    """(client_id, venster, lo, hi) with inclusive dates, by the window rules of SPEC §3 (align.day_ranges)."""
+    ranges = day_ranges(compared)
+    bounds = [ranges[key] for key in WINDOW_KEYS]
     parts = [
         pd.DataFrame(
             {"client_id": compared["client_id"].to_numpy(), "venster": w, "lo": lo.to_numpy(), "hi": hi.to_numpy()}

@@ -27,8 +27,8 @@ from pipeline.estimation.intervals import Z
 from pipeline.estimation.matched.matching import FEATURES
 from pipeline.estimation.newton import maximise
 from pipeline.estimation.panel import content_order
-from pipeline.estimation.two_period import _interval_counts
-from pipeline.stages.align import client_windows
+from pipeline.estimation.two_period import interval_counts
+from pipeline.stages.align import client_windows, day_ranges
 from pipeline.stages.exposure import days_at_risk
 
 ADJUSTED = FEATURES  # the trend may depend on the matching variables: matching plus regression adjustment
@@ -41,22 +41,25 @@ def unit_frame(regs: pd.DataFrame, units: pd.DataFrame, settings: Settings, anti
     treated, weight, censor (a later client's own ICO start: its 'na' ends the day before; NaT: not censored)."""
     windows = client_windows(units[["client_id", "ico_start", "ico_eind"]].reset_index(drop=True), settings)
     day = pd.Timedelta(days=1)
+    ranges = day_ranges(windows)
+    (before_lo, _), (after_lo, after_hi) = ranges["voor"], ranges["na"]
     censor = units["censor"].reset_index(drop=True) if "censor" in units else pd.Series(pd.NaT, index=windows.index)
-    after_hi = windows["lang_na"].where(censor.isna() | (censor - day >= windows["lang_na"]), censor - day)
+    after_hi = after_hi.where(censor.isna() | (censor - day >= after_hi), censor - day)
     intervals = pd.concat(
         [
             pd.DataFrame(
                 {
                     "client_id": windows["client_id"],
-                    "lo": windows["lang_voor"],
+                    "lo": before_lo,
+                    # the run-up left out: the last `anticipation` months before the start (as the panel does)
                     "hi": windows["ico_start"] - pd.DateOffset(months=anticipation) - day,
                 }
             ),
-            pd.DataFrame({"client_id": windows["client_id"], "lo": windows["ico_eind"] + day, "hi": after_hi}),
+            pd.DataFrame({"client_id": windows["client_id"], "lo": after_lo, "hi": after_hi}),
         ],
         ignore_index=True,
     )
-    counts = _interval_counts(regs, intervals).to_numpy(float)
+    counts = interval_counts(regs, intervals).to_numpy(float)
     days = days_at_risk(intervals, None, None).to_numpy(float)
     n = len(windows)
     return pd.DataFrame(
