@@ -232,9 +232,7 @@ def test_a_results_json_whose_numbers_do_not_add_up_is_refused(attacked):
 
 def test_a_month_one_client_dominates_is_hidden_in_table_figure_and_text(attacked):
     from pipeline.disclosure.protection import Protection
-    from pipeline.report.effect_text import effect_text
-    from pipeline.report.figures import event_study_chart
-    from pipeline.report.tables import event_study_table
+    from pipeline.report.chapters.effect import effect_text, event_study_chart, event_study_table
     from schemas.results import Results
 
     _, r = attacked
@@ -317,16 +315,17 @@ def test_figure_shares_are_the_table_shares_with_the_hidden_groups_counted(attac
     """A bar's share is taken against all clients, hidden groups included, as the table takes it: a share over
     the shown groups only would differ from the table and hint at the size of the hidden ones."""
     from pipeline.report import figures
+    from pipeline.report.render import make_figures
     from schemas.results import Results
 
     out, r = attacked
     labels: list[list[str]] = []
-    original = figures._label_bars
+    original = figures.label_bars
     monkeypatch.setattr(
-        figures, "_label_bars", lambda ax, bars, texts, **kw: labels.append(texts) or original(ax, bars, texts, **kw)
+        figures, "label_bars", lambda ax, bars, texts, **kw: labels.append(texts) or original(ax, bars, texts, **kw)
     )
     results = Results.model_validate(r)
-    figures.make_figures(results)
+    make_figures(results)
     table = _table(out, "leeftijd_verdeling").set_index("Leeftijdsgroep")
     shown = [g for g in r["by_age"] if not _hidden(table.loc[g, "Cliënten"])]
     assert len(shown) < len(r["by_age"])  # the scenario hides an age group
@@ -339,7 +338,7 @@ def test_the_long_icos_tail_is_a_group_the_rules_see(default_run):
     that group's size, the tail is hidden, and so is a partner, so that 'tijdens' minus the shown months does
     not give it back."""
     from pipeline.disclosure.protection import Protection
-    from pipeline.report.tables import event_study_table
+    from pipeline.report.chapters.effect import event_study_table
     from schemas.results import Results
 
     _, r = default_run

@@ -195,8 +195,8 @@ def test_the_fast_sandwich_equals_statsmodels_gee(settings):
 
 def test_the_report_shows_the_estimates_without_time_at_risk_only_when_they_exist(settings, mapping):
     from pipeline.disclosure.protection import Protection
-    from pipeline.report.effect_text import effect_text
-    from pipeline.report.tables import report_tables
+    from pipeline.report.chapters.effect import effect_text
+    from pipeline.report.render import report_tables
     from schemas.results import Results
     from tests.conftest import unprotected
 

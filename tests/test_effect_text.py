@@ -10,9 +10,10 @@ import numpy as np
 import pytest
 
 from pipeline.disclosure.protection import Protection
-from pipeline.report.effect_text import effect_text, primary_sentences
+from pipeline.report.chapters.effect import effect_text
+from pipeline.report.chapters.key_figures import key_sentences
+from pipeline.report.effect_words import primary_sentences
 from pipeline.report.render import report_outline
-from pipeline.report.text import key_sentences
 from schemas.results import Results
 
 
@@ -97,7 +98,7 @@ def test_the_null_benchmark_never_gives_a_hidden_change_class_back(base):
     """In the synthetic default the 'veel' group's increases are hidden (<5). The sentence states the share of
     increases over both groups, so the protection treats that total as published: the 'weinig' increases are
     hidden too, and the total gives neither back."""
-    from pipeline.report.text import change_text
+    from pipeline.report.chapters.results.before_after import change_text
 
     r = Results.model_validate(base)
     p = Protection(r)
@@ -140,7 +141,7 @@ def test_a_matched_comparison_of_groups_that_are_not_alike_is_withdrawn(matched)
 
 
 def test_a_narrowed_caliper_and_the_later_clients_are_said_as_they_were(matched):
-    from pipeline.report.matched_group import matching_text
+    from pipeline.report.chapters.comparison_group import matching_text
 
     data = json.loads(json.dumps(matched))
     data["settings"]["vergelijkingsgroep"]["caliper"] = 0.5  # where narrowing began
@@ -162,7 +163,7 @@ def test_a_narrowed_caliper_and_the_later_clients_are_said_as_they_were(matched)
 
 
 def test_an_estimate_without_the_adjustment_says_it_rests_on_matching_alone(matched):
-    from pipeline.report.matched_group import matching_text
+    from pipeline.report.chapters.comparison_group import matching_text
 
     r = Results.model_validate(matched)
     assert r.effect.matched.aangepast is True

@@ -326,7 +326,7 @@ def _analysed(files: dict, with_comparison: bool = True) -> dict:
 def test_a_comparison_export_that_matches_nobody_gives_a_reason_not_an_error(region, tmp_path):
     # a comparison export of a few rows: no client finds a control (this stopped with an internal error)
     from pipeline.disclosure.protection import Protection
-    from pipeline.report.matched_group import matching_text
+    from pipeline.report.chapters.comparison_group import matching_text
     from schemas.results import Results
 
     sparse = tmp_path / "comparison_bvh.csv"

@@ -5,11 +5,11 @@ from __future__ import annotations
 import copy
 
 from pipeline.disclosure.protection import Protection
-from pipeline.report import text as report_text
-from pipeline.report.figures import make_figures
+from pipeline.report.chapters.key_figures import key_sentences
+from pipeline.report.chapters.limits import limits
 from pipeline.report.narrative import load_chapters
-from pipeline.report.render import render_html, report_outline
-from pipeline.report.tables import report_tables
+from pipeline.report.render import make_figures, render_html, report_outline, report_tables
+from pipeline.report.words import nl_date, nl_month
 from schemas.results import Results
 
 OUTLINE = report_outline({}, [], [])
@@ -28,27 +28,27 @@ def test_regression_to_the_mean_is_named_with_the_datas_own_numbers(default_resu
     r = default_results
     protection = Protection(Results.model_validate(r))  # the altered windows no longer add up to the totals
     rising = _with_windows(r, [100, 250, 400, 90, 80])
-    key = " ".join(report_text.key_sentences(rising, protection, OUTLINE))
+    key = " ".join(key_sentences(rising, protection, OUTLINE))
     assert "regressie naar het gemiddelde" in key and "1,00 → 2,50 → 4,00 registraties per cliënt per maand" in key
     only_before = _with_windows(r, [100, 250, 200, 90, 80])
-    assert "(1,00 → 2,50 registraties" in " ".join(report_text.key_sentences(only_before, protection, OUTLINE))
+    assert "(1,00 → 2,50 registraties" in " ".join(key_sentences(only_before, protection, OUTLINE))
     flat = _with_windows(r, [300, 250, 200, 190, 180])
-    assert "regressie" not in " ".join(report_text.key_sentences(flat, protection, OUTLINE))
-    assert any("Regressie naar het gemiddelde" in p for p in report_text.limits(flat, protection))
+    assert "regressie" not in " ".join(key_sentences(flat, protection, OUTLINE))
+    assert any("Regressie naar het gemiddelde" in p for p in limits(flat, protection))
     # fewer registrations in the short window just before the ICO, yet more per month: windows of 9 and 3 months
     # (lang 12, kort 3) compare by rate, and by rate they rose
     longer_first = _with_windows(r, [300, 250, 200, 190, 180], [900.0, 300.0, 250.0, 300.0, 900.0])
-    key = " ".join(report_text.key_sentences(longer_first, protection, OUTLINE))
+    key = " ".join(key_sentences(longer_first, protection, OUTLINE))
     assert "regressie naar het gemiddelde" in key and "(0,33 → 0,83 registraties per cliënt per maand)" in key
 
 
 def test_covid_caveat_only_when_the_period_overlaps(default_results):
     r = default_results
     protection = Protection(Results.model_validate(r))
-    assert any("COVID-19" in p for p in report_text.limits(Results.model_validate(r), protection))
+    assert any("COVID-19" in p for p in limits(Results.model_validate(r), protection))
     later = copy.deepcopy(r)
     later["settings"]["periode"] = {"van": "2023-01-01", "tot": "2025-12-31"}
-    assert not any("COVID-19" in p for p in report_text.limits(Results.model_validate(later), protection))
+    assert not any("COVID-19" in p for p in limits(Results.model_validate(later), protection))
 
 
 def test_direction_and_significance_words(default_results):
@@ -57,7 +57,7 @@ def test_direction_and_significance_words(default_results):
     up["overall"] |= {"voor": 100, "na": 130, "afname_pct": 30.0}
     up["overall"]["wilcoxon"]["p"] = 0.2
     up = Results.model_validate(up)  # no longer adds up: the protection is that of the real results
-    sentences = report_text.key_sentences(up, Protection(Results.model_validate(r)), OUTLINE)
+    sentences = key_sentences(up, Protection(Results.model_validate(r)), OUTLINE)
     # the primary estimate leads (issue 11); the description of what happened follows it
     at = next(i for i, s in enumerate(sentences) if s.startswith("Wat er gebeurde:"))
     assert at > 0 and "hoofdschatting" in " ".join(sentences[:at]).lower()
@@ -67,15 +67,15 @@ def test_direction_and_significance_words(default_results):
 
 
 def test_dates_in_words():
-    assert report_text.nl_date("2019-06-01") == "1 juni 2019"
-    assert report_text.nl_month("2021-11") == "november 2021"
+    assert nl_date("2019-06-01") == "1 juni 2019"
+    assert nl_month("2021-11") == "november 2021"
 
 
 def test_the_time_at_risk_caveat_says_what_this_run_did(default_results):
     r = default_results
     without = Results.model_validate(r)
     assert without.tijd_at_risk is None
-    text = " ".join(report_text.limits(without, Protection(without)))
+    text = " ".join(limits(without, Protection(without)))
     assert "telt als gewone tijd mee" in text and "telt niet mee" not in text  # no detention data: time counts
     with_detention = copy.deepcopy(r)
     with_detention["tijd_at_risk"] = {
@@ -85,7 +85,7 @@ def test_the_time_at_risk_caveat_says_what_this_run_did(default_results):
         "overleden": 0,
     }
     given = Results.model_validate(with_detention)
-    text = " ".join(report_text.limits(given, Protection(given)))
+    text = " ".join(limits(given, Protection(given)))
     assert "De tijd in detentie en na overlijden telt niet mee" in text
 
 

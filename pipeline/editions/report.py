@@ -13,9 +13,9 @@ from pipeline.formatting.numbers import nl_count, nl_decimal, nl_int, nl_p, nl_p
 from pipeline.formatting.table import Hidden, Table
 from pipeline.report.chart import PALETTE, Chart, save, style
 from pipeline.report.document import Embedded, css, environment, write_pdf
-from pipeline.report.effect_text import LABELS
+from pipeline.report.effect_words import LABELS
 from pipeline.report.figures import write_figures
-from pipeline.report.text import nl_date, nl_list
+from pipeline.report.words import nl_date, nl_list
 from schemas.editions import Comparison, Run
 from schemas.results import Results
 

@@ -6,8 +6,6 @@ import io
 from dataclasses import dataclass
 
 import matplotlib
-
-matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib import font_manager
 from matplotlib.figure import Figure

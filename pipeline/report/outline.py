@@ -92,3 +92,11 @@ def number(sections: list[Section]) -> Outline:
         ]
         chapters.append(Heading(s.id, s.title, num, 2, children))
     return Outline(chapters)
+
+
+@dataclass(frozen=True)
+class Part:
+    """A titled part of a generated chapter: its heading and its paragraphs."""
+
+    title: str
+    paragraphs: list[str]

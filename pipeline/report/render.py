@@ -14,19 +14,16 @@ from markupsafe import Markup
 
 from pipeline import __version__
 from pipeline.disclosure.protection import Protection
-from pipeline.formatting.numbers import nl_decimal
 from pipeline.formatting.table import Table
-from pipeline.report import text as report_text
-from pipeline.report.chapters import Part, conclusions, method, reading_guide, summary
+from pipeline.report.chapters import MODULES
+from pipeline.report.chapters.conclusions import conclusions
+from pipeline.report.chapters.method import method
+from pipeline.report.chart import Chart, style
 from pipeline.report.document import Embedded, css, environment, write_pdf
-from pipeline.report.effect_text import effect_text
-from pipeline.report.figures import make_figures, write_figures
-from pipeline.report.glossary import glossary
-from pipeline.report.matched_group import matching_text
+from pipeline.report.figures import write_figures
 from pipeline.report.narrative import CHAPTERS, Chapter, load_chapters, missing_notice
-from pipeline.report.outline import Outline, Section, number
-from pipeline.report.tables import report_tables
-from schemas.results import Project, Results
+from pipeline.report.outline import Outline, Part, Section, number
+from schemas.results import Results
 
 HTML_NAME = "rendementsanalyse.html"
 PDF_NAME = "rendementsanalyse.pdf"
@@ -106,105 +103,31 @@ def report_outline(
     return number(sections)
 
 
-def _settings_list(r: Results) -> list[tuple[str, str]]:
-    s = r.settings
-    return [
-        ("Exportperiode", f"{report_text.nl_date(s.periode.van)} t/m {report_text.nl_date(s.periode.tot)}"),
-        ("Perioden rond het ICO", f"{s.vensters.lang_maanden} en {s.vensters.kort_maanden} maanden"),
-        ("Leeftijdsgroepen", ", ".join(s.leeftijdsgroepen)),
-        ("Significantieniveau", nl_decimal(s.alpha, 2)),
-        ("Kleinste getoetste groep", f"{s.min_groepsgrootte} cliënten"),
-        ("Grens 'veel registraties'", f"{s.veel_vanaf} of meer vóór het ICO"),
-        (
-            "Grenzen afname",
-            f"tot en met {nl_decimal(s.kleine_afname_tot * 100, 0)}% en vanaf "
-            f"{nl_decimal(s.grote_afname_vanaf * 100, 0)}%",
-        ),
-        ("Rollen die meetellen", s.rollen if isinstance(s.rollen, str) else ", ".join(s.rollen)),
-        ("Onbekende IMK-codes", s.onbekende_codes),
-        ("Gewichten zwaarte", ", ".join(f"{k} {v:g}" for k, v in r.severity_score.gewichten.items())),
-    ]
+def report_tables(r: Results, p: Protection | None = None) -> dict[str, Table]:
+    """Every table of the report, chapter by chapter (a chapter's table that this run has nothing for is None)."""
+    p = p or Protection(r)
+    tables = [make(r, p) for chapter in MODULES for make in chapter.TABLES]
+    return {t.id: t for t in tables if t is not None}
 
 
-def _colophon(r: Results) -> list[tuple[str, str]]:
-    """Who made the report and from what: author, organisation, contact and date from the settings (rows left
-    empty there are left out), then the inputs by name and fingerprint (never a path on the analyst's machine)."""
-    p, rapport = r.provenance, r.settings.rapport
-    i = p.inputs
-    rows = [
-        ("Titel", rapport.titel),
-        ("Uitgave", rapport.organisatie),
-        *([("Auteur", rapport.auteur)] if rapport.auteur else []),
-        *([("Contact", rapport.contact)] if rapport.contact else []),
-        *([("Datum", report_text.nl_date(rapport.datum))] if rapport.datum else []),
-        ("Politie-export", f"{_name(i.bvh.file)} (SHA-256 {i.bvh.sha256})"),
-        ("Cliëntenlijst", f"{_name(i.clients.file)} (SHA-256 {i.clients.sha256})"),
-    ]
-    if p.synthetic:
-        generator = p.generator
-        rows.append(
-            (
-                "Synthetische gegevens",
-                f"gemaakt door het programma {generator.generator} van dit project, met startwaarde "
-                f"{generator.seed} voor de toevalsgenerator (dezelfde startwaarde geeft dezelfde gegevens)",
-            )
-        )
-    rows += [
-        ("Instellingen", f"{_name(p.settings.file)} (SHA-256 {p.settings.sha256})"),
-        ("IMK-indeling", f"{_name(p.mapping.file)} (SHA-256 {p.mapping.sha256})"),
-        ("Versie", _version_text(p.project)),
-        ("Software", ", ".join(f"{k} {v}" for k, v in p.software.items())),
-        ("Reproduceerbaar", "dezelfde gegevens, instellingen en software geven hetzelfde rapport, tot op de byte."),
-        (
-            "Publiceren",
-            "dit rapport (HTML en PDF) en de mappen 'tables' en 'figures' mogen worden gepubliceerd; de map "
-            "'intern' niet: die bevat de exacte aantallen van kleine groepen, pseudoniemen, de verantwoording per "
-            "rij en de lijst van onderdrukte cellen.",
-        ),
-    ]
-    return rows
+def make_figures(results: Results, protection: Protection | None = None) -> dict[str, Chart]:
+    """Every figure of the report, chapter by chapter, in one house style."""
+    style()
+    protection = protection or Protection(results)
+    specs = [spec for chapter in MODULES for spec in chapter.FIGURES]
+    charts = [spec.make(results, protection) for spec in specs]
+    for spec, chart in zip(specs, charts, strict=True):
+        if chart is not None and chart.id != spec.id:
+            raise ValueError(f"figure {spec.id!r} drew {chart.id!r}")
+    return {c.id: c for c in charts if c is not None}  # None: a figure this run has nothing for
 
 
-def _name(file: str) -> str:
-    """A file by its name alone: where it lay on the analyst's machine is nobody's business in a publication."""
-    return file.replace("\\", "/").rsplit("/", 1)[-1]
-
-
-def _version_text(project: Project) -> str:
-    text = f"rendementsanalyse {project.version}"
-    if project.git_commit:
-        text += f", commit {project.git_commit[:12]}"
-        if project.git_dirty:
-            text += " met niet-vastgelegde wijzigingen"
+def report_text(r: Results, p: Protection, outline: Outline) -> dict[str, Any]:
+    """What the template shows of each chapter, every sentence written from the results."""
+    text: dict[str, Any] = {}
+    for chapter in MODULES:
+        text |= chapter.text(r, p, outline)
     return text
-
-
-def _text(
-    r: Results, p: Protection, outline: Outline, method_parts: list[Part], conclusion_parts: list[Part]
-) -> dict[str, Any]:
-    return {
-        "key": report_text.key_sentences(r, p, outline),
-        "period": report_text.period_text(r),
-        "summary": summary(r, p, outline),
-        "imk": report_text.imk_intro(r, p),
-        "spread": report_text.spread_text(r, p),
-        "guide": reading_guide(r, outline),
-        "method": method_parts,
-        "conclusions": conclusion_parts,
-        "e_categories": report_text.e_categories_intro(r),
-        "windows": report_text.windows_text(r, p),
-        "change": report_text.change_text(r, p),
-        "sex": report_text.sex_text(r, p),
-        "age": report_text.age_text(r, p),
-        "ico_type": report_text.ico_type_text(r, p),
-        "duration": report_text.duration_text(r, p),
-        "severity": report_text.severity_text(r, p),
-        "roles": report_text.roles_text(r, p),
-        "limits": report_text.limits(r, p),
-        "data_quality": report_text.data_quality_text(r, p),
-        "effect": effect_text(r, p),
-        "matching": matching_text(r, p, "de figuur hieronder"),
-    }
 
 
 def suppression_log(p: Protection) -> Table:
@@ -240,13 +163,10 @@ def render_html(results: Results, tables, charts, chapters, protection: Protecti
             organisation=results.settings.rapport.organisatie,
             outline=outline,
             h=outline,
-            text=_text(results, protection, outline, method_parts, conclusion_parts),
-            glossary=glossary(results),
+            text=report_text(results, protection, outline),
             tables=tables,
             figures={k: Embedded(c) for k, c in charts.items()},
             chapters=chapters,
-            settings_list=_settings_list(results),
-            colophon=_colophon(results),
         )
     )
 

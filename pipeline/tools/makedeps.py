@@ -63,7 +63,7 @@ def imported_modules(root: Path, name: str) -> set[str]:
         elif isinstance(node, ast.ImportFrom):
             module = _absolute(node, name, path.name == "__init__.py")
             found.add(module)
-            # `from pipeline.report import text` imports the submodule pipeline.report.text
+            # `from pipeline.report import words` imports the submodule pipeline.report.words
             found.update(f"{module}.{alias.name}" for alias in node.names)
     return {m for m in found if module_file(root, m) is not None}
 

@@ -1,8 +1,12 @@
-"""The Begrippenlijst: every technical word the report uses, in plain Dutch, with the values this run used."""
+"""Begrippenlijst: every technical word the report uses, in plain Dutch, with the values this run used."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from pipeline.disclosure.protection import Protection
 from pipeline.formatting.numbers import months, nl_decimal, nl_int
+from pipeline.report.outline import Outline
 from schemas.results import Results
 
 
@@ -117,3 +121,11 @@ def glossary(r: Results) -> list[tuple[str, str]]:
         )
         terms["Soort ICO"] = f"Het soort overleg zoals het Zorg- en Veiligheidshuis het vastlegt: {kinds}.{pga}"
     return sorted(terms.items(), key=lambda kv: kv[0].strip("'<").lower())
+
+
+TABLES: list = []
+FIGURES: tuple = ()
+
+
+def text(r: Results, p: Protection, outline: Outline) -> dict[str, Any]:
+    return {"glossary": glossary(r)}

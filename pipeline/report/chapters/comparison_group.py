@@ -1,9 +1,10 @@
-"""The report's section on the matched comparison group (issue 12): who the comparison persons are, how they
-were chosen, how alike they are (balance table and love plot), what the comparison shows, and what it still
-cannot rule out. Every sentence is made from the run's numbers; counts of clients below the publication
-minimum are said as 'minder dan k'."""
+"""The effect chapter's section on the matched comparison group (issue 12): who the comparison persons are, how
+they were chosen, how alike they are (balance table and love plot), what the comparison shows, and what it
+still cannot rule out. Counts of clients below the publication minimum are said as 'minder dan k'."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import matplotlib.pyplot as plt
 from matplotlib.ticker import FuncFormatter
@@ -13,7 +14,9 @@ from pipeline.formatting.numbers import nl_decimal, nl_int
 from pipeline.formatting.table import Table
 from pipeline.report.chart import PALETTE, Chart
 from pipeline.report.chart import save as _save
-from pipeline.report.effect_text import change_words, interval_verdict, ratio
+from pipeline.report.effect_words import change_words, interval_verdict, ratio
+from pipeline.report.figures import Drawn
+from pipeline.report.outline import Outline
 from schemas.results import Matching, Results
 
 FEATURE_NAMES = {
@@ -24,6 +27,8 @@ FEATURE_NAMES = {
     "zwaartescore": "Zwaartescore (12 maanden vóór de start)",
     "leeftijd": "Leeftijd",
 }
+
+
 REASON_WORDS = {
     "cliënt zonder registraties in de 12 maanden vóór de start": "zonder registraties in de 12 maanden vóór de "
     "start (voor hen kiest de methode geen vergelijkingspersonen: die moeten juist registraties in die maanden "
@@ -370,3 +375,14 @@ def months_chart(r: Results, p: Protection) -> Chart | None:
         f"Lijndiagram. {words}.",
         *_save(fig),
     )
+
+
+TABLES = [balance_table, months_table]  # only with a comparison group: None without
+FIGURES = (
+    Drawn(id="vergelijkingsgroep_balans", draw=love_plot),
+    Drawn(id="vergelijkingsgroep_maanden", draw=months_chart),
+)
+
+
+def text(r: Results, p: Protection, outline: Outline) -> dict[str, Any]:
+    return {"matching": matching_text(r, p, "de figuur hieronder")}
