@@ -199,7 +199,7 @@ def test_wilcoxon_uses_scipy_defaults():
 def test_duration_groups_are_cut_at_whole_months_by_hand():
     import pandas as pd
 
-    from pipeline.analysis.analyse import duration_groups
+    from pipeline.analysis.counts import duration_groups
 
     # thirds at 1.73 and 4.23 months (linear interpolation), rounded to 2 and 4; exactly 2 months belongs to the
     # longer group
