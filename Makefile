@@ -105,8 +105,9 @@ test: $(DEV_STAMP) ## set up .venv if needed, run ruff, the import contract and 
 	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m pytest
 
-test-fast: $(DEV_STAMP) ## the unit and property tests only (under three minutes): the loop while you edit
+test-fast: $(DEV_STAMP) ## the unit, property and report-text tests (under three minutes): the loop while you edit
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m pytest -m "not slow" -q
 
 lint: $(DEV_STAMP) ## ruff and the import contract (.importlinter) only

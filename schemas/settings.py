@@ -9,6 +9,7 @@ whole number) is refused, never converted.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from itertools import pairwise
 from typing import Annotated, Any
@@ -85,15 +86,17 @@ Boolean = Annotated[bool, _rule(_boolean, "true of false zijn")]
 
 
 def _text(value: Any) -> str:
-    if isinstance(value, bool) or not isinstance(value, str | int | float) or len(str(value)) > MAX_TEXT:
+    """A text as written: a number is refused rather than rewritten (YAML reads 0201234567 as the octal number
+    33896823, 1.10 as 1.1); stray control characters and unpaired surrogates have no place in a title."""
+    if not isinstance(value, str) or len(value) > MAX_TEXT or _CONTROL.search(value):
         raise ValueError
-    return str(value)
+    return value
 
 
-Text = Annotated[str, _rule(_text, f"een tekst zijn van hooguit {MAX_TEXT} tekens")]
-OptionalText = Annotated[
-    str, _rule(lambda v: "" if v is None else _text(v), f"een tekst zijn van hooguit {MAX_TEXT} tekens")
-]
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
+TEXT_RULE = f"een tekst zijn van hooguit {MAX_TEXT} tekens, zonder stuurtekens (cijfers tussen aanhalingstekens)"
+Text = Annotated[str, _rule(_text, TEXT_RULE)]
+OptionalText = Annotated[str, _rule(lambda v: "" if v is None else _text(v), TEXT_RULE)]
 
 
 def _date(value: Any) -> dt.date:
@@ -101,9 +104,12 @@ def _date(value: Any) -> dt.date:
         raise ValueError
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, str):
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
         return dt.date.fromisoformat(value)
     raise ValueError
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")  # what the rule says, not every form fromisoformat takes
 
 
 DATE_RULE = "een datum zijn geschreven als JJJJ-MM-DD"
@@ -140,19 +146,15 @@ class Report(_Section):
 def _sheet(value: Any) -> str | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        raise ValueError
-    return str(value)
+    return _text(value)
 
 
 def _columns(value: Any) -> dict[str, str]:
     if value is None:
         return {}
-    if not isinstance(value, dict) or not all(
-        isinstance(k, str | int) and isinstance(v, str) for k, v in value.items()
-    ):
+    if not isinstance(value, dict):
         raise ValueError
-    return {str(k): v for k, v in value.items()}
+    return {_text(k): _text(v) for k, v in value.items()}
 
 
 Columns = Annotated[
@@ -160,6 +162,7 @@ Columns = Annotated[
 ]
 
 
+SheetName = Annotated[str | None, _rule(_sheet, "de naam van een werkblad zijn (cijfers tussen aanhalingstekens)")]
 HeaderRow = Annotated[
     int | None, _rule(lambda v: None if v is None else _whole(1, 1000)(v), "een rijnummer zijn van 1 tot en met 1000")
 ]
@@ -168,7 +171,7 @@ HeaderRow = Annotated[
 class InputFile(_Section):
     """How one input file arrives: the sheet of a workbook and the export's own column names."""
 
-    sheet: Annotated[str | None, _rule(_sheet, "de naam van een werkblad zijn")] = Field(None, alias="blad")
+    sheet: SheetName = Field(None, alias="blad")
     columns: Columns = Field({}, alias="kolommen")
     header_row: HeaderRow = Field(None, alias="kopregel")
 

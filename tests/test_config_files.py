@@ -241,3 +241,37 @@ def test_missing_files_are_user_errors(tmp_path):
     with pytest.raises(UserError, match="bestand niet gevonden"):
         load_mapping(tmp_path / "nope.yaml")
     assert MAPPING.exists()
+
+
+DEEP = "[" * 400 + "]" * 400
+BIG = "1" * 5000
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "says"),
+    [
+        # values YAML cannot read: named by line, never an internal error (an independent attack found these)
+        ("  datum: 2022-11-30", "  datum: !!timestamp foo", "regel"),
+        ("  power: 0.8", "  power: !!float abc", "is niet te lezen als getal"),
+        ("  primair: comparison", "  primair: !!bool maybe", "is niet te lezen als true of false"),
+        ("  nul_seed: 20231130", "  nul_seed: !!int 08", "is niet te lezen als geheel getal"),
+        ("  k: 3", f"  k: {BIG}", "is niet te lezen als geheel getal"),
+        ("rollen: alle", "rollen: {[a, b]: x}", "een sleutel moet een naam zijn"),
+        ("rollen: alle", f"rollen: {DEEP}", "niveaus diep genest"),
+        ("rollen: alle", "rollen: alle\n1: x", "'1' is geen geldige sleutel"),
+        # values the rules refuse rather than rewrite
+        ("  van: 2019-06-01", '  van: "20190601"', "'periode.van' moet een datum zijn geschreven als JJJJ-MM-DD"),
+        ("  datum: 2022-11-30", '  datum: "2022-W48-3"', "'rapport.datum' moet een datum zijn"),
+        ("  contact: het secretariaat", "  contact: 0201234567\n  x_: het secretariaat", "'rapport.contact' moet een"),
+        ("  titel: Rendementsanalyse", '  titel: "Analyse \\ud800"\n  x_: Rendementsanalyse', "'rapport.titel' moet"),
+        ("  titel: Rendementsanalyse", '  titel: "A \\0 b"\n  x_: Rendementsanalyse', "zonder stuurtekens"),
+    ],
+)
+def test_a_value_that_cannot_be_read_or_would_be_rewritten_stops_with_file_and_place(tmp_path, old, new, says):
+    text = CONFIG.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "analysis.yaml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(UserError) as caught:
+        load_settings(path)
+    assert str(path) in caught.value.message and says in caught.value.message, caught.value.message

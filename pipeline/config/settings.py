@@ -60,6 +60,10 @@ def problem(error: dict[str, Any]) -> str:
         return f"'{key}' moet een onderdeel zijn met de sleutels {_keys(_model_at(loc))}"
     if kind == "regel":
         return f"'{key}' {error['msg']}"
+    if kind == "invalid_key":
+        return (
+            f"'{key}' is geen geldige sleutel: een sleutel is een naam (tussen aanhalingstekens als hij een getal is)"
+        )
     if kind == "value_error":  # a rule between keys (a period that ends before it begins): the message names them
         return str(error["msg"]).removeprefix("Value error, ")
     return f"'{key}': {error['msg']}"
