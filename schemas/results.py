@@ -261,6 +261,7 @@ class SettingsUsed(_Model):
     voorperiode_maanden: int
     voorperiode_blok_maanden: int
     primair: str
+    cohort_maanden: int
     power: float
     min_publicatie: int
     dominantie: Dominance
@@ -320,6 +321,22 @@ class Estimate(_Model):
     )
 
 
+class CohortEffect(_Model):
+    cohort: str = Field(description="the first calendar month (YYYY-MM) of the clients whose ICO started in the period")
+    maand: int = Field(description="month after the ICO's end")
+    irr: float
+    registraties: int
+    verwacht_zonder_ico: float
+
+
+class CohortEstimate(Estimate):
+    """Issue 32: the extended two-way Poisson, one effect per cohort and event time; the 'na' ratio is their
+    count-weighted average."""
+
+    cohort_maanden: int | None = None
+    cohort_effecten: list[CohortEffect] = []
+
+
 class MatchedEstimate(_Model):
     """Issue 12: the clients' after/before rate ratio against that of their matched controls (weighted Poisson
     difference-in-differences, adjusted for the matching variables, clustered on the matched set)."""
@@ -348,7 +365,7 @@ class Primary(_Model):
     """The primary estimate, chosen once (pipeline/estimation/effect.py primary_estimator): the sensitivity
     analysis and the smallest detectable effects in `mde` are all of this estimator."""
 
-    estimator: Literal["comparison", "imputation", "naive", "symmetric", "matched"]
+    estimator: Literal["cohort", "comparison", "imputation", "naive", "symmetric", "matched"]
     irr: float | None
     ci_low: float | None
     ci_high: float | None
@@ -424,6 +441,7 @@ class GroupDifference(_Model):
 
 
 class Effects(_Model):
+    cohort: CohortEstimate
     naive: Estimate
     symmetric: Estimate
     comparison: Estimate

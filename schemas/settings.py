@@ -285,7 +285,8 @@ class Effect(_Section):
     anticipation_months: Whole(0, MAX_MONTHS) = Field(alias="anticipatie_maanden")
     lead_months: Whole(1, MAX_MONTHS) = Field(12, alias="voorperiode_maanden")
     lead_block_months: Whole(1, MAX_MONTHS) = Field(3, alias="voorperiode_blok_maanden")
-    primary: Choice(*ESTIMATORS) = Field("comparison", alias="primair")
+    primary: Choice(*ESTIMATORS) = Field("cohort", alias="primair")
+    cohort_months: Whole(1, 24) = Field(6, alias="cohort_maanden")
     power: Fraction = Field(0.8, alias="power")
 
     @model_validator(mode="after")
@@ -431,6 +432,7 @@ class Settings(_Section):
             "voorperiode_maanden": self.effect.lead_months,
             "voorperiode_blok_maanden": self.effect.lead_block_months,
             "primair": self.effect.primary,
+            "cohort_maanden": self.effect.cohort_months,
             "power": self.effect.power,
             "min_publicatie": self.min_publication,
             "dominantie": {"grootste": self.dominance.one, "twee_grootste": self.dominance.two},

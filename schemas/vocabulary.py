@@ -30,7 +30,7 @@ EXCLUSION_REASONS = {
 }
 
 # The effect estimators (issue 11), in the order of the report's effect table; effect.primair names one.
-ESTIMATORS = ("comparison", "imputation", "naive", "symmetric")
+ESTIMATORS = ("cohort", "comparison", "imputation", "naive", "symmetric")
 
 # The roles a client can have in a registration, in the order the report shows them; other roles in an export
 # follow alphabetically, and a row without a role is 'onbekend', last.

@@ -32,6 +32,7 @@ from pipeline.synthetic.simulation import Truth, registrations
 from pipeline.workflow.run import analyse_files
 
 ESTIMATORS = {
+    "cohort": "per cohort (ETWFE)",
     "naive": "vóór-na (naive)",
     "symmetric": "symmetrisch",
     "comparison": "vaste effecten (fepois)",
@@ -42,6 +43,7 @@ SCENARIOS = {
     "gunstig, effect 0,7": Truth(irr=0.7),
     "ICO-duur stijgt met het tempo, onvolledige follow-up": Truth(irr=1.0, duration_by_rate=True),
     "effect verschilt per cohort (0,5 in 2020, 1,0 vanaf 2021)": Truth(irr=0.5, irr_late=1.0),
+    "effect verschilt per cohort, omgekeerd (1,0 in 2020, 0,5 vanaf 2021)": Truth(irr=1.0, irr_late=0.5),
     "aanloop 6 maanden (instelling 3)": Truth(irr=1.0, surge_months=6),
     "verwijzing na een toevallige piek (regressie naar het gemiddelde)": Truth(
         irr=1.0, random_peak=True, surge=1.0, during=1.0, dips=False

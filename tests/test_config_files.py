@@ -133,8 +133,10 @@ def test_default_settings(settings):
     assert settings.age_labels == ("<18", "18-25", "26-35", "36-45", "46-55", "56-65", "66-75", "76-85", "86+")
     assert (settings.tests.min_group_size, settings.change_groups.many_from, settings.tests.alpha) == (10, 10, 0.05)
     assert settings.roles is None and settings.unknown_codes.action == "stoppen"
-    assert (settings.effect.primary, settings.effect.anticipation_months, settings.effect.lead_months) == (
-        "comparison",
+    effect = settings.effect
+    assert (effect.primary, effect.cohort_months, effect.anticipation_months, effect.lead_months) == (
+        "cohort",
+        6,
         3,
         12,
     )
@@ -151,7 +153,7 @@ def test_effect_settings_may_be_left_out_and_take_their_defaults(tmp_path):
         3,
         0.8,
     )
-    assert s.effect.primary == "comparison"
+    assert s.effect.primary == "cohort" and s.effect.cohort_months == 6
 
 
 def _settings_with(tmp_path, change):
@@ -177,7 +179,7 @@ def _settings_with(tmp_path, change):
         (lambda d: d.pop("periode"), "sleutel 'periode' ontbreekt"),
         (lambda d: d["veranderingsgroepen"].update(veel_vanaf=2.5), "geheel getal"),
         (lambda d: d["veranderingsgroepen"].update(nul_herhalingen=10), "'veranderingsgroepen.nul_herhalingen'"),
-        (lambda d: d["effect"].update(primair="beste"), "'effect.primair' moet een van comparison"),
+        (lambda d: d["effect"].update(primair="beste"), "'effect.primair' moet een van cohort, comparison"),
         (lambda d: d["effect"].update(anticipatie_maanden=12), "kleiner zijn dan 'effect.voorperiode_maanden'"),
         (lambda d: d["effect"].update(power=1.5), "'effect.power' moet een getal zijn tussen 0 en 1"),
         (lambda d: d["effect"].update(voorperiode_blok_maanden=0), "'effect.voorperiode_blok_maanden'"),
@@ -253,7 +255,7 @@ BIG = "1" * 5000
         # values YAML cannot read: named by line, never an internal error (an independent attack found these)
         ("  datum: 2022-11-30", "  datum: !!timestamp foo", "regel"),
         ("  power: 0.8", "  power: !!float abc", "is niet te lezen als getal"),
-        ("  primair: comparison", "  primair: !!bool maybe", "is niet te lezen als true of false"),
+        ("  primair: cohort", "  primair: !!bool maybe", "is niet te lezen als true of false"),
         ("  nul_seed: 20231130", "  nul_seed: !!int 08", "is niet te lezen als geheel getal"),
         ("  k: 3", f"  k: {BIG}", "is niet te lezen als geheel getal"),
         ("rollen: alle", "rollen: {[a, b]: x}", "een sleutel moet een naam zijn"),

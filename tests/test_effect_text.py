@@ -184,7 +184,7 @@ def test_everything_derived_from_the_primary_estimate_is_of_that_estimator(which
 
     effect = request.getfixturevalue(which)["effect"]
     primary = effect["primary"]
-    assert primary["estimator"] == ("matched" if which == "matched" else "comparison")
+    assert primary["estimator"] == ("matched" if which == "matched" else "cohort")
     own = next(s for s in effect["sensitivity"] if s["anticipatie_maanden"] == primary["anticipatie_maanden"])
     assert (own["irr"], own["ci_low"], own["ci_high"]) == (primary["irr"], primary["ci_low"], primary["ci_high"])
     se = se_from_interval(primary["ci_low"], primary["ci_high"])

@@ -29,6 +29,7 @@ import pandas as pd
 
 from pipeline.config.settings import Settings
 from pipeline.estimation import panel as panel_cells
+from pipeline.estimation.cohort import cohort_estimate, cohorts
 from pipeline.estimation.differences import group_differences
 from pipeline.estimation.fepois import Cells, NotEstimable, fit, imputation
 from pipeline.estimation.intervals import se_from_interval, z_for_power
@@ -94,6 +95,21 @@ def fixed_effects(cells: pd.DataFrame, anticipation: int) -> dict[str, Any]:
         return _unavailable(str(estimate["reden"])) | out
     out |= estimate | {"n_cellen": result.n_cells}
     if not result.converged:
+        out["waarschuwing"] = "de schatting convergeerde niet volledig"
+    return out
+
+
+def by_cohort(cells: pd.DataFrame, anticipation: int, cohort: pd.Series) -> dict[str, Any]:
+    """The 'na' effect of the cohort x event-time model (pipeline/estimation/cohort.py)."""
+    untreated, target = _untreated(cells, anticipation), _target(cells)
+    counts = _panel_counts(cells, untreated, target)
+    try:
+        result = cohort_estimate(cells, ~untreated, target, cohort)
+    except NotEstimable as error:
+        return _unavailable(str(error)) | counts
+    converged = result.pop("converged")
+    out = counts | result
+    if not converged:
         out["waarschuwing"] = "de schatting convergeerde niet volledig"
     return out
 
@@ -183,8 +199,8 @@ def minimum_detectable(se: float | None, alpha: float, power: float) -> float | 
 
 
 class Estimators:
-    """The four estimates on one run's data, so that the primary one can be asked again with another
-    anticipation period or on a subgroup."""
+    """The estimates on one run's data, so that the primary one can be asked again with another anticipation
+    period or on a subgroup."""
 
     def __init__(self, regs, clients, settings: Settings, detention=None, deaths=None) -> None:
         self.settings = settings
@@ -199,6 +215,7 @@ class Estimators:
             detention=detention,
             deaths=deaths,
         )
+        self.cohort = cohorts(clients.set_index("client_id")["ico_start"], settings.effect.cohort_months)
         self.naive_frame = _two_period(regs, self.compared, "voor", "na", detention, deaths)
         self.symmetric_frame = _two_period(regs, self.compared, "lang_voor", "lang_na", detention, deaths)
         self._done: dict[tuple, dict[str, Any]] = {}
@@ -211,6 +228,8 @@ class Estimators:
 
     def _estimate(self, name: str, anticipation: int, clients: pd.Index | None) -> dict[str, Any]:
         cells = self.cells if clients is None else self.cells.loc[self.cells["client_id"].isin(clients)]
+        if name == "cohort":
+            return by_cohort(cells, anticipation, self.cohort)
         if name == "comparison":
             return fixed_effects(cells, anticipation)
         if name == "imputation":
@@ -225,6 +244,9 @@ class Estimators:
         untreated = f"alle maanden tot {a} mnd vóór de eigen start"
         panel_windows = {"vensters_voor": [untreated], "vensters_na": [w[3], w[4]], "anticipatie_maanden": a}
         return {
+            "cohort": _strip(self.estimate("cohort", a))
+            | panel_windows
+            | {"cohort_maanden": self.settings.effect.cohort_months},
             "naive": _irr(self.naive_frame, ["after"]) | _describe(self.naive_frame, [w[0], w[1]], [w[3], w[4]]),
             "symmetric": _irr(self.symmetric_frame, ["after"]) | _describe(self.symmetric_frame, [w[0]], [w[4]]),
             "comparison": _strip(self.estimate("comparison", a)) | panel_windows | {"maanden": _months(self.cells)},

@@ -9,6 +9,7 @@ from pipeline.formatting.numbers import half_up, months, nl_count, nl_decimal, n
 from schemas.results import Estimate, MatchedEstimate, Primary, Results
 
 LABELS = {
+    "cohort": "een effect per cohort en maand sinds het ICO, met vaste effecten per cliënt en kalendermaand",
     "comparison": "vaste effecten per cliënt en kalendermaand",
     "imputation": "imputatie uit de maanden vóór het ICO",
     "naive": "vóór-na",

@@ -146,7 +146,8 @@ def effect_table(
         ["text", "text", "dec2", "dec2", "dec2", "chg", "int"],
         rows,
         notes=[
-            "Verhouding: bij vaste effecten en imputatie het aantal registraties per cliënt per maand na het ICO "
+            "Verhouding: per cohort, bij vaste effecten en bij imputatie het aantal registraties per cliënt per maand "
+            "na het ICO "
             "gedeeld door het aantal dat zonder ICO te verwachten was; bij vóór-na en symmetrisch gedeeld door het "
             "aantal per cliënt per maand vóór het ICO (1 = geen verandering, 0,70 = 30% minder). Het 95%-interval "
             "geeft aan hoe zeker de schatting is, en houdt er rekening mee dat elke cliënt vele maanden meetelt. De "
@@ -159,8 +160,13 @@ def _effect_labels(r: Results) -> dict[str, tuple[str, str]]:
     w = r.settings.vensters
     lng, sht, a = w.lang_maanden, w.kort_maanden, r.settings.anticipatie_maanden
     return {
+        "cohort": (
+            "Per cohort",
+            f"eigen maanden tot {a} mnd vóór het ICO; een effect per cohort (ICO begonnen in dezelfde periode van "
+            f"{months(r.settings.cohort_maanden)}) en per maand na het ICO",
+        ),
         "comparison": (
-            "Vaste effecten",
+            "Vaste effecten (één effect)",
             f"eigen maanden tot {a} mnd vóór het ICO, kalendermaanden uit later besproken cliënten",
         ),
         "imputation": ("Imputatie", "verwachting zonder ICO uit alleen de maanden vóór de ICO's"),
@@ -259,6 +265,7 @@ def event_time_chart(r: Results) -> Chart:
 
 # the order of the effect table: the primary estimate first, then these
 SHORT = {
+    "cohort": "Per cohort",
     "comparison": "Vaste effecten",
     "imputation": "Imputatie",
     "naive": "Vóór-na",
@@ -305,14 +312,15 @@ def _estimate_sentences(r: Results, p: Protection) -> list[str]:
     e: Effects = r.effect
     lng, sht = r.settings.vensters.lang_maanden, r.settings.vensters.kort_maanden
     out = []
-    naive, symmetric, fe, imp = e.naive, e.symmetric, e.comparison, e.imputation
+    naive, symmetric, fe, imp, co = e.naive, e.symmetric, e.comparison, e.imputation, e.cohort
     if pretrend_failed(r):
         out.append(
             "Vooraf: het aantal registraties veranderde al vóór het ICO (zie de toets op een eerdere trend, verderop "
             "in dit hoofdstuk). "
             + (
-                "Geen van de schattingen die de cliënten met hun eigen eerdere maanden vergelijken (vaste effecten, "
-                "imputatie, vóór-na, symmetrisch) is daarom het effect van het ICO; de vergelijking met gekoppelde "
+                "Geen van de schattingen die de cliënten met hun eigen eerdere maanden vergelijken (per cohort, vaste "
+                "effecten, imputatie, vóór-na, symmetrisch) is daarom het effect van het ICO; de vergelijking met "
+                "gekoppelde "
                 "personen rust op een andere aanname (zie de volgende paragraaf)."
                 if e.matched is not None and e.matched.irr is not None
                 else "Geen van de getallen hieronder is daarom het effect van het ICO; het zijn verhoudingen "
@@ -333,6 +341,19 @@ def _estimate_sentences(r: Results, p: Protection) -> list[str]:
             f"{change_words(symmetric.irr)}."
         )
     a = r.settings.anticipatie_maanden
+    if co.irr is None:
+        out.append(f"Per cohort: niet te schatten ({co.reden or ''}).")
+    else:
+        n_cohorts = len({c.cohort for c in co.cohort_effecten})
+        out.append(
+            f"Per cohort (Wooldridge, 2023): de cliënten zijn ingedeeld naar de periode van "
+            f"{months(r.settings.cohort_maanden)} waarin hun ICO begon ({nl_count(n_cohorts)} cohorten), en voor "
+            f"elk cohort en elke maand na het ICO is een eigen effect geschat, tegenover de eigen maanden tot "
+            f"{months(a)} vóór het ICO en wat in dezelfde kalendermaanden voor iedereen veranderde. Samengenomen, "
+            f"gewogen naar het aantal registraties dat zonder ICO te verwachten was: {ratio(co)}, "
+            f"{change_words(co.irr)}. Zo telt een effect dat bij vroeg en laat "
+            f"besproken cliënten verschilt, of dat met de tijd groeit, mee zoals het is."
+        )
     if fe.irr is None:
         out.append(f"Met vaste effecten per cliënt en kalendermaand: niet te schatten ({fe.reden or ''}).")
     else:
@@ -343,13 +364,16 @@ def _estimate_sentences(r: Results, p: Protection) -> list[str]:
             + (f"dat zijn er {_small(missing, p)}." if missing else "die zijn er in deze gegevens niet.")
         )
         out.append(
-            f"Met vaste effecten per cliënt en kalendermaand: elke cliënt wordt vergeleken met zijn eigen maanden "
+            f"Met vaste effecten per cliënt en kalendermaand, en één effect voor alle cliënten samen: elke cliënt "
+            f"wordt vergeleken met zijn eigen maanden "
             f"tot {months(a)} vóór zijn ICO, en de maanden van cliënten die pas later in een ICO kwamen laten zien "
             f"wat in dezelfde kalendermaanden voor iedereen veranderde (COVID-19-maatregelen, werkwijze van de "
             f"politie). Deze schatting gebruikt alle {nl_int(fe.n_clients)} cliënten met registraties in de "
             f"exportperiode, ook wie in de vóór-na-vergelijking niet meetelt omdat zijn periode vóór of na het ICO "
             f"niet helemaal in de gegevens valt: zijn maanden die wel in de gegevens vallen, tellen mee. "
-            f"Uitkomst: {ratio(fe)}, {change_words(fe.irr)}.{without}"
+            f"Uitkomst: {ratio(fe)}, {change_words(fe.irr)}.{without} Deze schatting staat er ter vergelijking: als "
+            f"het effect verschilt tussen cliënten die vroeg en laat besproken zijn, of met de tijd groeit, "
+            f"vergelijkt zij cliënten ook met al eerder besprokenen en kan zij vertekend zijn."
         )
     if imp.irr is None:
         out.append(f"Met imputatie: niet te schatten ({imp.reden or ''}).")

@@ -60,6 +60,10 @@ def glossary(r: Results) -> list[tuple[str, str]]:
         "uitkomst kiest, overschat het effect.",
         "Vaste effecten": "Een rekenmethode die elke cliënt met zijn eigen eerdere maanden vergelijkt, en die "
         "tegelijk rekening houdt met wat in dezelfde kalendermaanden voor alle cliënten veranderde.",
+        "Cohort": f"De cliënten van wie het ICO in dezelfde periode van {months(s.cohort_maanden)} begon (gerekend "
+        "vanaf januari). De schatting per "
+        "cohort geeft elk cohort en elke maand na het ICO een eigen effect, zodat een effect dat bij vroeg en laat "
+        "besproken cliënten verschilt de uitkomst niet vertekent.",
         "Imputatie": "Een rekenmethode die uit de maanden vóór de ICO's schat hoeveel registraties er zonder ICO "
         "te verwachten waren, en dat vergelijkt met het aantal dat er na het ICO echt was.",
         "Aanloop": f"De laatste {months(s.anticipatie_maanden)} vóór de start van het ICO. Daarin hebben cliënten "
