@@ -124,7 +124,7 @@ def test_the_comparison_holds_every_run_and_the_pooled_estimate(three_runs):
         "IMK-indeling",
         "vergelijkingsgroep",
     ]
-    assert {r["estimator"] for r in c["runs"]} == {"comparison"}
+    assert {r["estimator"] for r in c["runs"]} == {"cohort"}
     html = (out / "vergelijking.html").read_text(encoding="utf-8")
     assert "IMK-indeling" in html and "niet samengenomen" in html and other["label"] + " *" in html
     # the default run failed its pre-trend check: neither it nor a pool that holds it reads as an effect

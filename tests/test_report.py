@@ -302,7 +302,8 @@ def test_effect_chapter_shows_the_estimates(report):
     rows = {row[0]: row for row in page.tables["effect"][1:]}
     labels = (
         ("Vergelijkingsgroep (hoofdschatting)", "matched"),
-        ("Vaste effecten", "comparison"),
+        ("Per cohort", "cohort"),
+        ("Vaste effecten (één effect)", "comparison"),
         ("Imputatie", "imputation"),
         ("Vóór-na", "naive"),
         ("Symmetrisch", "symmetric"),
