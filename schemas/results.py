@@ -315,6 +315,12 @@ class Estimate(_Model):
         None, description="'na' cells of a calendar month or a client without untreated registrations"
     )
     registraties_niet_te_imputeren: int | None = None
+    aandeel_gedekt: float | None = Field(
+        None, description="imputation: the share of the 'na' registrations it covers (in months that can be imputed)"
+    )
+    laatste_start_gedekt: str | None = Field(
+        None, description="imputation: the latest ICO start (YYYY-MM) of the clients it covers"
+    )
     verwacht_zonder_ico: float | None = None
     tijd_at_risk: bool | None = Field(
         None, description="whether days at risk were the exposure; absent in effect_zonder_tijd_at_risk"

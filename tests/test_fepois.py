@@ -248,3 +248,28 @@ def test_the_imputation_standard_error_equals_the_stacked_sandwich_with_the_smal
     assert out["irr"] == pytest.approx(tau, rel=1e-9)
     # with 5 clients G / (G - 1) = 1.25 moves the standard error by 12%: the oracle tells the two apart
     assert out["se"] == pytest.approx(se, rel=1e-5)
+
+
+def test_the_imputation_says_what_share_of_the_na_registrations_it_covers():
+    """Only 'na' months in which some client is still untreated can be imputed: here client b's month 1 (a is
+    untreated then), not a's month 2 nor c's month 3 (nobody untreated). 3 of the 4 + 3 + 7 registrations after
+    the ICO are covered, of clients started up to b's start."""
+    from pipeline.estimation.effect import imputed
+
+    cells = pd.DataFrame(
+        [
+            ("a", 0, panel.REF, 0, 8, 30.0),
+            ("a", 1, panel.REF, 0, 12, 30.0),
+            ("a", 2, panel.AFTER, 1, 4, 30.0),
+            ("b", 0, panel.REF, 0, 5, 30.0),
+            ("b", 1, panel.AFTER, 1, 3, 30.0),
+            ("c", 0, panel.REF, 0, 2, 30.0),
+            ("c", 3, panel.AFTER, 1, 7, 30.0),
+        ],
+        columns=["client_id", "maand", "phase", "k", "y", "dagen"],
+    ).assign(client=lambda f: pd.factorize(f["client_id"])[0])
+    starts = pd.Series([T("2020-01-15"), T("2020-03-01"), T("2020-06-01")], index=["a", "b", "c"])
+    out = imputed(cells, 3, starts)
+    assert out["registraties_na"] == 3 and out["registraties_niet_te_imputeren"] == 11
+    assert out["aandeel_gedekt"] == pytest.approx(3 / 14)
+    assert out["laatste_start_gedekt"] == "2020-03"

@@ -114,8 +114,10 @@ def by_cohort(cells: pd.DataFrame, anticipation: int, cohort: pd.Series) -> dict
     return out
 
 
-def imputed(cells: pd.DataFrame, anticipation: int) -> dict[str, Any]:
-    """The imputation estimate of the 'na' months."""
+def imputed(cells: pd.DataFrame, anticipation: int, starts: pd.Series | None = None) -> dict[str, Any]:
+    """The imputation estimate of the 'na' months, and what it covers: the share of the 'na' registrations in
+    months that could be imputed, and the latest ICO start among the clients it covers (`starts`: ico_start by
+    client_id). It estimates the effect on those registrations only, not on all clients."""
     untreated, target = _untreated(cells, anticipation), _target(cells)
     data = _arrays(cells)
     try:
@@ -124,6 +126,13 @@ def imputed(cells: pd.DataFrame, anticipation: int) -> dict[str, Any]:
         return _unavailable(str(error)) | _panel_counts(cells, untreated, target)
     counts = _panel_counts(cells, untreated, target)
     converged = result.pop("converged")
+    covered = result.pop("gedekte_cellen")
+    all_na = result["registraties_na"] + result["registraties_niet_te_imputeren"]
+    result["aandeel_gedekt"] = result["registraties_na"] / all_na if all_na else None
+    if starts is not None:
+        ids = cells.loc[target, "client_id"].to_numpy()[covered]
+        latest = starts.reindex(pd.unique(ids)).max() if len(ids) else None
+        result["laatste_start_gedekt"] = None if latest is None or pd.isna(latest) else latest.strftime("%Y-%m")
     out = counts | result
     if not converged:
         out["waarschuwing"] = "de schatting convergeerde niet volledig"
@@ -215,7 +224,8 @@ class Estimators:
             detention=detention,
             deaths=deaths,
         )
-        self.cohort = cohorts(clients.set_index("client_id")["ico_start"], settings.effect.cohort_months)
+        self.starts = clients.set_index("client_id")["ico_start"]
+        self.cohort = cohorts(self.starts, settings.effect.cohort_months)
         self.naive_frame = _two_period(regs, self.compared, "voor", "na", detention, deaths)
         self.symmetric_frame = _two_period(regs, self.compared, "lang_voor", "lang_na", detention, deaths)
         self._done: dict[tuple, dict[str, Any]] = {}
@@ -233,7 +243,7 @@ class Estimators:
         if name == "comparison":
             return fixed_effects(cells, anticipation)
         if name == "imputation":
-            return imputed(cells, anticipation)
+            return imputed(cells, anticipation, self.starts)
         frame = self.naive_frame if name == "naive" else self.symmetric_frame
         if clients is not None:
             frame = frame.loc[frame["client_id"].isin(clients)]

@@ -253,6 +253,7 @@ def imputation(untreated: Cells, treated: Cells) -> dict[str, float | int | None
     observed = treated.y[known].astype(float)
     total_obs, total_mu = observed.sum(), mu.sum()
     out: dict[str, float | int | None] = {
+        "gedekte_cellen": known,  # which treated cells could be imputed (for the caller, not published)
         "n_cellen_geimputeerd": int(known.sum()),
         "n_cellen_niet_te_imputeren": int((~known & (treated.dagen > 0)).sum()),
         "registraties_niet_te_imputeren": int(treated.y[~known].sum()),

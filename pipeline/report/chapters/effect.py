@@ -34,6 +34,7 @@ from pipeline.report.effect_words import (
 from pipeline.report.figures import Drawn, interval_words, ratio_axis
 from pipeline.report.outline import Outline
 from pipeline.report.tables import hidden_notes
+from pipeline.report.words import nl_month
 from schemas.results import Effects, EventMonth, Results
 
 
@@ -379,12 +380,16 @@ def _estimate_sentences(r: Results, p: Protection) -> list[str]:
         out.append(f"Met imputatie: niet te schatten ({imp.reden or ''}).")
     else:
         lost = imp.registraties_niet_te_imputeren or 0
+        latest = imp.laatste_start_gedekt
         gap = (
             ""
-            if lost == 0
-            else f" {nl_int(lost)} registraties na het ICO vielen in maanden waarin geen cliënt meer 'nog niet "
-            f"besproken' was, of bij cliënten zonder registratie vóór hun ICO; die zijn niet te vergelijken en "
-            f"tellen hier niet mee."
+            if lost == 0 or imp.aandeel_gedekt is None
+            else f" Deze schatting geldt alleen voor {nl_pct(imp.aandeel_gedekt * 100, 0)} van de registraties na het "
+            f"ICO: die in maanden waarin nog cliënten niet besproken waren"
+            + (f", bij cliënten met een ICO-start tot en met {nl_month(latest)}" if latest else "")
+            + f". De andere {nl_int(lost)} (in maanden waarin iedereen al besproken was, of van cliënten zonder "
+            f"registratie vóór hun ICO) zijn niet te vergelijken en tellen niet mee; zo meet zij het effect bij vooral "
+            f"de vroeg besproken cliënten, en niet hetzelfde als de andere schattingen."
         )
         out.append(
             f"Met imputatie (Borusyak, Jaravel en Spiess, Review of Economic Studies, 2024): uit alleen de maanden "
